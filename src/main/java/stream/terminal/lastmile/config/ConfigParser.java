@@ -1,0 +1,182 @@
+package stream.terminal.lastmile.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import stream.terminal.lastmile.channel.ChannelNames;
+
+/** Validates a configuration tree (docs/configuration.md) into a {@link GatewayConfig}. */
+public final class ConfigParser {
+  private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  /** RFC 7230 token characters: what a Sec-WebSocket-Protocol value may contain. */
+  private static final Pattern HTTP_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{8,256}");
+
+  private ConfigParser() {}
+
+  public static GatewayConfig parse(JsonObject json) {
+    ConfigReader root = new ConfigReader(json, "");
+
+    ConfigReader node = root.object("node");
+    Set<Role> roles = roles(node);
+    int edgeInstances = node.integer("edge_instances", 0, 0, 256);
+    int ingestInstances = node.integer("ingest_instances", 1, 1, 256);
+    int graceMs = node.integer("shutdown_grace_ms", 5000, 0, 600_000);
+    node.rejectUnknown();
+
+    ConfigReader metrics = root.object("metrics");
+    boolean metricsEnabled = metrics.bool("enabled", true);
+    metrics.rejectUnknown();
+
+    ConfigReader channels = root.object("channels");
+    int maxChannels = channels.integer("max", 100_000, 1, Integer.MAX_VALUE);
+    List<String> declared = channels.strings("declare", List.of());
+    for (int i = 0; i < declared.size(); i++) {
+      if (!ChannelNames.isValid(declared.get(i))) {
+        throw ConfigException.at(
+            channels.path("declare") + "[" + i + "]",
+            "'" + declared.get(i) + "' is not a valid channel name (1-128 of A-Z a-z 0-9 . _ - : @)");
+      }
+    }
+    channels.rejectUnknown();
+
+    List<ConfigReader> listenerReaders = root.objects("listeners");
+    List<ListenerConfig> listeners =
+        listenerReaders == null ? defaultListeners() : listeners(listenerReaders, root.path("listeners"));
+    root.rejectUnknown();
+
+    for (Role role : roles) {
+      if (listeners.stream().noneMatch(l -> l.role() == role)) {
+        throw ConfigException.at("listeners", "node.roles includes " + role.wire() + " but no listener has that role");
+      }
+    }
+    return new GatewayConfig(
+        roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled);
+  }
+
+  private static Set<Role> roles(ConfigReader node) {
+    List<String> names = node.strings("roles", List.of("ingest", "edge"));
+    if (names.isEmpty()) {
+      throw ConfigException.at(node.path("roles"), "at least one of ingest, edge");
+    }
+    Set<Role> roles = EnumSet.noneOf(Role.class);
+    for (String name : names) {
+      roles.add(role(name, node.path("roles")));
+    }
+    return roles;
+  }
+
+  private static List<ListenerConfig> defaultListeners() {
+    return List.of(
+        new ListenerConfig(
+            "public", "0.0.0.0", 8080, Role.EDGE, EnumSet.of(Permission.SUBSCRIBE), Limits.EDGE_DEFAULTS, List.of()),
+        new ListenerConfig(
+            "private",
+            "127.0.0.1",
+            8081,
+            Role.INGEST,
+            EnumSet.of(Permission.CREATE, Permission.PUBLISH),
+            Limits.INGEST_DEFAULTS,
+            List.of()));
+  }
+
+  private static List<ListenerConfig> listeners(List<ConfigReader> readers, String path) {
+    if (readers.isEmpty()) {
+      throw ConfigException.at(path, "at least one listener is needed");
+    }
+    List<ListenerConfig> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    Set<String> addresses = new HashSet<>();
+    for (ConfigReader r : readers) {
+      ListenerConfig l = listener(r);
+      if (!names.add(l.name())) {
+        throw ConfigException.at(r.path("name"), "duplicate listener name '" + l.name() + "'");
+      }
+      if (l.port() != 0 && !addresses.add(l.host() + ":" + l.port())) {
+        throw ConfigException.at(r.path("port"), "another listener already binds " + l.host() + ":" + l.port());
+      }
+      out.add(l);
+    }
+    return out;
+  }
+
+  private static ListenerConfig listener(ConfigReader r) {
+    String name = r.string("name", null);
+    if (name == null || !LISTENER_NAME.matcher(name).matches()) {
+      throw ConfigException.at(r.path("name"), "required; 1-64 characters from A-Z a-z 0-9 _ -");
+    }
+    String roleName = r.string("role", null);
+    if (roleName == null) {
+      throw ConfigException.at(r.path("role"), "required: ingest or edge");
+    }
+    Role role = role(roleName, r.path("role"));
+    String host = r.string("host", role == Role.EDGE ? "0.0.0.0" : "127.0.0.1");
+    if (!r.has("port")) {
+      throw ConfigException.at(r.path("port"), "required (0 picks a free port)");
+    }
+    int port = r.integer("port", 0, 0, 65535);
+    Set<Permission> permissions = permissions(r, role);
+    Limits limits = limits(r.object("limits"), Limits.defaultsFor(role));
+    List<String> tokens = r.strings("auth_tokens", List.of());
+    for (int i = 0; i < tokens.size(); i++) {
+      if (!HTTP_TOKEN.matcher(tokens.get(i)).matches()) {
+        throw ConfigException.at(
+            r.path("auth_tokens") + "[" + i + "]",
+            "a token travels in Sec-WebSocket-Protocol: 8-256 characters, letters, digits and !#$%&'*+.^_`|~-");
+      }
+    }
+    r.rejectUnknown();
+    return new ListenerConfig(name, host, port, role, permissions, limits, List.copyOf(tokens));
+  }
+
+  private static Set<Permission> permissions(ConfigReader r, Role role) {
+    List<String> fallback = role == Role.EDGE ? List.of("subscribe") : List.of("create", "publish");
+    Set<Permission> permissions = EnumSet.noneOf(Permission.class);
+    for (String name : r.strings("permissions", fallback)) {
+      try {
+        permissions.add(Permission.valueOf(name.toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.at(
+            r.path("permissions"), "unknown permission '" + name + "' (subscribe, create, publish)");
+      }
+    }
+    if (role == Role.EDGE && (permissions.contains(Permission.CREATE) || permissions.contains(Permission.PUBLISH))) {
+      throw ConfigException.at(
+          r.path("permissions"), "an edge listener is public and never grants create or publish");
+    }
+    return permissions;
+  }
+
+  private static Limits limits(ConfigReader r, Limits d) {
+    int rate = r.integer("commands_per_second", d.commandsPerSecond(), 0, 1_000_000);
+    Limits limits =
+        new Limits(
+            r.integer("max_connections", d.maxConnections(), 1, 1_000_000),
+            r.integer("max_frame_bytes", d.maxFrameBytes(), 256, 64 * 1024 * 1024),
+            r.integer("max_data_bytes", d.maxDataBytes(), 1, 64 * 1024 * 1024),
+            rate,
+            r.integer("burst", rate == 0 ? 0 : Math.max(d.burst(), rate), rate == 0 ? 0 : 1, 1_000_000),
+            r.integer("max_subscriptions", d.maxSubscriptions(), 1, 1_000_000),
+            r.integer("write_queue_bytes", d.writeQueueBytes(), 1024, 1024 * 1024 * 1024),
+            r.integer("ping_interval_ms", d.pingIntervalMs(), 50, 3_600_000),
+            r.integer("idle_timeout_ms", d.idleTimeoutMs(), 100, 86_400_000));
+    if (limits.idleTimeoutMs() <= limits.pingIntervalMs()) {
+      throw ConfigException.at(
+          r.path("idle_timeout_ms"), "must be longer than ping_interval_ms, or live clients would be dropped");
+    }
+    r.rejectUnknown();
+    return limits;
+  }
+
+  private static Role role(String name, String path) {
+    try {
+      return Role.valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ConfigException.at(path, "unknown role '" + name + "' (ingest, edge)");
+    }
+  }
+}

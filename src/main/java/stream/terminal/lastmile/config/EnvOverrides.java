@@ -1,0 +1,83 @@
+package stream.terminal.lastmile.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Environment variables for the options operators change most (containers, scripts). Each one replaces a value
+ * of the file before validation, so a bad value is reported like a bad file entry, naming the variable.
+ */
+final class EnvOverrides {
+  private EnvOverrides() {}
+
+  /** Applies the overrides; returns option path → variable name for every override applied. */
+  static Map<String, String> apply(JsonObject config, Map<String, String> env) {
+    Map<String, String> applied = new LinkedHashMap<>();
+    String roles = env.get("LASTMILE_ROLES");
+    if (roles != null) {
+      JsonArray list = new JsonArray();
+      for (String role : roles.split(",")) {
+        list.add(role.trim());
+      }
+      node(config).put("roles", list);
+      applied.put("node.roles", "LASTMILE_ROLES");
+    }
+    integer(env, "LASTMILE_EDGE_INSTANCES", node(config), "edge_instances", "node.edge_instances", applied);
+    integer(env, "LASTMILE_INGEST_INSTANCES", node(config), "ingest_instances", "node.ingest_instances", applied);
+    listener(config, env, Role.EDGE, applied);
+    listener(config, env, Role.INGEST, applied);
+    return applied;
+  }
+
+  /** LASTMILE_EDGE_HOST/PORT and LASTMILE_INGEST_HOST/PORT set the first listener of that role. */
+  private static void listener(JsonObject config, Map<String, String> env, Role role, Map<String, String> applied) {
+    String prefix = "LASTMILE_" + role.name() + "_";
+    if (!env.containsKey(prefix + "HOST") && !env.containsKey(prefix + "PORT")) {
+      return;
+    }
+    JsonArray listeners = config.getJsonArray("listeners");
+    if (listeners == null) {
+      listeners = new JsonArray()
+          .add(new JsonObject().put("name", "public").put("role", "edge").put("host", "0.0.0.0").put("port", 8080))
+          .add(new JsonObject().put("name", "private").put("role", "ingest").put("host", "127.0.0.1").put("port", 8081));
+      config.put("listeners", listeners);
+    }
+    for (int i = 0; i < listeners.size(); i++) {
+      JsonObject l = listeners.getJsonObject(i);
+      if (role.wire().equals(l.getString("role"))) {
+        String path = "listeners[" + i + "].";
+        if (env.containsKey(prefix + "HOST")) {
+          l.put("host", env.get(prefix + "HOST"));
+          applied.put(path + "host", prefix + "HOST");
+        }
+        integer(env, prefix + "PORT", l, "port", path + "port", applied);
+        return;
+      }
+    }
+  }
+
+  private static void integer(
+      Map<String, String> env, String variable, JsonObject target, String key, String path, Map<String, String> applied) {
+    String value = env.get(variable);
+    if (value == null) {
+      return;
+    }
+    try {
+      target.put(key, Integer.parseInt(value.trim()));
+    } catch (NumberFormatException e) {
+      throw ConfigException.at(path, "expected an integer, got '" + value + "' (from " + variable + ")");
+    }
+    applied.put(path, variable);
+  }
+
+  private static JsonObject node(JsonObject config) {
+    JsonObject node = config.getJsonObject("node");
+    if (node == null) {
+      node = new JsonObject();
+      config.put("node", node);
+    }
+    return node;
+  }
+}

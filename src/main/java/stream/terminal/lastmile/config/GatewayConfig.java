@@ -1,0 +1,30 @@
+package stream.terminal.lastmile.config;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A node's whole configuration, validated.
+ *
+ * @param roles the roles this node runs; listeners of other roles are not opened
+ * @param edgeInstances edge verticle instances (one event loop each)
+ * @param ingestInstances ingest verticle instances
+ * @param maxChannels channels that may exist at once
+ * @param declaredChannels channels created at startup
+ * @param shutdownGraceMs how long a stopping node waits for clients to take their disconnect notice
+ * @param metricsEnabled whether {@code /metrics} is served
+ */
+public record GatewayConfig(
+    Set<Role> roles,
+    int edgeInstances,
+    int ingestInstances,
+    List<ListenerConfig> listeners,
+    int maxChannels,
+    List<String> declaredChannels,
+    int shutdownGraceMs,
+    boolean metricsEnabled) {
+
+  public List<ListenerConfig> listeners(Role role) {
+    return listeners.stream().filter(l -> l.role() == role && roles.contains(role)).toList();
+  }
+}

@@ -1,0 +1,32 @@
+package stream.terminal.lastmile.edge;
+
+import io.vertx.ext.web.Router;
+import stream.terminal.lastmile.config.ListenerConfig;
+import stream.terminal.lastmile.config.Role;
+import stream.terminal.lastmile.node.HttpReplies;
+import stream.terminal.lastmile.node.ListenerVerticle;
+import stream.terminal.lastmile.node.NodeServices;
+import stream.terminal.lastmile.protocol.ErrorCode;
+
+/**
+ * The public side: subscribers' WebSockets. Its HTTP router serves nothing that reaches the private side; every
+ * plain request is answered 404.
+ */
+public final class EdgeVerticle extends ListenerVerticle {
+  public EdgeVerticle(NodeServices node) {
+    super(node);
+  }
+
+  @Override
+  protected Role role() {
+    return Role.EDGE;
+  }
+
+  @Override
+  protected Router router(ListenerConfig listener) {
+    Router router = Router.router(vertx);
+    router.route().handler(ctx -> HttpReplies.error(
+        ctx, 404, ErrorCode.BAD_REQUEST, "this is a WebSocket endpoint: connect to / or /ws"));
+    return router;
+  }
+}

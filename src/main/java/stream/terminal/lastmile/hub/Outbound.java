@@ -1,0 +1,37 @@
+package stream.terminal.lastmile.hub;
+
+import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.protocol.json.NativeCodec;
+import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
+
+/**
+ * A message on its way out of a node: encoded at most once per dialect, on first use, then shared by every
+ * subscriber on every event loop of the node.
+ */
+public final class Outbound {
+  private final ChannelMessage message;
+  private String nativeFrame;
+  private String legacyFrame;
+
+  public Outbound(ChannelMessage message) {
+    this.message = message;
+  }
+
+  public ChannelMessage message() {
+    return message;
+  }
+
+  public synchronized String frame(Dialect dialect) {
+    if (dialect == Dialect.LEGACY) {
+      if (legacyFrame == null) {
+        legacyFrame = LegacyCodec.INSTANCE.message(message);
+      }
+      return legacyFrame;
+    }
+    if (nativeFrame == null) {
+      nativeFrame = NativeCodec.INSTANCE.message(message);
+    }
+    return nativeFrame;
+  }
+}

@@ -1,0 +1,138 @@
+package stream.terminal.lastmile.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import stream.terminal.lastmile.channel.ChannelInfo;
+import stream.terminal.lastmile.channel.ChannelNames;
+import stream.terminal.lastmile.channel.ChannelRegistry;
+import stream.terminal.lastmile.channel.Publisher;
+import stream.terminal.lastmile.config.ListenerConfig;
+import stream.terminal.lastmile.config.Permission;
+import stream.terminal.lastmile.node.HttpReplies;
+import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.protocol.Json;
+
+/**
+ * The HTTP ingest API of a private listener: create, publish, list, read history. Replies and errors use the
+ * same codes as the WebSocket protocol.
+ */
+public final class ChannelRoutes {
+  /** Largest page of history one request returns. */
+  public static final int MAX_PAGE = 1000;
+
+  private final ListenerConfig listener;
+  private final ChannelRegistry registry;
+  private final Publisher publisher;
+
+  private ChannelRoutes(ListenerConfig listener, ChannelRegistry registry, Publisher publisher) {
+    this.listener = listener;
+    this.registry = registry;
+    this.publisher = publisher;
+  }
+
+  public static void mount(Router router, ListenerConfig listener, ChannelRegistry registry, Publisher publisher) {
+    ChannelRoutes routes = new ChannelRoutes(listener, registry, publisher);
+    router.put("/channels/:channel").handler(routes::create);
+    router
+        .post("/channels/:channel/messages")
+        // the body limit is the data limit: a larger body is refused while it streams in, with 413
+        .handler(BodyHandler.create(false).setBodyLimit(listener.limits().maxDataBytes()))
+        .handler(routes::publish);
+    router.get("/channels").handler(routes::list);
+    router.get("/channels/:channel/messages").handler(routes::history);
+  }
+
+  private void create(RoutingContext ctx) {
+    if (!granted(ctx, Permission.CREATE)) {
+      return;
+    }
+    publisher
+        .create(ctx.pathParam("channel"))
+        .onSuccess(
+            c -> {
+              ctx.response().setStatusCode(201);
+              ctx.json(new JsonObject().put("channel", c.name()).put("epoch", c.epoch()));
+            })
+        .onFailure(e -> HttpReplies.failure(ctx, e));
+  }
+
+  private void publish(RoutingContext ctx) {
+    if (!granted(ctx, Permission.PUBLISH)) {
+      return;
+    }
+    JsonNode data = ctx.body().length() == 0 ? null : Json.parse(ctx.body().asString());
+    if (data == null) {
+      HttpReplies.error(ctx, ErrorCode.BAD_REQUEST, "the body must be one JSON value (the message data)");
+      return;
+    }
+    publisher
+        .publish(ctx.pathParam("channel"), Json.compact(data))
+        .onSuccess(
+            m -> ctx.json(
+                new JsonObject().put("channel", m.channel()).put("epoch", m.epoch()).put("offset", m.offset())))
+        .onFailure(e -> HttpReplies.failure(ctx, e));
+  }
+
+  private void list(RoutingContext ctx) {
+    registry
+        .list()
+        .onSuccess(
+            all -> {
+              JsonArray channels = new JsonArray();
+              all.forEach(info -> channels.add(position(info)));
+              ctx.json(new JsonObject().put("channels", channels));
+            })
+        .onFailure(e -> HttpReplies.failure(ctx, e));
+  }
+
+  private void history(RoutingContext ctx) {
+    try {
+      String channel = ChannelNames.require(ctx.pathParam("channel"));
+      query(ctx, "since", 0, Long.MAX_VALUE);
+      query(ctx, "limit", 1, MAX_PAGE);
+      registry
+          .get(channel)
+          .onSuccess(info -> ctx.json(position(info).put("messages", new JsonArray())))
+          .onFailure(e -> HttpReplies.failure(ctx, e));
+    } catch (GatewayException e) {
+      HttpReplies.error(ctx, e);
+    }
+  }
+
+  private static long query(RoutingContext ctx, String name, long min, long max) {
+    String value = ctx.queryParams().get(name);
+    if (value == null) {
+      return min;
+    }
+    try {
+      long n = Long.parseLong(value);
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw new GatewayException(ErrorCode.BAD_REQUEST, "'" + name + "' must be an integer in [" + min + ", " + max + "]");
+  }
+
+  private static JsonObject position(ChannelInfo info) {
+    return new JsonObject()
+        .put("channel", info.channel().name())
+        .put("epoch", info.channel().epoch())
+        .put("offset", info.lastOffset());
+  }
+
+  private boolean granted(RoutingContext ctx, Permission permission) {
+    if (listener.grants(permission)) {
+      return true;
+    }
+    HttpReplies.error(
+        ctx, ErrorCode.PERMISSION_DENIED, "listener '" + listener.name() + "' does not grant " + permission.wire());
+    return false;
+  }
+}

@@ -1,0 +1,87 @@
+package stream.terminal.lastmile.launcher;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import stream.terminal.lastmile.config.ConfigException;
+import stream.terminal.lastmile.config.ConfigLoader;
+import stream.terminal.lastmile.config.GatewayConfig;
+import stream.terminal.lastmile.node.Node;
+
+/**
+ * {@code java -jar last-mile.jar [--config FILE]}: loads the configuration, starts the node, and stops it
+ * gracefully on SIGTERM/SIGINT. Exit codes: 2 for a bad configuration, 1 when the node cannot start.
+ */
+public final class Main {
+  private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    Logging.configure();
+    String configArg = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--config" -> {
+          if (i + 1 == args.length) {
+            fail(2, "--config needs a file path");
+          }
+          configArg = args[++i];
+        }
+        case "--help", "-h" -> {
+          System.out.println("usage: last-mile [--config FILE]   (docs/configuration.md)");
+          return;
+        }
+        default -> fail(2, "unknown argument '" + args[i] + "' (usage: last-mile [--config FILE])");
+      }
+    }
+
+    Map<String, String> env = System.getenv();
+    Path file = ConfigLoader.choose(configArg, env);
+    GatewayConfig config;
+    try {
+      config = ConfigLoader.load(file, env);
+    } catch (ConfigException e) {
+      fail(2, e.getMessage());
+      return;
+    }
+
+    Node node;
+    try {
+      node = Node.start(config).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      fail(1, "cannot start: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "last-mile-shutdown"));
+    LOG.log(
+        System.Logger.Level.INFO,
+        "last-mile ready ({0}); listeners: {1}",
+        file == null ? "built-in defaults" : file,
+        config.listeners(stream.terminal.lastmile.config.Role.EDGE).stream()
+            .map(l -> l.name() + " edge " + l.host() + ":" + node.port(l.name()))
+            .collect(Collectors.joining(", "))
+            + ingestSummary(config, node));
+  }
+
+  private static String ingestSummary(GatewayConfig config, Node node) {
+    return config.listeners(stream.terminal.lastmile.config.Role.INGEST).stream()
+        .map(l -> ", " + l.name() + " ingest " + l.host() + ":" + node.port(l.name()))
+        .collect(Collectors.joining());
+  }
+
+  private static void stop(Node node) {
+    LOG.log(System.Logger.Level.INFO, "stopping: disconnecting clients");
+    try {
+      node.stop().await(node.config().shutdownGraceMs() + 10_000L, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "shutdown did not finish cleanly: " + e);
+    }
+  }
+
+  private static void fail(int status, String message) {
+    System.err.println("last-mile: " + message);
+    System.exit(status);
+  }
+}

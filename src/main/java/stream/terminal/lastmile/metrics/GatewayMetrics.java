@@ -1,0 +1,106 @@
+package stream.terminal.lastmile.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import stream.terminal.lastmile.config.Role;
+import stream.terminal.lastmile.protocol.Disconnect;
+import stream.terminal.lastmile.protocol.ErrorCode;
+
+/**
+ * Every meter of the gateway, created once. Tags have low cardinality (role, reason, code): never a channel
+ * name or a client, which would let the public grow the registry without bound.
+ */
+public final class GatewayMetrics {
+  private final Map<Role, AtomicLong> connections = new EnumMap<>(Role.class);
+  private final AtomicLong subscriptions = new AtomicLong();
+  private final Counter published;
+  private final Counter delivered;
+  private final Map<Disconnect, Counter> disconnects = new EnumMap<>(Disconnect.class);
+  private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+  private final Map<String, Counter> rejectedConnections;
+
+  public GatewayMetrics(MeterRegistry registry) {
+    for (Role role : Role.values()) {
+      AtomicLong count = new AtomicLong();
+      connections.put(role, count);
+      Gauge.builder("lastmile.connections", count, AtomicLong::get)
+          .description("open WebSocket connections")
+          .tag("role", role.wire())
+          .register(registry);
+    }
+    Gauge.builder("lastmile.subscriptions", subscriptions, AtomicLong::get)
+        .description("channel subscriptions held by open connections")
+        .register(registry);
+    published = Counter.builder("lastmile.messages.published").description("messages accepted").register(registry);
+    delivered =
+        Counter.builder("lastmile.messages.delivered").description("message frames written to clients").register(registry);
+    for (Disconnect d : Disconnect.values()) {
+      disconnects.put(
+          d,
+          Counter.builder("lastmile.disconnects")
+              .description("connections closed by the server")
+              .tag("reason", d.name().toLowerCase())
+              .register(registry));
+    }
+    for (ErrorCode code : ErrorCode.values()) {
+      errors.put(
+          code,
+          Counter.builder("lastmile.errors").description("error replies").tag("code", code.wire()).register(registry));
+    }
+    rejectedConnections =
+        Map.of(
+            "limit", rejected(registry, "limit"),
+            "auth", rejected(registry, "auth"),
+            "path", rejected(registry, "path"));
+  }
+
+  /** Meters that count but are not exported, for components run without a node. */
+  public static GatewayMetrics detached() {
+    return new GatewayMetrics(new SimpleMeterRegistry());
+  }
+
+  private static Counter rejected(MeterRegistry registry, String reason) {
+    return Counter.builder("lastmile.connections.rejected")
+        .description("WebSocket handshakes refused")
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  public void connectionOpened(Role role) {
+    connections.get(role).incrementAndGet();
+  }
+
+  public void connectionClosed(Role role) {
+    connections.get(role).decrementAndGet();
+  }
+
+  public void subscriptionsChanged(int delta) {
+    subscriptions.addAndGet(delta);
+  }
+
+  public void published() {
+    published.increment();
+  }
+
+  public void delivered(int frames) {
+    delivered.increment(frames);
+  }
+
+  public void disconnected(Disconnect reason) {
+    disconnects.get(reason).increment();
+  }
+
+  public void error(ErrorCode code) {
+    errors.get(code).increment();
+  }
+
+  /** @param reason one of limit, auth, path */
+  public void rejected(String reason) {
+    rejectedConnections.get(reason).increment();
+  }
+}

@@ -1,0 +1,62 @@
+package stream.terminal.lastmile.node;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import stream.terminal.lastmile.config.ListenerConfig;
+import stream.terminal.lastmile.config.Role;
+import stream.terminal.lastmile.ws.Endpoint;
+
+/**
+ * Opens every listener of one role on this verticle's event loop: WebSockets through an {@link Endpoint}, plain
+ * HTTP through the router the role builds. {@link #start()} fails when any listener cannot bind.
+ */
+public abstract class ListenerVerticle extends VerticleBase {
+  protected final NodeServices node;
+  private final List<Endpoint> endpoints = new ArrayList<>();
+  private final List<HttpServer> servers = new ArrayList<>();
+
+  protected ListenerVerticle(NodeServices node) {
+    this.node = node;
+  }
+
+  protected abstract Role role();
+
+  /** The HTTP routes of a listener of this role. */
+  protected abstract Router router(ListenerConfig listener);
+
+  @Override
+  public Future<?> start() {
+    List<Future<?>> bound = new ArrayList<>();
+    for (ListenerConfig listener : node.config().listeners(role())) {
+      Endpoint endpoint = new Endpoint(vertx, listener, node.connections().get(listener.name()), node.forLoop(context));
+      HttpServer server = vertx.createHttpServer(endpoint.serverOptions()).requestHandler(router(listener));
+      endpoint.install(server);
+      endpoints.add(endpoint);
+      servers.add(server);
+      bound.add(
+          server
+              .listen()
+              .recover(e -> Future.failedFuture(new IllegalStateException(
+                  "listener '" + listener.name() + "' cannot bind " + listener.host() + ":" + listener.port()
+                      + ": " + e.getMessage(), e)))
+              .onSuccess(s -> node.bound(listener.name(), s.actualPort())));
+    }
+    return Future.all(bound);
+  }
+
+  /** Stops accepting; open WebSockets get their disconnect notice through the servers' graceful shutdown. */
+  @Override
+  public Future<?> stop() {
+    endpoints.forEach(Endpoint::stop);
+    List<Future<?>> closed = new ArrayList<>();
+    for (HttpServer server : servers) {
+      closed.add(server.shutdown(node.config().shutdownGraceMs(), TimeUnit.MILLISECONDS));
+    }
+    return Future.join(closed);
+  }
+}

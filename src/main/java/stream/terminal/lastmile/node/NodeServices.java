@@ -1,0 +1,42 @@
+package stream.terminal.lastmile.node;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Context;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import stream.terminal.lastmile.channel.ChannelRegistry;
+import stream.terminal.lastmile.channel.Publisher;
+import stream.terminal.lastmile.config.GatewayConfig;
+import stream.terminal.lastmile.hub.SubscriptionHub;
+import stream.terminal.lastmile.metrics.GatewayMetrics;
+import stream.terminal.lastmile.ws.Services;
+
+/**
+ * What every verticle of a node shares: the channel registry and publisher, the subscription hub, the meters,
+ * the per-listener connection counts (one listener is served by several event loops), the ports listeners
+ * actually bound, and the readiness flag.
+ *
+ * @param prometheus the registry {@code /metrics} scrapes, or null when metrics are off
+ */
+public record NodeServices(
+    GatewayConfig config,
+    ChannelRegistry registry,
+    Publisher publisher,
+    SubscriptionHub hub,
+    GatewayMetrics metrics,
+    PrometheusMeterRegistry prometheus,
+    Map<String, AtomicInteger> connections,
+    Map<String, Integer> ports,
+    AtomicBoolean ready) {
+
+  /** Records the port a listener bound (the first instance to bind wins; the others share it). */
+  void bound(String listener, int port) {
+    ports.putIfAbsent(listener, port);
+  }
+
+  /** The per-event-loop view a session works with. */
+  public Services forLoop(Context context) {
+    return new Services(registry, publisher, hub.fanout(context), metrics);
+  }
+}

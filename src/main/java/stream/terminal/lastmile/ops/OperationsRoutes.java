@@ -1,0 +1,32 @@
+package stream.terminal.lastmile.ops;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** {@code /health}, {@code /ready} and {@code /metrics}: for the private side only. */
+public final class OperationsRoutes {
+  private OperationsRoutes() {}
+
+  /**
+   * @param ready true once every listener is bound, false again as soon as shutdown begins, so a load balancer
+   *     stops sending clients before they are disconnected
+   * @param prometheus the registry to expose, or null when metrics are off
+   */
+  public static void mount(Router router, AtomicBoolean ready, PrometheusMeterRegistry prometheus) {
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
+    router
+        .get("/ready")
+        .handler(
+            ctx -> {
+              boolean isReady = ready.get();
+              ctx.response().setStatusCode(isReady ? 200 : 503);
+              ctx.json(new JsonObject().put("status", isReady ? "ready" : "not_ready"));
+            });
+    if (prometheus != null) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    }
+  }
+}

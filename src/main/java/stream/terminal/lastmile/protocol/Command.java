@@ -1,0 +1,30 @@
+package stream.terminal.lastmile.protocol;
+
+/**
+ * A client command, whatever dialect it arrived in. {@code idJson} is the request id as JSON text (a string or
+ * number literal), echoed verbatim in the reply, or null when the command had none.
+ */
+public sealed interface Command {
+  String idJson();
+
+  /** The channel the command names, or null for commands without one. */
+  String channel();
+
+  record Subscribe(String idJson, String channel, Position since) implements Command {}
+
+  record Unsubscribe(String idJson, String channel) implements Command {}
+
+  record Create(String idJson, String channel) implements Command {}
+
+  /** {@code data} is the payload as compact JSON text, serialised once at the boundary. */
+  record Publish(String idJson, String channel, String data) implements Command {}
+
+  record History(String idJson, String channel, Position since, Integer limit) implements Command {}
+
+  record Ping(String idJson) implements Command {
+    @Override
+    public String channel() {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package stream.terminal.lastmile.protocol;
+
+/**
+ * Why the server closes a connection. The code is also the WebSocket close status. Codes 4000-4499 tell the
+ * client it may reconnect (after a backoff); 4500-4999 that reconnecting with the same behaviour will fail again.
+ */
+public enum Disconnect {
+  SHUTDOWN(4000, "server shutting down", true),
+  SLOW_CONSUMER(4001, "slow consumer: outbound queue full", true),
+  IDLE_TIMEOUT(4002, "idle timeout: no frame or pong received", true),
+  FLOOD(4003, "too many commands refused for rate limit", true),
+  POLICY(4500, "policy violation", false);
+
+  private final short code;
+  private final String reason;
+  private final boolean reconnect;
+
+  Disconnect(int code, String reason, boolean reconnect) {
+    this.code = (short) code;
+    this.reason = reason;
+    this.reconnect = reconnect;
+  }
+
+  public short code() {
+    return code;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  public boolean reconnect() {
+    return reconnect;
+  }
+}

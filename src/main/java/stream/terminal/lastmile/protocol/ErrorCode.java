@@ -1,0 +1,32 @@
+package stream.terminal.lastmile.protocol;
+
+/** The stable error codes of the protocol (docs/protocol.md); clients switch on {@link #wire()}. */
+public enum ErrorCode {
+  BAD_REQUEST("bad_request", 400),
+  UNKNOWN_OP("unknown_op", 400),
+  TOO_LARGE("too_large", 413),
+  RATE_LIMITED("rate_limited", 429),
+  UNAUTHENTICATED("unauthenticated", 401),
+  PERMISSION_DENIED("permission_denied", 403),
+  CHANNEL_NOT_FOUND("channel_not_found", 404),
+  CHANNEL_EXISTS("channel_exists", 409),
+  LIMIT_EXCEEDED("limit_exceeded", 429),
+  INTERNAL("internal", 500);
+
+  private final String wire;
+  private final int httpStatus;
+
+  ErrorCode(String wire, int httpStatus) {
+    this.wire = wire;
+    this.httpStatus = httpStatus;
+  }
+
+  public String wire() {
+    return wire;
+  }
+
+  /** The status the HTTP surfaces answer with for this error. */
+  public int httpStatus() {
+    return httpStatus;
+  }
+}

@@ -1,0 +1,164 @@
+package stream.terminal.lastmile.protocol.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.json.JsonObject;
+import stream.terminal.lastmile.protocol.BadFrameException;
+import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.protocol.Command;
+import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.protocol.Disconnect;
+import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.protocol.Json;
+import stream.terminal.lastmile.protocol.Position;
+import stream.terminal.lastmile.protocol.WireCodec;
+
+/** The native dialect: {@code {"op":"subscribe","channel":"c","id":1}} in, typed frames out (docs/protocol.md). */
+public final class NativeCodec implements WireCodec {
+  public static final NativeCodec INSTANCE = new NativeCodec();
+
+  private NativeCodec() {}
+
+  @Override
+  public Dialect dialect() {
+    return Dialect.NATIVE;
+  }
+
+  /** True when a parsed frame looks like a native command (an object with {@code op}). */
+  public static boolean recognises(JsonNode frame) {
+    return frame.isObject() && frame.has("op");
+  }
+
+  @Override
+  public Command decode(String frame) {
+    JsonNode node = Json.parse(frame);
+    if (node == null) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "frame is not valid JSON", null);
+    }
+    return decode(node);
+  }
+
+  public Command decode(JsonNode node) {
+    if (!node.isObject()) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "a command is a JSON object", null);
+    }
+    String id = id(node);
+    JsonNode op = node.get("op");
+    if (op == null || !op.isTextual()) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'op' must be a string", id);
+    }
+    return switch (op.textValue()) {
+      case "subscribe" -> new Command.Subscribe(id, channel(node, id), since(node, id));
+      case "unsubscribe" -> new Command.Unsubscribe(id, channel(node, id));
+      case "create" -> new Command.Create(id, channel(node, id));
+      case "publish" -> new Command.Publish(id, channel(node, id), data(node, id));
+      case "history" -> new Command.History(id, channel(node, id), since(node, id), limit(node, id));
+      case "ping" -> new Command.Ping(id);
+      default -> throw new BadFrameException(ErrorCode.UNKNOWN_OP, "unknown op '" + op.textValue() + "'", id);
+    };
+  }
+
+  private static String id(JsonNode node) {
+    JsonNode id = node.get("id");
+    if (id == null || id.isNull()) {
+      return null;
+    }
+    if (!id.isTextual() && !id.isNumber()) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'id' must be a string or a number", null);
+    }
+    return Json.compact(id);
+  }
+
+  private static String channel(JsonNode node, String id) {
+    JsonNode channel = node.get("channel");
+    if (channel == null || !channel.isTextual()) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'channel' must be a string", id);
+    }
+    return channel.textValue();
+  }
+
+  private static String data(JsonNode node, String id) {
+    JsonNode data = node.get("data");
+    if (data == null) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'data' is required", id);
+    }
+    return Json.compact(data);
+  }
+
+  private static Position since(JsonNode node, String id) {
+    JsonNode since = node.get("since");
+    if (since == null || since.isNull()) {
+      return null;
+    }
+    JsonNode epoch = since.get("epoch");
+    JsonNode offset = since.get("offset");
+    if (!since.isObject()
+        || epoch == null
+        || !epoch.isTextual()
+        || offset == null
+        || !offset.canConvertToLong()
+        || !offset.isIntegralNumber()
+        || offset.longValue() < 0) {
+      throw new BadFrameException(
+          ErrorCode.BAD_REQUEST, "field 'since' must be {\"epoch\": string, \"offset\": integer >= 0}", id);
+    }
+    return new Position(epoch.textValue(), offset.longValue());
+  }
+
+  private static Integer limit(JsonNode node, String id) {
+    JsonNode limit = node.get("limit");
+    if (limit == null || limit.isNull()) {
+      return null;
+    }
+    if (!limit.isIntegralNumber() || !limit.canConvertToInt() || limit.intValue() < 1) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'limit' must be a positive integer", id);
+    }
+    return limit.intValue();
+  }
+
+  @Override
+  public String result(Command command, JsonObject result) {
+    return "{\"type\":\"reply\",\"id\":" + idOrNull(command.idJson()) + ",\"result\":" + result.encode() + "}";
+  }
+
+  @Override
+  public String error(String idJson, Command command, GatewayException error) {
+    return "{\"type\":\"reply\",\"id\":"
+        + idOrNull(idJson)
+        + ",\"error\":{\"code\":\""
+        + error.code().wire()
+        + "\",\"message\":"
+        + Json.quote(error.getMessage())
+        + "}}";
+  }
+
+  @Override
+  public String message(ChannelMessage m) {
+    return "{\"type\":\"message\",\"channel\":"
+        + Json.quote(m.channel())
+        + ",\"offset\":"
+        + m.offset()
+        + ",\"epoch\":"
+        + Json.quote(m.epoch())
+        + ",\"data\":"
+        + m.data()
+        + ",\"ts\":"
+        + m.ts()
+        + "}";
+  }
+
+  @Override
+  public String disconnect(Disconnect d) {
+    return "{\"type\":\"disconnect\",\"code\":"
+        + d.code()
+        + ",\"reason\":"
+        + Json.quote(d.reason())
+        + ",\"reconnect\":"
+        + d.reconnect()
+        + "}";
+  }
+
+  private static String idOrNull(String idJson) {
+    return idJson == null ? "null" : idJson;
+  }
+}

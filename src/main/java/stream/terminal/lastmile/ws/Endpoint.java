@@ -1,0 +1,117 @@
+package stream.terminal.lastmile.ws;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocketHandshake;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import stream.terminal.lastmile.config.ListenerConfig;
+import stream.terminal.lastmile.protocol.Disconnect;
+
+/**
+ * The WebSocket side of one listener on one event loop: it gates handshakes (path, token, connection limit),
+ * starts a {@link Session} per client, and pings them, dropping those that stopped answering.
+ */
+public final class Endpoint {
+  private static final System.Logger LOG = System.getLogger(Endpoint.class.getName());
+
+  private final Vertx vertx;
+  private final ListenerConfig config;
+  private final AtomicInteger connections;
+  private final Services services;
+  private final TokenAuth auth;
+  private final Set<Session> sessions = new HashSet<>();
+  private long sweepTimer = -1;
+
+  /** @param connections the listener's connection count, shared by every event loop serving it */
+  public Endpoint(Vertx vertx, ListenerConfig config, AtomicInteger connections, Services services) {
+    this.vertx = vertx;
+    this.config = config;
+    this.connections = connections;
+    this.services = services;
+    this.auth = new TokenAuth(config.authTokens());
+  }
+
+  ListenerConfig config() {
+    return config;
+  }
+
+  /** Server options carrying the listener's address and its frame limits. */
+  public HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setHost(config.host())
+        .setPort(config.port())
+        .setMaxWebSocketFrameSize(config.limits().maxFrameBytes())
+        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
+        // per-message deflate would cost one compression per subscriber per message
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
+        // lets the handshake echo the token a client offered, as browsers require of a sub-protocol
+        .setWebSocketSubProtocols(config.authTokens());
+  }
+
+  /** Serves WebSockets on {@code /} and {@code /ws} of the server. Call from the owning verticle's context. */
+  public void install(HttpServer server) {
+    server.webSocketHandshakeHandler(this::handshake);
+    server.webSocketHandler(
+        ws -> {
+          Session session = new Session(ws, this, services);
+          sessions.add(session);
+          services.metrics().connectionOpened(config.role());
+          session.start();
+        });
+    sweepTimer = vertx.setPeriodic(config.limits().pingIntervalMs(), id -> sweep());
+  }
+
+  private void handshake(ServerWebSocketHandshake handshake) {
+    String path = handshake.path();
+    if (!path.equals("/") && !path.equals("/ws")) {
+      services.metrics().rejected("path");
+      handshake.reject(404);
+      return;
+    }
+    if (!auth.accepts(handshake.headers().get("Sec-WebSocket-Protocol"))) {
+      services.metrics().rejected("auth");
+      LOG.log(Level.DEBUG, "refused {0} on {1}: no valid token", handshake.remoteAddress(), config.name());
+      handshake.reject(401);
+      return;
+    }
+    if (connections.incrementAndGet() > config.limits().maxConnections()) {
+      connections.decrementAndGet();
+      services.metrics().rejected("limit");
+      LOG.log(Level.WARNING, "refused {0} on {1}: {2} connections open",
+          handshake.remoteAddress(), config.name(), config.limits().maxConnections());
+      handshake.reject(503);
+      return;
+    }
+    handshake.accept().onFailure(e -> connections.decrementAndGet());
+  }
+
+  /** Pings every client and drops the ones that have sent nothing, not even a pong, for too long. */
+  private void sweep() {
+    long now = System.currentTimeMillis();
+    for (Session session : new ArrayList<>(sessions)) {
+      if (now - session.lastReadMs() > config.limits().idleTimeoutMs()) {
+        session.disconnect(Disconnect.IDLE_TIMEOUT);
+      } else {
+        session.ping();
+      }
+    }
+  }
+
+  void closed(Session session) {
+    if (sessions.remove(session)) {
+      connections.decrementAndGet();
+      services.metrics().connectionClosed(config.role());
+    }
+  }
+
+  /** Stops pinging; the server's shutdown sends each session its disconnect notice. */
+  public void stop() {
+    vertx.cancelTimer(sweepTimer);
+  }
+}

@@ -1,0 +1,9 @@
+package stream.terminal.lastmile.ws;
+
+import stream.terminal.lastmile.channel.ChannelRegistry;
+import stream.terminal.lastmile.channel.Publisher;
+import stream.terminal.lastmile.hub.LocalFanout;
+import stream.terminal.lastmile.metrics.GatewayMetrics;
+
+/** What a session needs from its node and its event loop. */
+public record Services(ChannelRegistry registry, Publisher publisher, LocalFanout fanout, GatewayMetrics metrics) {}

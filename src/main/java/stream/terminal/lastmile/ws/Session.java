@@ -1,0 +1,293 @@
+package stream.terminal.lastmile.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.System.Logger.Level;
+import java.util.HashSet;
+import java.util.Set;
+import stream.terminal.lastmile.channel.ChannelInfo;
+import stream.terminal.lastmile.channel.ChannelNames;
+import stream.terminal.lastmile.config.Limits;
+import stream.terminal.lastmile.config.Permission;
+import stream.terminal.lastmile.hub.Subscriber;
+import stream.terminal.lastmile.protocol.BadFrameException;
+import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.protocol.Command;
+import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.protocol.Disconnect;
+import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.protocol.Json;
+import stream.terminal.lastmile.protocol.Position;
+import stream.terminal.lastmile.protocol.WireCodec;
+import stream.terminal.lastmile.protocol.json.NativeCodec;
+import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
+
+/**
+ * One WebSocket client. All its state lives on its event loop; every way it can end (client close, network
+ * loss, server disconnect) runs the same {@link #cleanup()}.
+ */
+final class Session implements Subscriber {
+  private static final System.Logger LOG = System.getLogger(Session.class.getName());
+
+  private final ServerWebSocket ws;
+  private final Endpoint endpoint;
+  private final Services services;
+  private final Limits limits;
+  private final RateLimiter rateLimiter;
+  private final Set<String> subscriptions = new HashSet<>();
+  private WireCodec codec;
+  private Future<?> publishTail = Future.succeededFuture();
+  private int refusedInRow;
+  private long lastReadMs;
+  private boolean closing;
+
+  Session(ServerWebSocket ws, Endpoint endpoint, Services services) {
+    this.ws = ws;
+    this.endpoint = endpoint;
+    this.services = services;
+    this.limits = endpoint.config().limits();
+    this.rateLimiter =
+        limits.rateLimited() ? new RateLimiter(limits.commandsPerSecond(), limits.burst(), System.nanoTime()) : null;
+    this.lastReadMs = System.currentTimeMillis();
+  }
+
+  void start() {
+    ws.setWriteQueueMaxSize(limits.writeQueueBytes());
+    ws.textMessageHandler(this::onText);
+    ws.binaryMessageHandler(b -> {
+      touch();
+      reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text"));
+    });
+    ws.pongHandler(b -> touch());
+    ws.exceptionHandler(e -> LOG.log(Level.DEBUG, "connection error from {0}: {1}", ws.remoteAddress(), e.toString()));
+    ws.shutdownHandler(v -> disconnect(Disconnect.SHUTDOWN));
+    ws.closeHandler(v -> cleanup());
+  }
+
+  @Override
+  public Dialect dialect() {
+    return codec == null ? Dialect.NATIVE : codec.dialect();
+  }
+
+  @Override
+  public boolean deliver(String frame) {
+    return send(frame);
+  }
+
+  long lastReadMs() {
+    return lastReadMs;
+  }
+
+  void ping() {
+    if (!closing) {
+      ws.writePing(io.vertx.core.buffer.Buffer.buffer());
+    }
+  }
+
+  private void touch() {
+    lastReadMs = System.currentTimeMillis();
+  }
+
+  private void onText(String text) {
+    touch();
+    JsonNode node = Json.parse(text);
+    if (node == null) {
+      reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "frame is not valid JSON"));
+      return;
+    }
+    if (codec == null) {
+      codec = LegacyCodec.recognises(node) ? LegacyCodec.INSTANCE : NativeCodec.INSTANCE;
+    }
+    Command command;
+    try {
+      command = codec == LegacyCodec.INSTANCE ? LegacyCodec.INSTANCE.decode(node) : NativeCodec.INSTANCE.decode(node);
+    } catch (BadFrameException e) {
+      if (admit(e.idJson())) {
+        reply(e.idJson(), null, e);
+      }
+      return;
+    }
+    if (admit(command.idJson())) {
+      execute(command).onComplete(ar -> {
+        if (ar.succeeded()) {
+          send(codec.result(command, ar.result()));
+        } else {
+          reply(command.idJson(), command, GatewayException.of(ar.cause()));
+        }
+      });
+    }
+  }
+
+  /** The rate limit: a refused command gets {@code rate_limited}; a client that keeps flooding is dropped. */
+  private boolean admit(String idJson) {
+    if (rateLimiter == null || rateLimiter.tryAcquire(System.nanoTime())) {
+      refusedInRow = 0;
+      return true;
+    }
+    if (++refusedInRow > limits.burst()) {
+      LOG.log(Level.INFO, "dropping {0}: kept sending past its rate limit", ws.remoteAddress());
+      disconnect(Disconnect.FLOOD);
+    } else {
+      reply(idJson, null, new GatewayException(ErrorCode.RATE_LIMITED,
+          "more than " + limits.commandsPerSecond() + " commands per second"));
+    }
+    return false;
+  }
+
+  private Future<JsonObject> execute(Command command) {
+    try {
+      if (command instanceof Command.Subscribe s) {
+        return subscribe(s);
+      } else if (command instanceof Command.Unsubscribe u) {
+        return unsubscribe(u);
+      } else if (command instanceof Command.Create c) {
+        return create(c);
+      } else if (command instanceof Command.Publish p) {
+        return publish(p);
+      } else if (command instanceof Command.History h) {
+        return history(h);
+      }
+      return Future.succeededFuture(new JsonObject()); // ping
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private Future<JsonObject> subscribe(Command.Subscribe s) {
+    require(Permission.SUBSCRIBE);
+    String channel = ChannelNames.require(s.channel());
+    if (subscriptions.contains(channel)) {
+      return services.registry().get(channel).map(info -> subscribed(info, s.since()));
+    }
+    if (subscriptions.size() >= limits.maxSubscriptions()) {
+      throw new GatewayException(
+          ErrorCode.LIMIT_EXCEEDED, "at most " + limits.maxSubscriptions() + " subscriptions per connection");
+    }
+    subscriptions.add(channel);
+    services.metrics().subscriptionsChanged(1);
+    return services.registry()
+        .get(channel)
+        .compose(info -> closing
+            ? Future.failedFuture(new GatewayException(ErrorCode.INTERNAL, "connection closed"))
+            : services.fanout().add(channel, this).map(v -> subscribed(info, s.since())))
+        .onFailure(e -> dropSubscription(channel));
+  }
+
+  /**
+   * The subscribe result. Without a backlog, a resume is complete ({@code recovered}) only when the client
+   * already has every message of the current epoch.
+   */
+  private static JsonObject subscribed(ChannelInfo info, Position since) {
+    JsonObject result = position(info);
+    if (since != null) {
+      result.put("recovered", since.epoch().equals(info.channel().epoch()) && since.offset() == info.lastOffset());
+    }
+    return result;
+  }
+
+  private Future<JsonObject> unsubscribe(Command.Unsubscribe u) {
+    String channel = ChannelNames.require(u.channel());
+    boolean was = dropSubscription(channel);
+    return Future.succeededFuture(new JsonObject().put("channel", channel).put("was_subscribed", was));
+  }
+
+  private boolean dropSubscription(String channel) {
+    if (!subscriptions.remove(channel)) {
+      return false;
+    }
+    services.fanout().remove(channel, this);
+    services.metrics().subscriptionsChanged(-1);
+    return true;
+  }
+
+  private Future<JsonObject> create(Command.Create c) {
+    require(Permission.CREATE);
+    return services.publisher()
+        .create(c.channel())
+        .map(ch -> new JsonObject().put("channel", ch.name()).put("epoch", ch.epoch()));
+  }
+
+  private Future<JsonObject> publish(Command.Publish p) {
+    require(Permission.PUBLISH);
+    ChannelNames.require(p.channel());
+    if (Utf8.length(p.data()) > limits.maxDataBytes()) {
+      throw new GatewayException(ErrorCode.TOO_LARGE, "data exceeds " + limits.maxDataBytes() + " bytes");
+    }
+    // one publish at a time per connection keeps its messages in the order it sent them
+    Future<ChannelMessage> published = publishTail.transform(ar -> services.publisher().publish(p.channel(), p.data()));
+    publishTail = published;
+    return published.map(Session::published);
+  }
+
+  static JsonObject published(ChannelMessage m) {
+    return new JsonObject().put("channel", m.channel()).put("epoch", m.epoch()).put("offset", m.offset());
+  }
+
+  private Future<JsonObject> history(Command.History h) {
+    require(Permission.SUBSCRIBE);
+    String channel = ChannelNames.require(h.channel());
+    return services.registry().get(channel).map(info -> position(info).put("messages", new JsonArray()));
+  }
+
+  private static JsonObject position(ChannelInfo info) {
+    return new JsonObject()
+        .put("channel", info.channel().name())
+        .put("epoch", info.channel().epoch())
+        .put("offset", info.lastOffset());
+  }
+
+  private void require(Permission permission) {
+    if (!endpoint.config().grants(permission)) {
+      throw new GatewayException(
+          ErrorCode.PERMISSION_DENIED,
+          "listener '" + endpoint.config().name() + "' does not grant " + permission.wire());
+    }
+  }
+
+  private void reply(String idJson, Command command, GatewayException error) {
+    services.metrics().error(error.code());
+    LOG.log(Level.DEBUG, "{0} to {1}: {2}", error.code().wire(), ws.remoteAddress(), error.getMessage());
+    WireCodec replyCodec = codec == null ? NativeCodec.INSTANCE : codec;
+    send(replyCodec.error(idJson, command, error));
+  }
+
+  /** The one write path: a client whose outbound queue is full is dropped, never buffered without bound. */
+  private boolean send(String frame) {
+    if (closing) {
+      return false;
+    }
+    if (ws.writeQueueFull()) {
+      LOG.log(Level.INFO, "dropping slow consumer {0}", ws.remoteAddress());
+      disconnect(Disconnect.SLOW_CONSUMER);
+      return false;
+    }
+    ws.writeTextMessage(frame);
+    return true;
+  }
+
+  /** Sends the disconnect notice, then closes with the notice's code. */
+  void disconnect(Disconnect reason) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    services.metrics().disconnected(reason);
+    WireCodec noticeCodec = codec == null ? NativeCodec.INSTANCE : codec;
+    ws.writeTextMessage(noticeCodec.disconnect(reason));
+    ws.close(reason.code(), reason.reason());
+  }
+
+  private void cleanup() {
+    closing = true;
+    for (String channel : subscriptions) {
+      services.fanout().remove(channel, this);
+    }
+    services.metrics().subscriptionsChanged(-subscriptions.size());
+    subscriptions.clear();
+    endpoint.closed(this);
+  }
+}

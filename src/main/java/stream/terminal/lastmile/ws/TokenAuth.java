@@ -1,0 +1,54 @@
+package stream.terminal.lastmile.ws;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+
+/**
+ * TSLM's listener tokens, offered by clients in {@code Sec-WebSocket-Protocol}. Only SHA-256 digests are kept
+ * for the check, and every digest is compared in constant time, so neither a heap dump of this object nor the
+ * timing of a refusal tells an attacker how much of a guess was right.
+ */
+final class TokenAuth {
+  /** Offers past this many are ignored, so one handshake cannot buy an unbounded number of hashes. */
+  private static final int MAX_OFFERS = 16;
+
+  private final List<byte[]> digests;
+
+  TokenAuth(List<String> tokens) {
+    this.digests = tokens.stream().map(TokenAuth::sha256).toList();
+  }
+
+  boolean required() {
+    return !digests.isEmpty();
+  }
+
+  /** @param header the Sec-WebSocket-Protocol header value (comma-separated), may be null */
+  boolean accepts(String header) {
+    if (!required()) {
+      return true;
+    }
+    if (header == null) {
+      return false;
+    }
+    boolean match = false;
+    String[] offers = header.split(",", MAX_OFFERS + 1);
+    for (int i = 0; i < Math.min(offers.length, MAX_OFFERS); i++) {
+      String offered = offers[i];
+      byte[] digest = sha256(offered.trim());
+      for (byte[] known : digests) {
+        match |= MessageDigest.isEqual(known, digest);
+      }
+    }
+    return match;
+  }
+
+  private static byte[] sha256(String token) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}
