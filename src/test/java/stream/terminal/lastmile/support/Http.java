@@ -1,0 +1,48 @@
+package stream.terminal.lastmile.support;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** A real HTTP client (the JDK's) for the ingest API; replies are parsed as JSON when they are JSON. */
+public final class Http {
+  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  public record Reply(int status, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public String errorCode() {
+      return json().getJsonObject("error").getString("code");
+    }
+  }
+
+  private Http() {}
+
+  public static Reply send(String method, int port, String path, String body) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(10))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json")
+            .build();
+    HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.body());
+  }
+
+  public static Reply get(int port, String path) throws Exception {
+    return send("GET", port, path, null);
+  }
+
+  public static Reply put(int port, String path) throws Exception {
+    return send("PUT", port, path, null);
+  }
+
+  public static Reply post(int port, String path, String body) throws Exception {
+    return send("POST", port, path, body);
+  }
+}

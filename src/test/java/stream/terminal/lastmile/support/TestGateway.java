@@ -1,0 +1,81 @@
+package stream.terminal.lastmile.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import stream.terminal.lastmile.config.ConfigParser;
+import stream.terminal.lastmile.node.Node;
+
+/**
+ * A real node on 127.0.0.1 with free ports: one edge listener "public" and one ingest listener "private".
+ * Tests adjust the configuration tree before {@link #start()}.
+ */
+public final class TestGateway implements AutoCloseable {
+  private final JsonObject config;
+  private Node node;
+
+  public TestGateway() {
+    config =
+        new JsonObject()
+            .put("node", new JsonObject().put("edge_instances", 2).put("shutdown_grace_ms", 2000))
+            .put(
+                "listeners",
+                new JsonArray()
+                    .add(listener("public", "edge"))
+                    .add(listener("private", "ingest")));
+  }
+
+  private static JsonObject listener(String name, String role) {
+    return new JsonObject().put("name", name).put("role", role).put("host", "127.0.0.1").put("port", 0)
+        .put("limits", new JsonObject());
+  }
+
+  public JsonObject config() {
+    return config;
+  }
+
+  /** The limits mapping of a listener, to adjust before start. */
+  public JsonObject limits(String listener) {
+    return listenerConfig(listener).getJsonObject("limits");
+  }
+
+  public JsonObject listenerConfig(String listener) {
+    JsonArray listeners = config.getJsonArray("listeners");
+    for (int i = 0; i < listeners.size(); i++) {
+      if (listener.equals(listeners.getJsonObject(i).getString("name"))) {
+        return listeners.getJsonObject(i);
+      }
+    }
+    throw new IllegalArgumentException(listener);
+  }
+
+  public TestGateway start() throws Exception {
+    node = Node.start(ConfigParser.parse(config.copy())).await(30, TimeUnit.SECONDS);
+    return this;
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public int edgePort() {
+    return node.port("public");
+  }
+
+  public int ingestPort() {
+    return node.port("private");
+  }
+
+  public void stop() throws Exception {
+    if (node != null) {
+      Node n = node;
+      node = null;
+      n.stop().await(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public void close() throws Exception {
+    stop();
+  }
+}

@@ -1,0 +1,146 @@
+package stream.terminal.lastmile.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A real WebSocket client (Vert.x) for tests. Every text frame it receives is queued; tests wait on the queue
+ * with a timeout, never on a sleep.
+ */
+public final class WsClient implements AutoCloseable {
+  public static final long TIMEOUT_S = 10;
+
+  private final WebSocket ws;
+  private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  private final CompletableFuture<Short> closed = new CompletableFuture<>();
+  private final AtomicLong nextId = new AtomicLong(1);
+
+  private WsClient(WebSocket ws) {
+    this.ws = ws;
+    ws.textMessageHandler(frames::add);
+    ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
+  }
+
+  public static WsClient connect(Vertx vertx, int port) throws Exception {
+    return connect(vertx, port, "/", List.of());
+  }
+
+  public static WsClient connect(Vertx vertx, int port, String path, List<String> subProtocols) throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 * 1024 * 1024)
+        .setMaxFrameSize(64 * 1024 * 1024));
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path).setSubProtocols(subProtocols);
+    return new WsClient(client.connect(options).await(TIMEOUT_S, TimeUnit.SECONDS));
+  }
+
+  public WebSocket socket() {
+    return ws;
+  }
+
+  public void sendText(String text) {
+    ws.writeTextMessage(text);
+  }
+
+  public void send(JsonObject command) {
+    sendText(command.encode());
+  }
+
+  /** Sends a command with a fresh numeric id and waits for its reply. */
+  public JsonObject request(JsonObject command) throws InterruptedException {
+    long id = nextId.getAndIncrement();
+    send(command.copy().put("id", id));
+    return replyTo(id);
+  }
+
+  public JsonObject request(String op, String channel) throws InterruptedException {
+    JsonObject command = new JsonObject().put("op", op);
+    if (channel != null) {
+      command.put("channel", channel);
+    }
+    return request(command);
+  }
+
+  /** Waits for the reply with this id, skipping messages; fails on a timeout. */
+  public JsonObject replyTo(Object id) throws InterruptedException {
+    while (true) {
+      JsonObject frame = next();
+      if ("reply".equals(frame.getString("type")) && String.valueOf(id).equals(String.valueOf(frame.getValue("id")))) {
+        return frame;
+      }
+    }
+  }
+
+  /** The next frame as JSON; fails after the timeout. */
+  public JsonObject next() throws InterruptedException {
+    return new JsonObject(nextText());
+  }
+
+  public String nextText() throws InterruptedException {
+    String frame = frames.poll(TIMEOUT_S, TimeUnit.SECONDS);
+    assertNotNull(frame, "no frame within " + TIMEOUT_S + " s");
+    return frame;
+  }
+
+  /** The next frame that is a channel message, skipping others. */
+  public JsonObject nextMessage() throws InterruptedException {
+    while (true) {
+      JsonObject frame = next();
+      if ("message".equals(frame.getString("type"))) {
+        return frame;
+      }
+    }
+  }
+
+  /** Null if nothing arrives within the wait (used to show that nothing more comes). */
+  public String poll(long millis) throws InterruptedException {
+    return frames.poll(millis, TimeUnit.MILLISECONDS);
+  }
+
+  /** Waits for the server to close the connection; returns the close status code. */
+  public short awaitClose() throws Exception {
+    Short code = closed.get(TIMEOUT_S * 2, TimeUnit.SECONDS);
+    return code == null ? -1 : code;
+  }
+
+  public boolean isClosed() {
+    return closed.isDone();
+  }
+
+  public void sendBinary(byte[] bytes) {
+    ws.writeBinaryMessage(Buffer.buffer(bytes));
+  }
+
+  public static void assertResult(JsonObject reply) {
+    if (reply.containsKey("error")) {
+      fail("expected a result, got " + reply.encode());
+    }
+  }
+
+  public static void assertError(String code, JsonObject reply) {
+    JsonObject error = reply.getJsonObject("error");
+    assertNotNull(error, "expected error " + code + ", got " + reply.encode());
+    assertEquals(code, error.getString("code"), reply.encode());
+  }
+
+  @Override
+  public void close() {
+    if (!ws.isClosed()) {
+      ws.close();
+    }
+  }
+}
