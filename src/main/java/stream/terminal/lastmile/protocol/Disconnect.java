@@ -2,14 +2,15 @@ package stream.terminal.lastmile.protocol;
 
 /**
  * Why the server closes a connection. The code is also the WebSocket close status. Codes 4000-4499 tell the
- * client it may reconnect (after a backoff); 4500-4999 that reconnecting with the same behaviour will fail again.
+ * client it may reconnect (after a backoff); 4500-4999 that reconnecting with the same behaviour will fail again;
+ * 1009 is the standard "message too big".
  */
 public enum Disconnect {
+  MESSAGE_TOO_BIG(1009, "message too big", false),
   SHUTDOWN(4000, "server shutting down", true),
   SLOW_CONSUMER(4001, "slow consumer: outbound queue full", true),
   IDLE_TIMEOUT(4002, "idle timeout: no frame or pong received", true),
-  FLOOD(4003, "too many commands refused for rate limit", true),
-  POLICY(4500, "policy violation", false);
+  FLOOD(4003, "too many commands refused for rate limit", true);
 
   private final short code;
   private final String reason;

@@ -45,13 +45,22 @@ public final class Endpoint {
     return new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
-        .setMaxWebSocketFrameSize(config.limits().maxFrameBytes())
-        .setMaxWebSocketMessageSize(config.limits().maxFrameBytes())
+        .setMaxWebSocketFrameSize(hardFrameCap(config))
+        .setMaxWebSocketMessageSize(hardFrameCap(config))
         // per-message deflate would cost one compression per subscriber per message
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         // lets the handshake echo the token a client offered, as browsers require of a sub-protocol
         .setWebSocketSubProtocols(config.authTokens());
+  }
+
+  /**
+   * What the WebSocket codec itself accepts. Messages between max_frame_bytes and this cap are read, then
+   * refused with close code 1009 and a notice; the codec drops larger ones with no notice, so the cap bounds
+   * the memory a hostile client can make a connection hold.
+   */
+  private static int hardFrameCap(ListenerConfig config) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(64L * 1024, 4L * config.limits().maxFrameBytes()));
   }
 
   /** Serves WebSockets on {@code /} and {@code /ws} of the server. Call from the owning verticle's context. */

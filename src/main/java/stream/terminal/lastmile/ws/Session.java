@@ -94,6 +94,14 @@ final class Session implements Subscriber {
 
   private void onText(String text) {
     touch();
+    if (closing) {
+      return; // frames already in flight when the server decided to close
+    }
+    if (tooLarge(text)) {
+      LOG.log(Level.DEBUG, "closing {0}: message over {1} bytes", ws.remoteAddress(), limits.maxFrameBytes());
+      disconnect(Disconnect.MESSAGE_TOO_BIG);
+      return;
+    }
     JsonNode node = Json.parse(text);
     if (node == null) {
       reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "frame is not valid JSON"));
@@ -120,6 +128,11 @@ final class Session implements Subscriber {
         }
       });
     }
+  }
+
+  private boolean tooLarge(String text) {
+    int max = limits.maxFrameBytes();
+    return text.length() > max || (text.length() * 3L > max && Utf8.length(text) > max);
   }
 
   /** The rate limit: a refused command gets {@code rate_limited}; a client that keeps flooding is dropped. */

@@ -1,0 +1,210 @@
+package stream.terminal.lastmile.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static stream.terminal.lastmile.support.WsClient.assertError;
+import static stream.terminal.lastmile.support.WsClient.assertResult;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import stream.terminal.lastmile.support.Http;
+import stream.terminal.lastmile.support.RawWebSocket;
+import stream.terminal.lastmile.support.TestGateway;
+import stream.terminal.lastmile.support.WsClient;
+
+/** Every limit of a listener, enforced against real clients, without disturbing the well-behaved ones. */
+class LimitsTest {
+  private final TestGateway gateway = new TestGateway();
+  private Vertx clients;
+
+  @BeforeEach
+  void setUp() {
+    clients = Vertx.vertx();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    gateway.close();
+    clients.close().await();
+  }
+
+  private WsClient edge() throws Exception {
+    return WsClient.connect(clients, gateway.edgePort());
+  }
+
+  private WsClient ingest() throws Exception {
+    return WsClient.connect(clients, gateway.ingestPort());
+  }
+
+  private static JsonObject publish(String channel, Object data) {
+    return new JsonObject().put("op", "publish").put("channel", channel).put("data", data);
+  }
+
+  @Test
+  void slowSubscriberIsDroppedWhileAFastOneReceivesEverything() throws Exception {
+    gateway.limits("public").put("write_queue_bytes", 64 * 1024);
+    gateway.config().getJsonObject("node").put("edge_instances", 1);
+    gateway.limits("private").put("max_data_bytes", 128 * 1024);
+    gateway.start();
+    int messages = 400;
+    String payload = "x".repeat(60 * 1024);
+    try (WsClient publisher = ingest(); WsClient fast = edge(); WsClient slow = edge()) {
+      publisher.request("create", "limits.slow");
+      fast.request("subscribe", "limits.slow");
+      slow.request("subscribe", "limits.slow");
+      slow.socket().pause(); // stops reading: the kernel buffers fill, then the server's queue
+
+      for (int i = 1; i <= messages; i++) {
+        publisher.send(publish("limits.slow", payload));
+      }
+      for (int i = 1; i <= messages; i++) {
+        assertEquals(i, fast.nextMessage().getLong("offset"));
+      }
+      slow.socket().resume();
+      JsonObject last = null;
+      for (JsonObject frame = slow.next(); !"disconnect".equals(frame.getString("type")); frame = slow.next()) {
+        last = frame;
+      }
+      assertEquals(4001, slow.awaitClose());
+      assertTrue(last == null || last.getLong("offset", 0L) < messages, "the slow client was dropped before the end");
+    }
+  }
+
+  @Test
+  void floodGetsRateLimitedThenDisconnected() throws Exception {
+    gateway.limits("public").put("commands_per_second", 10).put("burst", 5);
+    gateway.start();
+    try (WsClient flooder = edge(); WsClient honest = edge()) {
+      for (int i = 0; i < 5; i++) {
+        assertResult(flooder.request("ping", null));
+      }
+      assertError("rate_limited", flooder.request("ping", null));
+      for (int i = 0; i < 10; i++) {
+        flooder.send(new JsonObject().put("op", "ping"));
+      }
+      assertEquals(4003, flooder.awaitClose());
+      assertResult(honest.request("ping", null));
+    }
+  }
+
+  @Test
+  void connectionLimitRefusesTheHandshakeWith503() throws Exception {
+    gateway.limits("public").put("max_connections", 2);
+    gateway.start();
+    try (WsClient a = edge(); WsClient b = edge()) {
+      Exception refused = assertThrows(Exception.class, this::edge);
+      assertTrue(refused.getMessage().contains("503"), refused.getMessage());
+      a.close();
+      a.awaitClose();
+      // the freed slot is usable again (the server may see the close a moment after the client)
+      WsClient c = awaitConnect();
+      assertResult(c.request("ping", null));
+      c.close();
+      assertResult(b.request("ping", null));
+    }
+  }
+
+  private WsClient awaitConnect() throws Exception {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try {
+        return edge();
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  @Test
+  void oversizedFrameClosesWith1009AndOthersCarryOn() throws Exception {
+    gateway.limits("public").put("max_frame_bytes", 1024);
+    gateway.start();
+    try (WsClient big = edge(); WsClient huge = edge(); WsClient other = edge()) {
+      big.sendText("{\"op\":\"ping\",\"pad\":\"" + "y".repeat(2048) + "\"}");
+      JsonObject notice = big.next();
+      assertEquals("disconnect", notice.getString("type"));
+      assertEquals(1009, notice.getInteger("code"));
+      assertEquals(1009, big.awaitClose());
+      // past the codec's hard cap the connection is dropped before the message is even buffered
+      huge.sendText("{\"op\":\"ping\",\"pad\":\"" + "y".repeat(200_000) + "\"}");
+      huge.awaitClose();
+      assertResult(other.request("ping", null));
+    }
+  }
+
+  @Test
+  void oversizedDataIsRefusedAndTheConnectionLives() throws Exception {
+    gateway.limits("private").put("max_data_bytes", 100);
+    gateway.start();
+    try (WsClient publisher = ingest()) {
+      publisher.request("create", "limits.data");
+      assertError("too_large", publisher.request(publish("limits.data", "é".repeat(60))));
+      assertResult(publisher.request(publish("limits.data", "é".repeat(40))));
+    }
+  }
+
+  @Test
+  void subscriptionLimitPerConnection() throws Exception {
+    gateway.limits("public").put("max_subscriptions", 3);
+    gateway.start();
+    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+      for (int i = 0; i < 4; i++) {
+        publisher.request("create", "limits.sub" + i);
+      }
+      for (int i = 0; i < 3; i++) {
+        assertResult(subscriber.request("subscribe", "limits.sub" + i));
+      }
+      assertError("limit_exceeded", subscriber.request("subscribe", "limits.sub3"));
+      assertResult(subscriber.request("unsubscribe", "limits.sub0"));
+      assertResult(subscriber.request("subscribe", "limits.sub3"));
+    }
+  }
+
+  @Test
+  void silentClientIsDroppedAfterTheIdleTimeoutWhileAnsweringOnesStay() throws Exception {
+    gateway.limits("public").put("ping_interval_ms", 100).put("idle_timeout_ms", 400);
+    gateway.start();
+    long started = System.nanoTime();
+    try (RawWebSocket silent = new RawWebSocket(gateway.edgePort()); WsClient live = edge()) {
+      int pings = 0;
+      RawWebSocket.Frame frame = silent.read();
+      for (; frame.opcode() == 0x9; frame = silent.read()) {
+        pings++; // never answered
+      }
+      assertTrue(pings >= 1, "the server pings before giving up");
+      assertEquals(0x1, frame.opcode());
+      JsonObject notice = new JsonObject(frame.text());
+      assertEquals("disconnect", notice.getString("type"));
+      assertEquals(4002, notice.getInteger("code"));
+      assertTrue(notice.getBoolean("reconnect"));
+      RawWebSocket.Frame close = silent.read();
+      assertEquals(0x8, close.opcode());
+      assertEquals(4002, close.closeCode());
+      assertTrue(System.nanoTime() - started >= 400_000_000L);
+      // the library client answers every ping, so it is still there after several idle periods
+      assertResult(live.request("ping", null));
+      assertFalse(live.isClosed());
+    }
+  }
+
+  @Test
+  void manyChannelsRespectTheChannelLimit() throws Exception {
+    gateway.config().put("channels", new JsonObject().put("max", 3));
+    gateway.start();
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      statuses.add(Http.put(gateway.ingestPort(), "/channels/limits.max" + i).status());
+    }
+    assertEquals(List.of(201, 201, 201, 429), statuses);
+    assertEquals("limit_exceeded", Http.put(gateway.ingestPort(), "/channels/limits.max9").errorCode());
+  }
+}
