@@ -14,8 +14,6 @@ import stream.terminal.lastmile.node.Node;
  * gracefully on SIGTERM/SIGINT. Exit codes: 2 for a bad configuration, 1 when the node cannot start.
  */
 public final class Main {
-  private static final System.Logger LOG = System.getLogger(Main.class.getName());
-
   private Main() {}
 
   public static void main(String[] args) {
@@ -55,7 +53,7 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "last-mile-shutdown"));
-    LOG.log(
+    log().log(
         System.Logger.Level.INFO,
         "last-mile ready ({0}); listeners: {1}",
         file == null ? "built-in defaults" : file,
@@ -72,12 +70,20 @@ public final class Main {
   }
 
   private static void stop(Node node) {
-    LOG.log(System.Logger.Level.INFO, "stopping: disconnecting clients");
+    log().log(System.Logger.Level.INFO, "stopping: not ready, disconnecting clients");
     try {
       node.stop().await(node.config().shutdownGraceMs() + 10_000L, TimeUnit.MILLISECONDS);
+      log().log(System.Logger.Level.INFO, "stopped");
     } catch (Exception e) {
-      LOG.log(System.Logger.Level.WARNING, "shutdown did not finish cleanly: " + e);
+      log().log(System.Logger.Level.WARNING, "shutdown did not finish cleanly: " + e);
+    } finally {
+      Logging.shutdown();
     }
+  }
+
+  /** Looked up after {@link Logging#configure()} has chosen the log manager. */
+  private static System.Logger log() {
+    return System.getLogger(Main.class.getName());
   }
 
   private static void fail(int status, String message) {

@@ -8,6 +8,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -35,6 +36,7 @@ public final class Node {
   private final Vertx vertx;
   private final NodeServices services;
   private final List<String> deployments = new ArrayList<>();
+  private Future<Void> stopped;
 
   private Node(Vertx vertx, NodeServices services) {
     this.vertx = vertx;
@@ -89,6 +91,8 @@ public final class Node {
     options.setJvmMetricsEnabled(true);
     // event-bus meters are tagged by address, i.e. by channel name: unbounded cardinality
     options.addDisabledMetricsCategory(MetricsDomain.EVENT_BUS);
+    // one series per listener address instead of one gauge that every server fights over
+    options.addLabels(Label.LOCAL);
     return options;
   }
 
@@ -141,12 +145,16 @@ public final class Node {
    * Stops gracefully: not ready at once, then every listener stops accepting and each client gets a
    * {@code disconnect} notice with {@code reconnect: true} before its connection closes.
    */
-  public Future<Void> stop() {
+  public synchronized Future<Void> stop() {
+    if (stopped != null) {
+      return stopped;
+    }
     services.ready().set(false);
     List<Future<?>> undeployed = new ArrayList<>();
     for (String id : deployments) {
       undeployed.add(vertx.undeploy(id));
     }
-    return Future.join(undeployed).transform(ar -> vertx.close());
+    stopped = Future.join(undeployed).transform(ar -> vertx.close());
+    return stopped;
   }
 }
