@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import stream.terminal.lastmile.protocol.ErrorCode;
 import stream.terminal.lastmile.protocol.GatewayException;
@@ -13,6 +14,8 @@ import stream.terminal.lastmile.protocol.Position;
 /** The registry of a node that is not clustered: channels in one JVM, safe from every event loop. */
 public final class LocalChannelRegistry implements ChannelRegistry {
   private final ConcurrentMap<String, Entry> channels = new ConcurrentHashMap<>();
+  /** Slots taken, reserved before insertion so that concurrent creates cannot overshoot the limit. */
+  private final AtomicInteger taken = new AtomicInteger();
   private final int maxChannels;
 
   /** @param maxChannels how many channels may exist, so a publisher bug cannot exhaust memory */
@@ -24,14 +27,18 @@ public final class LocalChannelRegistry implements ChannelRegistry {
 
   @Override
   public Future<Channel> create(String name) {
-    if (channels.size() >= maxChannels && !channels.containsKey(name)) {
+    if (channels.containsKey(name)) {
+      return exists(name);
+    }
+    if (taken.incrementAndGet() > maxChannels) {
+      taken.decrementAndGet();
       return Future.failedFuture(
           new GatewayException(ErrorCode.LIMIT_EXCEEDED, "channel limit reached (" + maxChannels + ")"));
     }
     Entry fresh = new Entry(new Channel(name, Epochs.next(), System.currentTimeMillis()), new AtomicLong());
-    Entry existing = channels.putIfAbsent(name, fresh);
-    if (existing != null) {
-      return Future.failedFuture(new GatewayException(ErrorCode.CHANNEL_EXISTS, "channel exists: " + name));
+    if (channels.putIfAbsent(name, fresh) != null) {
+      taken.decrementAndGet();
+      return exists(name);
     }
     return Future.succeededFuture(fresh.channel());
   }
@@ -61,6 +68,10 @@ public final class LocalChannelRegistry implements ChannelRegistry {
             .map(e -> new ChannelInfo(e.channel(), e.offset().get()))
             .sorted(Comparator.comparing(info -> info.channel().name()))
             .toList());
+  }
+
+  private static <T> Future<T> exists(String name) {
+    return Future.failedFuture(new GatewayException(ErrorCode.CHANNEL_EXISTS, "channel exists: " + name));
   }
 
   private static <T> Future<T> notFound(String name) {

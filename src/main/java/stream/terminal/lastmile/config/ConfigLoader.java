@@ -27,7 +27,8 @@ public final class ConfigLoader {
       return ConfigParser.parse(json);
     } catch (ConfigException e) {
       for (Map.Entry<String, String> o : overridden.entrySet()) {
-        if (e.getMessage().contains(": " + o.getKey() + ":")) {
+        String at = ": " + o.getKey();
+        if (e.getMessage().contains(at + ":") || e.getMessage().contains(at + "[")) {
           throw new ConfigException(e.getMessage() + " (set by environment variable " + o.getValue() + ")");
         }
       }
@@ -49,6 +50,13 @@ public final class ConfigLoader {
   private static JsonObject read(Path file) {
     if (!Files.isReadable(file) || Files.isDirectory(file)) {
       throw new ConfigException("cannot read configuration file " + file.toAbsolutePath() + ": no such readable file");
+    }
+    try {
+      if (Files.readAllLines(file).stream().allMatch(l -> l.isBlank() || l.stripLeading().startsWith("#"))) {
+        return new JsonObject(); // a file of comments only: every option at its default
+      }
+    } catch (java.io.IOException e) {
+      throw new ConfigException("cannot read configuration file " + file.toAbsolutePath() + ": " + e.getMessage());
     }
     Vertx vertx = Vertx.vertx();
     try {

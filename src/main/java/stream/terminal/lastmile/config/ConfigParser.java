@@ -35,7 +35,13 @@ public final class ConfigParser {
     ConfigReader channels = root.object("channels");
     int maxChannels = channels.integer("max", 100_000, 1, Integer.MAX_VALUE);
     List<String> declared = channels.strings("declare", List.of());
+    if (declared.size() > maxChannels) {
+      throw ConfigException.at(channels.path("declare"), declared.size() + " channels declared but channels.max is " + maxChannels);
+    }
     for (int i = 0; i < declared.size(); i++) {
+      if (declared.indexOf(declared.get(i)) != i) {
+        throw ConfigException.at(channels.path("declare") + "[" + i + "]", "'" + declared.get(i) + "' is declared twice");
+      }
       if (!ChannelNames.isValid(declared.get(i))) {
         throw ConfigException.at(
             channels.path("declare") + "[" + i + "]",

@@ -45,8 +45,8 @@ final class EnvOverrides {
       config.put("listeners", listeners);
     }
     for (int i = 0; i < listeners.size(); i++) {
-      JsonObject l = listeners.getJsonObject(i);
-      if (role.wire().equals(l.getString("role"))) {
+      JsonObject l = listeners.getValue(i) instanceof JsonObject o ? o : new JsonObject();
+      if (role.wire().equalsIgnoreCase(String.valueOf(l.getValue("role")))) {
         String path = "listeners[" + i + "].";
         if (env.containsKey(prefix + "HOST")) {
           l.put("host", env.get(prefix + "HOST"));
@@ -56,6 +56,7 @@ final class EnvOverrides {
         return;
       }
     }
+    throw ConfigException.at("listeners", prefix + "HOST/PORT is set but no listener has role " + role.wire());
   }
 
   private static void integer(

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.channel.ChannelInfo;
 import stream.terminal.lastmile.channel.ChannelNames;
 import stream.terminal.lastmile.channel.ChannelRegistry;
@@ -37,6 +38,15 @@ public final class ChannelRoutes {
 
   public static void mount(Router router, ListenerConfig listener, ChannelRegistry registry, Publisher publisher) {
     ChannelRoutes routes = new ChannelRoutes(listener, registry, publisher);
+    TokenAuth auth = new TokenAuth(listener.authTokens());
+    // a listener with tokens guards its HTTP API too (probes on /health and /ready stay open)
+    router.route("/channels*").handler(ctx -> {
+      if (auth.acceptsBearer(ctx.request().getHeader("Authorization"))) {
+        ctx.next();
+      } else {
+        HttpReplies.error(ctx, ErrorCode.UNAUTHENTICATED, "send one of the listener's tokens as Authorization: Bearer");
+      }
+    });
     router.put("/channels/:channel").handler(routes::create);
     router
         .post("/channels/:channel/messages")

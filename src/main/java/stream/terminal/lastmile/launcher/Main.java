@@ -53,20 +53,12 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "last-mile-shutdown"));
-    log().log(
-        System.Logger.Level.INFO,
-        "last-mile ready ({0}); listeners: {1}",
+    log().log(System.Logger.Level.INFO, "last-mile ready ({0}); listeners: {1}",
         file == null ? "built-in defaults" : file,
-        config.listeners(stream.terminal.lastmile.config.Role.EDGE).stream()
-            .map(l -> l.name() + " edge " + l.host() + ":" + node.port(l.name()))
-            .collect(Collectors.joining(", "))
-            + ingestSummary(config, node));
-  }
-
-  private static String ingestSummary(GatewayConfig config, Node node) {
-    return config.listeners(stream.terminal.lastmile.config.Role.INGEST).stream()
-        .map(l -> ", " + l.name() + " ingest " + l.host() + ":" + node.port(l.name()))
-        .collect(Collectors.joining());
+        config.listeners().stream()
+            .filter(l -> config.roles().contains(l.role()))
+            .map(l -> l.name() + " " + l.role().wire() + " " + l.host() + ":" + node.port(l.name()))
+            .collect(Collectors.joining(", ")));
   }
 
   private static void stop(Node node) {

@@ -4,24 +4,30 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** The one JSON mapper of the wire codecs, and small text helpers for hand-built frames. */
 public final class Json {
-  /** Big decimals keep prices exact: a payload leaves as it arrived, only its whitespace removed. */
+  /**
+   * Big decimals keep prices exact and trailing zeros kept ({@code 1.10} stays {@code 1.10}): a payload leaves
+   * with the value and precision it arrived with, its whitespace removed and exponents written {@code 1E+3}.
+   */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .build();
 
   private Json() {}
 
-  /** Parses one JSON document; null when the text is not JSON. */
+  /** Parses one JSON document; null when the text is not JSON (blank text included). */
   public static JsonNode parse(String text) {
     try {
-      return MAPPER.readTree(text);
+      JsonNode node = MAPPER.readTree(text);
+      return node == null || node.isMissingNode() ? null : node;
     } catch (JsonProcessingException e) {
       return null;
     }

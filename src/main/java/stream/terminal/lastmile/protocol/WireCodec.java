@@ -1,13 +1,23 @@
 package stream.terminal.lastmile.protocol;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
 
 /** Turns text frames into commands and server events into text frames, for one dialect. */
 public interface WireCodec {
   Dialect dialect();
 
-  /** @throws BadFrameException when the frame is not a valid command of this dialect */
-  Command decode(String frame);
+  /** @throws BadFrameException when the parsed frame is not a valid command of this dialect */
+  Command decode(JsonNode frame);
+
+  /** @throws BadFrameException when the frame is not JSON or not a valid command of this dialect */
+  default Command decode(String frame) {
+    JsonNode node = Json.parse(frame);
+    if (node == null) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "frame is not valid JSON", null);
+    }
+    return decode(node);
+  }
 
   String result(Command command, JsonObject result);
 

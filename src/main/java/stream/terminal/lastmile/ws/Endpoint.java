@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.protocol.Disconnect;
 
@@ -55,9 +56,9 @@ public final class Endpoint {
   }
 
   /**
-   * What the WebSocket codec itself accepts. Messages between max_frame_bytes and this cap are read, then
-   * refused with close code 1009 and a notice; the codec drops larger ones with no notice, so the cap bounds
-   * the memory a hostile client can make a connection hold.
+   * The largest single frame the WebSocket codec reads. Messages over max_frame_bytes but under this cap are
+   * refused by the session with a notice and close code 1009; the codec drops a larger frame without reading
+   * it, so the cap bounds the memory one hostile frame can take.
    */
   private static int hardFrameCap(ListenerConfig config) {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(64L * 1024, 4L * config.limits().maxFrameBytes()));
@@ -83,7 +84,7 @@ public final class Endpoint {
       handshake.reject(404);
       return;
     }
-    if (!auth.accepts(handshake.headers().get("Sec-WebSocket-Protocol"))) {
+    if (!auth.acceptsOffer(String.join(",", handshake.headers().getAll("Sec-WebSocket-Protocol")))) {
       services.metrics().rejected("auth");
       LOG.log(Level.DEBUG, "refused {0} on {1}: no valid token", handshake.remoteAddress(), config.name());
       handshake.reject(401);

@@ -2,10 +2,13 @@ package stream.terminal.lastmile.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.http.WebSocketFrame;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import stream.terminal.lastmile.channel.ChannelInfo;
@@ -44,6 +47,8 @@ final class Session implements Subscriber {
   private int refusedInRow;
   private long lastReadMs;
   private boolean closing;
+  private Buffer partial;
+  private boolean partialIsText;
 
   Session(ServerWebSocket ws, Endpoint endpoint, Services services) {
     this.ws = ws;
@@ -57,12 +62,7 @@ final class Session implements Subscriber {
 
   void start() {
     ws.setWriteQueueMaxSize(limits.writeQueueBytes());
-    ws.textMessageHandler(this::onText);
-    ws.binaryMessageHandler(b -> {
-      touch();
-      reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text"));
-    });
-    ws.pongHandler(b -> touch());
+    ws.frameHandler(this::onFrame);
     ws.exceptionHandler(e -> LOG.log(Level.DEBUG, "connection error from {0}: {1}", ws.remoteAddress(), e.toString()));
     ws.shutdownHandler(v -> disconnect(Disconnect.SHUTDOWN));
     ws.closeHandler(v -> cleanup());
@@ -84,7 +84,7 @@ final class Session implements Subscriber {
 
   void ping() {
     if (!closing) {
-      ws.writePing(io.vertx.core.buffer.Buffer.buffer());
+      ws.writePing(Buffer.buffer());
     }
   }
 
@@ -92,47 +92,87 @@ final class Session implements Subscriber {
     lastReadMs = System.currentTimeMillis();
   }
 
-  private void onText(String text) {
+  /**
+   * Reassembles messages from frames, so the size limit holds however a client fragments a message: past
+   * {@code max_frame_bytes} the connection is closed with 1009 and nothing more of the message is kept.
+   */
+  private void onFrame(WebSocketFrame frame) {
     touch();
-    if (closing) {
-      return; // frames already in flight when the server decided to close
+    if (closing || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
+      return; // control frames: pings are answered by Vert.x, pongs only count as activity
     }
-    if (tooLarge(text)) {
+    if (frame.isContinuation()) {
+      if (partial == null) {
+        return; // a continuation of a message already refused
+      }
+      partial.appendBuffer(frame.binaryData());
+    } else {
+      partial = frame.isFinal() ? frame.binaryData() : frame.binaryData().copy();
+      partialIsText = frame.isText();
+    }
+    if (partial.length() > limits.maxFrameBytes()) {
+      partial = null;
       LOG.log(Level.DEBUG, "closing {0}: message over {1} bytes", ws.remoteAddress(), limits.maxFrameBytes());
       disconnect(Disconnect.MESSAGE_TOO_BIG);
       return;
     }
-    JsonNode node = Json.parse(text);
-    if (node == null) {
-      reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "frame is not valid JSON"));
-      return;
-    }
-    if (codec == null) {
-      codec = LegacyCodec.recognises(node) ? LegacyCodec.INSTANCE : NativeCodec.INSTANCE;
-    }
-    Command command;
-    try {
-      command = codec == LegacyCodec.INSTANCE ? LegacyCodec.INSTANCE.decode(node) : NativeCodec.INSTANCE.decode(node);
-    } catch (BadFrameException e) {
-      if (admit(e.idJson())) {
-        reply(e.idJson(), null, e);
+    if (frame.isFinal()) {
+      Buffer message = partial;
+      partial = null;
+      if (partialIsText) {
+        onText(message.toString(StandardCharsets.UTF_8));
+      } else if (admit(null)) {
+        reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text"));
       }
-      return;
-    }
-    if (admit(command.idJson())) {
-      execute(command).onComplete(ar -> {
-        if (ar.succeeded()) {
-          send(codec.result(command, ar.result()));
-        } else {
-          reply(command.idJson(), command, GatewayException.of(ar.cause()));
-        }
-      });
     }
   }
 
-  private boolean tooLarge(String text) {
-    int max = limits.maxFrameBytes();
-    return text.length() > max || (text.length() * 3L > max && Utf8.length(text) > max);
+  private void onText(String text) {
+    JsonNode node = Json.parse(text);
+    Command command = null;
+    BadFrameException bad = null;
+    if (node == null) {
+      bad = new BadFrameException(ErrorCode.BAD_REQUEST, "frame is not valid JSON", null);
+    } else {
+      try {
+        command = codecFor(node).decode(node);
+      } catch (BadFrameException e) {
+        bad = e;
+      }
+    }
+    // bad frames pay for their error reply like any command, so junk cannot bypass the rate limit
+    if (!admit(bad != null ? bad.idJson() : command.idJson())) {
+      return;
+    }
+    if (bad != null) {
+      reply(bad.idJson(), null, bad);
+      return;
+    }
+    Command accepted = command;
+    execute(accepted).onComplete(ar -> {
+      if (ar.succeeded()) {
+        send(codec.result(accepted, ar.result()));
+      } else {
+        reply(accepted.idJson(), accepted, GatewayException.of(ar.cause()));
+      }
+    });
+  }
+
+  /**
+   * The connection's dialect, fixed by its first frame that has the shape of one (an object with {@code op},
+   * or TSLM's single-variant object); frames of no recognisable shape are answered natively without fixing it.
+   */
+  private WireCodec codecFor(JsonNode node) {
+    if (codec == null) {
+      if (LegacyCodec.recognises(node)) {
+        codec = LegacyCodec.INSTANCE;
+      } else if (NativeCodec.recognises(node)) {
+        codec = NativeCodec.INSTANCE;
+      } else {
+        return NativeCodec.INSTANCE;
+      }
+    }
+    return codec;
   }
 
   /** The rate limit: a refused command gets {@code rate_limited}; a client that keeps flooding is dropped. */

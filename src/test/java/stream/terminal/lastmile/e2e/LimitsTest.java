@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import static stream.terminal.lastmile.support.WsClient.assertResult;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -95,6 +97,48 @@ class LimitsTest {
   }
 
   @Test
+  void junkFramesCountAgainstTheRateLimitToo() throws Exception {
+    gateway.limits("public").put("commands_per_second", 10).put("burst", 5);
+    gateway.start();
+    try (WsClient flooder = edge()) {
+      for (int i = 0; i < 20; i++) {
+        flooder.sendText(i % 2 == 0 ? "junk" : "");
+        flooder.sendBinary(new byte[] {1});
+      }
+      JsonObject frame = flooder.next();
+      for (int errors = 0; "reply".equals(frame.getString("type")); frame = flooder.next()) {
+        assertTrue(++errors <= 5 + 6, "at most a burst of bad_request and then rate_limited replies");
+      }
+      assertEquals(4003, frame.getInteger("code"));
+      assertEquals(4003, flooder.awaitClose());
+    }
+  }
+
+  @Test
+  void aSubscriberThatVanishesMidStreamIsCleanedUpAndOthersCarryOn() throws Exception {
+    gateway.start();
+    try (WsClient publisher = ingest(); WsClient stays = edge()) {
+      publisher.request("create", "limits.vanish");
+      stays.request("subscribe", "limits.vanish");
+      RawWebSocket vanishing = new RawWebSocket(gateway.edgePort());
+      vanishing.sendText("{\"op\":\"subscribe\",\"channel\":\"limits.vanish\"}");
+      assertEquals("reply", new JsonObject(vanishing.read().text()).getString("type"));
+      for (int i = 1; i <= 200; i++) {
+        publisher.send(publish("limits.vanish", "m" + i));
+        if (i == 100) {
+          vanishing.close(); // no close frame: the TCP connection just goes away
+        }
+      }
+      for (int i = 1; i <= 200; i++) {
+        assertEquals(i, stays.nextMessage().getLong("offset"));
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() ->
+          Http.get(gateway.ingestPort(), "/metrics").body().contains("lastmile_connections{role=\"edge\"} 1.0"));
+      assertTrue(Http.get(gateway.ingestPort(), "/metrics").body().contains("lastmile_subscriptions 1.0"));
+    }
+  }
+
+  @Test
   void connectionLimitRefusesTheHandshakeWith503() throws Exception {
     gateway.limits("public").put("max_connections", 2);
     gateway.start();
@@ -138,6 +182,24 @@ class LimitsTest {
       huge.sendText("{\"op\":\"ping\",\"pad\":\"" + "y".repeat(200_000) + "\"}");
       huge.awaitClose();
       assertResult(other.request("ping", null));
+    }
+  }
+
+  @Test
+  void oversizedFragmentedMessagesAreRefusedToo() throws Exception {
+    gateway.limits("public").put("max_frame_bytes", 1024);
+    gateway.start();
+    for (int size : new int[] {2048, 200_000}) {
+      try (RawWebSocket client = new RawWebSocket(gateway.edgePort())) {
+        client.sendFragmented("{\"op\":\"ping\",\"pad\":\"" + "y".repeat(size) + "\"}", 512);
+        RawWebSocket.Frame frame = client.read();
+        while (frame.opcode() == 0x9) {
+          frame = client.read();
+        }
+        assertEquals("disconnect", new JsonObject(frame.text()).getString("type"), frame.text());
+        assertEquals(1009, new JsonObject(frame.text()).getInteger("code"));
+        assertEquals(1009, client.read().closeCode());
+      }
     }
   }
 

@@ -77,9 +77,22 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** Sends a masked text frame, as clients must. */
   public void sendText(String text) throws IOException {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    sendFrame(0x81, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Sends a text message split into fragments of at most {@code size} bytes (a text frame, then continuations). */
+  public void sendFragmented(String text, int size) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    for (int at = 0; at < bytes.length; at += size) {
+      int end = Math.min(bytes.length, at + size);
+      int opcode = at == 0 ? 0x1 : 0x0;
+      sendFrame((end == bytes.length ? 0x80 : 0) | opcode, java.util.Arrays.copyOfRange(bytes, at, end));
+    }
+  }
+
+  private void sendFrame(int first, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.write(0x81);
+    frame.write(first);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
     } else if (payload.length <= 0xffff) {

@@ -30,14 +30,6 @@ public final class NativeCodec implements WireCodec {
   }
 
   @Override
-  public Command decode(String frame) {
-    JsonNode node = Json.parse(frame);
-    if (node == null) {
-      throw new BadFrameException(ErrorCode.BAD_REQUEST, "frame is not valid JSON", null);
-    }
-    return decode(node);
-  }
-
   public Command decode(JsonNode node) {
     if (!node.isObject()) {
       throw new BadFrameException(ErrorCode.BAD_REQUEST, "a command is a JSON object", null);

@@ -42,14 +42,6 @@ public final class LegacyCodec implements WireCodec {
   }
 
   @Override
-  public Command decode(String frame) {
-    JsonNode node = Json.parse(frame);
-    if (node == null) {
-      throw new BadFrameException(ErrorCode.BAD_REQUEST, "frame is not valid JSON", null);
-    }
-    return decode(node);
-  }
-
   public Command decode(JsonNode node) {
     if (!recognises(node)) {
       throw new BadFrameException(

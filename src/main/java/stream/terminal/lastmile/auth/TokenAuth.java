@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.ws;
+package stream.terminal.lastmile.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,26 +6,27 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
- * TSLM's listener tokens, offered by clients in {@code Sec-WebSocket-Protocol}. Only SHA-256 digests are kept
+ * TSLM's listener tokens, offered by WebSocket clients in {@code Sec-WebSocket-Protocol} and by HTTP clients as
+ * {@code Authorization: Bearer <token>}. Only SHA-256 digests are kept
  * for the check, and every digest is compared in constant time, so neither a heap dump of this object nor the
  * timing of a refusal tells an attacker how much of a guess was right.
  */
-final class TokenAuth {
+public final class TokenAuth {
   /** Offers past this many are ignored, so one handshake cannot buy an unbounded number of hashes. */
   private static final int MAX_OFFERS = 16;
 
   private final List<byte[]> digests;
 
-  TokenAuth(List<String> tokens) {
+  public TokenAuth(List<String> tokens) {
     this.digests = tokens.stream().map(TokenAuth::sha256).toList();
   }
 
-  boolean required() {
+  public boolean required() {
     return !digests.isEmpty();
   }
 
   /** @param header the Sec-WebSocket-Protocol header value (comma-separated), may be null */
-  boolean accepts(String header) {
+  public boolean acceptsOffer(String header) {
     if (!required()) {
       return true;
     }
@@ -40,6 +41,22 @@ final class TokenAuth {
       for (byte[] known : digests) {
         match |= MessageDigest.isEqual(known, digest);
       }
+    }
+    return match;
+  }
+
+  /** @param authorization the Authorization header value, may be null */
+  public boolean acceptsBearer(String authorization) {
+    if (!required()) {
+      return true;
+    }
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    byte[] digest = sha256(authorization.substring(7).trim());
+    boolean match = false;
+    for (byte[] known : digests) {
+      match |= MessageDigest.isEqual(known, digest);
     }
     return match;
   }
