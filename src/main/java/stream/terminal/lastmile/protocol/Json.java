@@ -5,15 +5,21 @@ import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
 /** The one JSON mapper of the wire codecs, and small text helpers for hand-built frames. */
 public final class Json {
-  /** Big decimals keep prices exact: a payload leaves as it arrived, only its whitespace removed. */
+  /**
+   * Big decimals keep prices exact: a payload leaves as it arrived, only its whitespace removed. Jackson's tree
+   * model strips trailing zeros of decimals by default ({@code 1.10} would leave as {@code 1.1}, {@code 10.0} as
+   * {@code 1E+1}), so that normalisation is turned off.
+   */
   public static final ObjectMapper MAPPER =
       JsonMapper.builder()
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
   private Json() {}
