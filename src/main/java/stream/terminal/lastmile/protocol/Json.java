@@ -24,10 +24,12 @@ public final class Json {
 
   private Json() {}
 
-  /** Parses one JSON document; null when the text is not JSON. */
+  /** Parses one JSON document; null when the text is not JSON (also when it is empty or only whitespace). */
   public static JsonNode parse(String text) {
     try {
-      return MAPPER.readTree(text);
+      JsonNode node = MAPPER.readTree(text);
+      // Jackson reads empty input as a MissingNode, which would serialise as "null"
+      return node == null || node.isMissingNode() ? null : node;
     } catch (JsonProcessingException e) {
       return null;
     }
