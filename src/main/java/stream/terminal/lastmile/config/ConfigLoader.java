@@ -27,8 +27,8 @@ public final class ConfigLoader {
       return ConfigParser.parse(json);
     } catch (ConfigException e) {
       for (Map.Entry<String, String> o : overridden.entrySet()) {
-        String at = ": " + o.getKey();
-        if (e.getMessage().contains(at + ":") || e.getMessage().contains(at + "[")) {
+        // the option itself, or an element of it (node.roles[0] when LASTMILE_ROLES has an empty entry)
+        if (e.getMessage().contains(": " + o.getKey() + ":") || e.getMessage().contains(": " + o.getKey() + "[")) {
           throw new ConfigException(e.getMessage() + " (set by environment variable " + o.getValue() + ")");
         }
       }

@@ -75,7 +75,8 @@ public final class ChannelRoutes {
     if (!granted(ctx, Permission.PUBLISH)) {
       return;
     }
-    JsonNode data = ctx.body().length() == 0 ? null : Json.parse(ctx.body().asString());
+    // an empty body leaves no buffer at all (length -1, asString null), not an empty one
+    JsonNode data = ctx.body().length() <= 0 ? null : Json.parse(ctx.body().asString());
     if (data == null) {
       HttpReplies.error(ctx, ErrorCode.BAD_REQUEST, "the body must be one JSON value (the message data)");
       return;

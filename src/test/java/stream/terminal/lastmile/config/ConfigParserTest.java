@@ -1,0 +1,310 @@
+package stream.terminal.lastmile.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Validation of configuration trees: the defaults, and an error naming the option for each mistake. */
+class ConfigParserTest {
+
+  /** A valid two-listener configuration, as a test changes it. */
+  private static JsonObject valid() {
+    return new JsonObject()
+        .put("listeners", new JsonArray()
+            .add(new JsonObject().put("name", "public").put("role", "edge").put("host", "0.0.0.0").put("port", 8080))
+            .add(new JsonObject().put("name", "private").put("role", "ingest").put("host", "127.0.0.1").put("port", 8081)));
+  }
+
+  private static JsonObject listener(JsonObject config, int index) {
+    return config.getJsonArray("listeners").getJsonObject(index);
+  }
+
+  /** Parses {@code valid()} changed by {@code change}; asserts it is refused with a message naming {@code option}. */
+  private static ConfigException refused(Consumer<JsonObject> change, String option) {
+    JsonObject config = valid();
+    change.accept(config);
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(config), config.encode());
+    assertTrue(e.getMessage().startsWith("invalid configuration: " + option + ": "),
+        "expected the message to name " + option + ", got: " + e.getMessage());
+    return e;
+  }
+
+  // ---- defaults ----
+
+  @Test
+  void emptyConfigurationGivesTheEmbeddedDefault() {
+    GatewayConfig config = ConfigParser.parse(new JsonObject());
+    assertEquals(EnumSet.of(Role.INGEST, Role.EDGE), config.roles());
+    assertEquals(2, config.listeners().size());
+
+    ListenerConfig edge = config.listeners().get(0);
+    assertEquals("public", edge.name());
+    assertEquals("0.0.0.0", edge.host());
+    assertEquals(8080, edge.port());
+    assertEquals(Role.EDGE, edge.role());
+    assertEquals(Set.of(Permission.SUBSCRIBE), edge.permissions());
+    assertEquals(Limits.EDGE_DEFAULTS, edge.limits());
+    assertEquals(List.of(), edge.authTokens());
+
+    ListenerConfig ingest = config.listeners().get(1);
+    assertEquals("private", ingest.name());
+    assertEquals("127.0.0.1", ingest.host());
+    assertEquals(8081, ingest.port());
+    assertEquals(Role.INGEST, ingest.role());
+    assertEquals(Set.of(Permission.CREATE, Permission.PUBLISH), ingest.permissions());
+    assertEquals(Limits.INGEST_DEFAULTS, ingest.limits());
+    assertEquals(List.of(), ingest.authTokens());
+
+    assertEquals(0, config.edgeInstances());
+    assertEquals(1, config.ingestInstances());
+    assertEquals(100_000, config.maxChannels());
+    assertEquals(List.of(), config.declaredChannels());
+    assertEquals(5000, config.shutdownGraceMs());
+    assertTrue(config.metricsEnabled());
+  }
+
+  @Test
+  void limitDefaultsFollowTheRole() {
+    Limits edge = Limits.EDGE_DEFAULTS;
+    assertTrue(edge.rateLimited(), "edge listeners are rate limited");
+    assertTrue(edge.commandsPerSecond() >= 100, "an honest client needs at least 100 commands/s");
+    assertTrue(edge.burst() >= 100, "an honest client needs a burst of at least 100");
+    assertTrue(edge.idleTimeoutMs() > edge.pingIntervalMs());
+    assertEquals(new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000), edge);
+
+    Limits ingest = Limits.INGEST_DEFAULTS;
+    assertEquals(0, ingest.commandsPerSecond(), "the trusted side has no rate limit");
+    assertFalse(ingest.rateLimited());
+    assertTrue(ingest.idleTimeoutMs() > ingest.pingIntervalMs());
+    assertEquals(new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000), ingest);
+
+    assertEquals(edge, Limits.defaultsFor(Role.EDGE));
+    assertEquals(ingest, Limits.defaultsFor(Role.INGEST));
+  }
+
+  @Test
+  void listenersWithoutPermissionsOrLimitsGetTheirRolesDefaults() {
+    GatewayConfig config = ConfigParser.parse(valid());
+    assertEquals(Set.of(Permission.SUBSCRIBE), config.listeners().get(0).permissions());
+    assertEquals(Limits.EDGE_DEFAULTS, config.listeners().get(0).limits());
+    assertEquals(Set.of(Permission.CREATE, Permission.PUBLISH), config.listeners().get(1).permissions());
+    assertEquals(Limits.INGEST_DEFAULTS, config.listeners().get(1).limits());
+  }
+
+  @Test
+  void hostDefaultsByRole() {
+    JsonObject config = valid();
+    listener(config, 0).remove("host");
+    listener(config, 1).remove("host");
+    GatewayConfig parsed = ConfigParser.parse(config);
+    assertEquals("0.0.0.0", parsed.listeners().get(0).host());
+    assertEquals("127.0.0.1", parsed.listeners().get(1).host());
+  }
+
+  @Test
+  void explicitValuesAreKept() {
+    JsonObject config = valid()
+        .put("node", new JsonObject().put("roles", new JsonArray().add("edge")).put("edge_instances", 3)
+            .put("ingest_instances", 2).put("shutdown_grace_ms", 100))
+        .put("metrics", new JsonObject().put("enabled", false))
+        .put("channels", new JsonObject().put("max", 10).put("declare", new JsonArray().add("a.b").add("x:y@z")));
+    listener(config, 0).put("auth_tokens", new JsonArray().add("s3cret-token-1"))
+        .put("limits", new JsonObject().put("commands_per_second", 5).put("max_connections", 7));
+    listener(config, 1).put("permissions", new JsonArray().add("subscribe").add("create").add("publish"));
+    GatewayConfig parsed = ConfigParser.parse(config);
+    assertEquals(EnumSet.of(Role.EDGE), parsed.roles());
+    assertEquals(3, parsed.edgeInstances());
+    assertEquals(2, parsed.ingestInstances());
+    assertEquals(100, parsed.shutdownGraceMs());
+    assertFalse(parsed.metricsEnabled());
+    assertEquals(10, parsed.maxChannels());
+    assertEquals(List.of("a.b", "x:y@z"), parsed.declaredChannels());
+    assertEquals(List.of("s3cret-token-1"), parsed.listeners().get(0).authTokens());
+    assertEquals(5, parsed.listeners().get(0).limits().commandsPerSecond());
+    assertEquals(7, parsed.listeners().get(0).limits().maxConnections());
+    assertEquals(EnumSet.allOf(Permission.class), parsed.listeners().get(1).permissions());
+    // a node running only the edge role opens no ingest listener
+    assertEquals(List.of(), parsed.listeners(Role.INGEST));
+    assertEquals(1, parsed.listeners(Role.EDGE).size());
+  }
+
+  @Test
+  void severalListenersPerRoleAndPortZeroTwiceAreAllowed() {
+    JsonObject config = valid();
+    config.getJsonArray("listeners")
+        .add(new JsonObject().put("name", "public-2").put("role", "edge").put("host", "10.0.0.1").put("port", 8080))
+        .add(new JsonObject().put("name", "any-1").put("role", "edge").put("port", 0))
+        .add(new JsonObject().put("name", "any-2").put("role", "edge").put("port", 0));
+    assertEquals(4, ConfigParser.parse(config).listeners(Role.EDGE).size());
+  }
+
+  // ---- errors: listeners ----
+
+  @Test
+  void portOutOfRangeIsRefused() {
+    ConfigException e = refused(c -> listener(c, 0).put("port", 70000), "listeners[0].port");
+    assertTrue(e.getMessage().contains("70000"), e.getMessage());
+    refused(c -> listener(c, 1).put("port", -1), "listeners[1].port");
+  }
+
+  @Test
+  void portThatIsNotAnIntegerIsRefused() {
+    ConfigException e = refused(c -> listener(c, 0).put("port", "abc"), "listeners[0].port");
+    assertTrue(e.getMessage().contains("abc"), e.getMessage());
+    refused(c -> listener(c, 0).put("port", 80.5), "listeners[0].port");
+  }
+
+  @Test
+  void unknownPermissionIsRefused() {
+    ConfigException e = refused(c -> listener(c, 1).put("permissions", new JsonArray().add("create").add("admin")),
+        "listeners[1].permissions");
+    assertTrue(e.getMessage().contains("admin"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"publish", "create"})
+  void edgeListenerGrantingPublishOrCreateIsRefused(String permission) {
+    refused(c -> listener(c, 0).put("permissions", new JsonArray().add("subscribe").add(permission)),
+        "listeners[0].permissions");
+  }
+
+  @Test
+  void duplicateListenerNameIsRefused() {
+    ConfigException e = refused(c -> listener(c, 1).put("name", "public"), "listeners[1].name");
+    assertTrue(e.getMessage().contains("duplicate"), e.getMessage());
+  }
+
+  @Test
+  void duplicateHostAndPortIsRefused() {
+    ConfigException e = refused(c -> listener(c, 1).put("host", "0.0.0.0").put("port", 8080), "listeners[1].port");
+    assertTrue(e.getMessage().contains("0.0.0.0:8080"), e.getMessage());
+  }
+
+  @Test
+  void missingNameRoleOrPortIsRefused() {
+    refused(c -> listener(c, 0).remove("name"), "listeners[0].name");
+    refused(c -> listener(c, 1).remove("role"), "listeners[1].role");
+    refused(c -> listener(c, 1).remove("port"), "listeners[1].port");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"both", "publisher", "ingester", "subscribe"})
+  void roleOtherThanIngestOrEdgeIsRefused(String role) {
+    ConfigException e = refused(c -> listener(c, 0).put("role", role), "listeners[0].role");
+    assertTrue(e.getMessage().contains(role), e.getMessage());
+  }
+
+  @Test
+  void invalidListenerNameIsRefused() {
+    refused(c -> listener(c, 0).put("name", "has space"), "listeners[0].name");
+    refused(c -> listener(c, 0).put("name", ""), "listeners[0].name");
+  }
+
+  @Test
+  void emptyListenerListIsRefused() {
+    refused(c -> c.put("listeners", new JsonArray()), "listeners");
+  }
+
+  @Test
+  void nodeRoleWithoutAListenerIsRefused() {
+    ConfigException e = refused(c -> c.getJsonArray("listeners").remove(1), "listeners");
+    assertTrue(e.getMessage().contains("node.roles") && e.getMessage().contains("ingest"), e.getMessage());
+    ConfigException edge = refused(c -> c.getJsonArray("listeners").remove(0), "listeners");
+    assertTrue(edge.getMessage().contains("node.roles") && edge.getMessage().contains("edge"), edge.getMessage());
+  }
+
+  @Test
+  void nodeRolesMustBeKnownAndNotEmpty() {
+    refused(c -> c.put("node", new JsonObject().put("roles", new JsonArray().add("edge").add("relay"))), "node.roles");
+    refused(c -> c.put("node", new JsonObject().put("roles", new JsonArray())), "node.roles");
+  }
+
+  // ---- errors: unknown options ----
+
+  @Test
+  void unknownRootKeyIsRefused() {
+    refused(c -> c.put("listners", new JsonArray()), "listners");
+  }
+
+  @Test
+  void unknownListenerKeyIsRefused() {
+    refused(c -> listener(c, 0).put("permisions", new JsonArray().add("subscribe")), "listeners[0].permisions");
+  }
+
+  @Test
+  void unknownLimitKeyIsRefused() {
+    refused(c -> listener(c, 1).put("limits", new JsonObject().put("max_conections", 5)),
+        "listeners[1].limits.max_conections");
+  }
+
+  @Test
+  void unknownKeysInNodeMetricsAndChannelsAreRefused() {
+    refused(c -> c.put("node", new JsonObject().put("edge_instance", 2)), "node.edge_instance");
+    refused(c -> c.put("metrics", new JsonObject().put("enable", true)), "metrics.enable");
+    refused(c -> c.put("channels", new JsonObject().put("declared", new JsonArray())), "channels.declared");
+  }
+
+  // ---- errors: limits, channels, tokens ----
+
+  @Test
+  void idleTimeoutNotLongerThanPingIntervalIsRefused() {
+    refused(c -> listener(c, 0).put("limits", new JsonObject().put("ping_interval_ms", 1000).put("idle_timeout_ms", 1000)),
+        "listeners[0].limits.idle_timeout_ms");
+    refused(c -> listener(c, 1).put("limits", new JsonObject().put("idle_timeout_ms", 20_000)),
+        "listeners[1].limits.idle_timeout_ms");
+  }
+
+  @Test
+  void limitOutOfRangeIsRefused() {
+    refused(c -> listener(c, 0).put("limits", new JsonObject().put("max_connections", 0)),
+        "listeners[0].limits.max_connections");
+    refused(c -> listener(c, 0).put("limits", new JsonObject().put("max_frame_bytes", "big")),
+        "listeners[0].limits.max_frame_bytes");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"has space", "slash/inside", "bad*name", "quote\"d"})
+  void invalidDeclaredChannelIsRefused(String name) {
+    ConfigException e = refused(
+        c -> c.put("channels", new JsonObject().put("declare", new JsonArray().add("ok.channel").add(name))),
+        "channels.declare[1]");
+    assertTrue(e.getMessage().contains(name), e.getMessage());
+  }
+
+  @Test
+  void declaredChannelLongerThan128CharactersIsRefused() {
+    String ok = "x".repeat(128);
+    assertEquals(List.of(ok), ConfigParser.parse(valid().put("channels",
+        new JsonObject().put("declare", new JsonArray().add(ok)))).declaredChannels());
+    refused(c -> c.put("channels", new JsonObject().put("declare", new JsonArray().add(ok + "x"))),
+        "channels.declare[0]");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"short", "has space-in-it", "new\nline-token", "comma,token-1"})
+  void invalidAuthTokenIsRefused(String token) {
+    refused(c -> listener(c, 0).put("auth_tokens", new JsonArray().add("s3cret-token-1").add(token)),
+        "listeners[0].auth_tokens[1]");
+  }
+
+  @Test
+  void wrongTypesAreRefusedWithTheirPath() {
+    refused(c -> c.put("listeners", new JsonObject()), "listeners");
+    refused(c -> c.getJsonArray("listeners").add("public"), "listeners[2]");
+    refused(c -> c.put("node", "both"), "node");
+    refused(c -> c.put("metrics", new JsonObject().put("enabled", "yes")), "metrics.enabled");
+    refused(c -> listener(c, 0).put("permissions", "subscribe"), "listeners[0].permissions");
+    refused(c -> listener(c, 0).put("host", ""), "listeners[0].host");
+  }
+}
