@@ -243,4 +243,18 @@ class ConfigLoaderTest {
     }
     assertEquals(builtIn, shipped);
   }
+
+  @Test
+  void aFileOfCommentsOnlyMeansEveryDefault() throws Exception {
+    Path file = write("empty.yaml", "# nothing set yet\n\n   # still nothing\n");
+    assertEquals(ConfigParser.parse(new io.vertx.core.json.JsonObject()), ConfigLoader.load(file, Map.of()));
+  }
+
+  @Test
+  void aListenerVariableWithoutAListenerOfThatRoleIsRefused() throws Exception {
+    Path file = write("ingest-only.yaml", "node: {roles: [ingest]}\nlisteners:\n  - {name: p, role: ingest, port: 9}\n");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(file, Map.of("LASTMILE_EDGE_PORT", "9090")));
+    assertTrue(e.getMessage().contains("LASTMILE_EDGE_HOST/PORT"), e.getMessage());
+  }
 }

@@ -307,4 +307,12 @@ class ConfigParserTest {
     refused(c -> listener(c, 0).put("permissions", "subscribe"), "listeners[0].permissions");
     refused(c -> listener(c, 0).put("host", ""), "listeners[0].host");
   }
+
+  @Test
+  void declaredChannelsMustBeDistinctAndWithinTheChannelLimit() {
+    refused(c -> c.put("channels", new JsonObject().put("declare", new JsonArray().add("a").add("a"))),
+        "channels.declare[1]");
+    refused(c -> c.put("channels", new JsonObject().put("max", 1).put("declare", new JsonArray().add("a").add("b"))),
+        "channels.declare");
+  }
 }

@@ -1,0 +1,152 @@
+package stream.terminal.lastmile.hub;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import stream.terminal.lastmile.bus.Addresses;
+import stream.terminal.lastmile.bus.ChannelMessageCodec;
+import stream.terminal.lastmile.metrics.GatewayMetrics;
+import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.protocol.Dialect;
+
+/** The node's fan-out: one consumer per channel, one encoding per dialect, each subscriber on its own loop. */
+class SubscriptionHubTest {
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  /** Records the frames it is given and the thread that gave them. */
+  private static final class Recorder implements Subscriber {
+    final Dialect dialect;
+    final List<String> frames = new CopyOnWriteArrayList<>();
+    final List<Thread> threads = new CopyOnWriteArrayList<>();
+    final CountDownLatch received;
+
+    Recorder(Dialect dialect, CountDownLatch received) {
+      this.dialect = dialect;
+      this.received = received;
+    }
+
+    @Override
+    public Dialect dialect() {
+      return dialect;
+    }
+
+    @Override
+    public boolean deliver(String frame) {
+      frames.add(frame);
+      threads.add(Thread.currentThread());
+      received.countDown();
+      return true;
+    }
+  }
+
+  private static <T> T on(Context context, Function<Void, Future<T>> action) {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> action.apply(null).onComplete(done));
+    return done.future().await();
+  }
+
+  @Test
+  void eachMessageIsEncodedOncePerDialectAndReachesEverySubscriberOnItsOwnLoop() throws Exception {
+    vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
+    SubscriptionHub hub = new SubscriptionHub(vertx, GatewayMetrics.detached());
+    List<Context> loops = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
+    CountDownLatch received = new CountDownLatch(2 * 40);
+    List<Recorder> recorders = new ArrayList<>();
+    for (Context loop : loops) {
+      LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
+      for (int i = 0; i < 40; i++) {
+        Recorder recorder = new Recorder(i % 4 == 0 ? Dialect.LEGACY : Dialect.NATIVE, received);
+        recorders.add(recorder);
+        on(loop, v -> fanout.add("hub.c", recorder));
+      }
+    }
+
+    vertx.eventBus().publish(Addresses.channel("hub.c"), new ChannelMessage("hub.c", "e1", 1, 5, "\"hi\""));
+    assertTrue(received.await(10, TimeUnit.SECONDS));
+
+    String nativeFrame = null;
+    String legacyFrame = null;
+    for (Recorder r : recorders) {
+      assertEquals(1, r.frames.size(), "exactly one delivery per subscriber");
+      if (r.dialect == Dialect.NATIVE) {
+        nativeFrame = nativeFrame == null ? r.frames.get(0) : nativeFrame;
+        assertSame(nativeFrame, r.frames.get(0), "one native encoding shared by every subscriber");
+      } else {
+        legacyFrame = legacyFrame == null ? r.frames.get(0) : legacyFrame;
+        assertSame(legacyFrame, r.frames.get(0), "one legacy encoding shared by every subscriber");
+      }
+    }
+    assertEquals("{\"ChannelMessage\":[\"hub.c\",{\"Text\":\"hi\"}]}", legacyFrame);
+    assertTrue(nativeFrame.startsWith("{\"type\":\"message\""));
+    // subscribers of the first loop were called on one thread, those of the second on theirs
+    assertEquals(1, recorders.subList(0, 40).stream().map(r -> r.threads.get(0)).distinct().count());
+    assertEquals(1, recorders.subList(40, 80).stream().map(r -> r.threads.get(0)).distinct().count());
+  }
+
+  @Test
+  void theChannelIsConsumedOnlyWhileTheNodeHasSubscribers() throws Exception {
+    vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
+    SubscriptionHub hub = new SubscriptionHub(vertx, GatewayMetrics.detached());
+    Context loop = vertx.getOrCreateContext();
+    LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
+    Recorder a = new Recorder(Dialect.NATIVE, new CountDownLatch(1));
+    Recorder b = new Recorder(Dialect.NATIVE, new CountDownLatch(1));
+    assertNoConsumer("hub.interest");
+    on(loop, v -> fanout.add("hub.interest", a));
+    on(loop, v -> fanout.add("hub.interest", b));
+    on(loop, v -> {
+      fanout.remove("hub.interest", a);
+      return Future.succeededFuture();
+    });
+    vertx.eventBus().publish(Addresses.channel("hub.interest"), new ChannelMessage("hub.interest", "e", 1, 1, "1"));
+    assertTrue(b.received.await(10, TimeUnit.SECONDS));
+    assertEquals(0, a.frames.size());
+    on(loop, v -> {
+      fanout.remove("hub.interest", b);
+      return Future.succeededFuture();
+    });
+    assertNoConsumerEventually("hub.interest");
+  }
+
+  /** How a request to the channel's address fails: NO_HANDLERS at once when nobody consumes it. */
+  private ReplyFailure probe(String channel) {
+    ChannelMessage probe = new ChannelMessage(channel, "probe", 0, 0, "0");
+    Throwable failure = vertx.eventBus()
+        .request(Addresses.channel(channel), probe, new DeliveryOptions().setSendTimeout(1000))
+        .transform(Future::succeededFuture)
+        .await()
+        .cause();
+    return failure instanceof ReplyException r ? r.failureType() : null;
+  }
+
+  private void assertNoConsumer(String channel) {
+    assertEquals(ReplyFailure.NO_HANDLERS, probe(channel));
+  }
+
+  private void assertNoConsumerEventually(String channel) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> probe(channel) == ReplyFailure.NO_HANDLERS);
+  }
+}
