@@ -14,6 +14,7 @@ import stream.terminal.lastmile.channel.ChannelNames;
 public final class ConfigParser {
   private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   /** RFC 7230 token characters: what a Sec-WebSocket-Protocol value may contain. */
+  private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}");
   private static final Pattern HTTP_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{8,256}");
 
   private ConfigParser() {}
@@ -50,6 +51,8 @@ public final class ConfigParser {
     }
     channels.rejectUnknown();
 
+    ClusterConfig cluster = cluster(root.object("cluster"));
+
     List<ConfigReader> listenerReaders = root.objects("listeners");
     List<ListenerConfig> listeners =
         listenerReaders == null ? defaultListeners() : listeners(listenerReaders, root.path("listeners"));
@@ -61,7 +64,32 @@ public final class ConfigParser {
       }
     }
     return new GatewayConfig(
-        roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled);
+        roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled, cluster);
+  }
+
+  private static ClusterConfig cluster(ConfigReader r) {
+    ClusterConfig d = ClusterConfig.DISABLED;
+    boolean enabled = r.bool("enabled", d.enabled());
+    String name = r.string("name", d.name());
+    String host = r.string("host", d.host());
+    String publicHost = r.has("public_host") ? r.string("public_host", null) : null;
+    int port = r.integer("port", d.port(), 1, 65535);
+    List<String> members = r.strings("members", d.members());
+    if (members.isEmpty()) {
+      throw ConfigException.at(r.path("members"), "at least one member address (this node's own will do)");
+    }
+    for (int i = 0; i < members.size(); i++) {
+      if (!MEMBER.matcher(members.get(i)).matches()) {
+        throw ConfigException.at(r.path("members") + "[" + i + "]",
+            "'" + members.get(i) + "' is not host or host:port (ranges such as :5701-5703 are not accepted)");
+      }
+    }
+    int eventBusPort = r.integer("event_bus_port", d.eventBusPort(), 0, 65535);
+    String hazelcastConfig = r.string("hazelcast_config", null);
+    int joinWait = r.integer("join_wait_seconds", d.joinWaitSeconds(), 0, 300);
+    r.rejectUnknown();
+    return new ClusterConfig(enabled, name, host, publicHost, port, List.copyOf(members), eventBusPort,
+        hazelcastConfig, joinWait);
   }
 
   private static Set<Role> roles(ConfigReader node) {
@@ -71,7 +99,11 @@ public final class ConfigParser {
     }
     Set<Role> roles = EnumSet.noneOf(Role.class);
     for (String name : names) {
-      roles.add(role(name, node.path("roles")));
+      Role role = role(name, node.path("roles"));
+      if (role == Role.OPS) {
+        throw ConfigException.at(node.path("roles"), "a node runs ingest, edge or both (ops listeners open on every node)");
+      }
+      roles.add(role);
     }
     return roles;
   }
@@ -117,7 +149,7 @@ public final class ConfigParser {
     }
     String roleName = r.string("role", null);
     if (roleName == null) {
-      throw ConfigException.at(r.path("role"), "required: ingest or edge");
+      throw ConfigException.at(r.path("role"), "required: ingest, edge or ops");
     }
     Role role = role(roleName, r.path("role"));
     String host = r.string("host", role == Role.EDGE ? "0.0.0.0" : "127.0.0.1");
@@ -140,7 +172,12 @@ public final class ConfigParser {
   }
 
   private static Set<Permission> permissions(ConfigReader r, Role role) {
-    List<String> fallback = role == Role.EDGE ? List.of("subscribe") : List.of("create", "publish");
+    List<String> fallback =
+        switch (role) {
+          case EDGE -> List.of("subscribe");
+          case INGEST -> List.of("create", "publish");
+          case OPS -> List.of();
+        };
     Set<Permission> permissions = EnumSet.noneOf(Permission.class);
     for (String name : r.strings("permissions", fallback)) {
       try {
@@ -149,6 +186,9 @@ public final class ConfigParser {
         throw ConfigException.at(
             r.path("permissions"), "unknown permission '" + name + "' (subscribe, create, publish)");
       }
+    }
+    if (role == Role.OPS && !permissions.isEmpty()) {
+      throw ConfigException.at(r.path("permissions"), "an ops listener serves only /health, /ready and /metrics");
     }
     if (role == Role.EDGE && (permissions.contains(Permission.CREATE) || permissions.contains(Permission.PUBLISH))) {
       throw ConfigException.at(
@@ -182,7 +222,7 @@ public final class ConfigParser {
     try {
       return Role.valueOf(name.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw ConfigException.at(path, "unknown role '" + name + "' (ingest, edge)");
+      throw ConfigException.at(path, "unknown role '" + name + "' (ingest, edge, ops)");
     }
   }
 }

@@ -28,7 +28,51 @@ final class EnvOverrides {
     integer(env, "LASTMILE_INGEST_INSTANCES", node(config), "ingest_instances", "node.ingest_instances", applied);
     listener(config, env, Role.EDGE, applied);
     listener(config, env, Role.INGEST, applied);
+    cluster(config, env, applied);
     return applied;
+  }
+
+  /** LASTMILE_CLUSTER* set the cluster section: what a container's environment usually decides. */
+  private static void cluster(JsonObject config, Map<String, String> env, Map<String, String> applied) {
+    JsonObject cluster = config.getValue("cluster") instanceof JsonObject o ? o : null;
+    if (cluster == null) {
+      if (env.keySet().stream().noneMatch(k -> k.startsWith("LASTMILE_CLUSTER"))) {
+        return;
+      }
+      cluster = new JsonObject();
+      config.put("cluster", cluster);
+    }
+    String enabled = env.get("LASTMILE_CLUSTER");
+    if (enabled != null) {
+      if (!enabled.equals("true") && !enabled.equals("false")) {
+        throw ConfigException.at("cluster.enabled", "expected true or false, got '" + enabled + "' (from LASTMILE_CLUSTER)");
+      }
+      cluster.put("enabled", Boolean.parseBoolean(enabled));
+      applied.put("cluster.enabled", "LASTMILE_CLUSTER");
+    }
+    string(env, "LASTMILE_CLUSTER_NAME", cluster, "name", "cluster.name", applied);
+    string(env, "LASTMILE_CLUSTER_HOST", cluster, "host", "cluster.host", applied);
+    string(env, "LASTMILE_CLUSTER_PUBLIC_HOST", cluster, "public_host", "cluster.public_host", applied);
+    integer(env, "LASTMILE_CLUSTER_PORT", cluster, "port", "cluster.port", applied);
+    integer(env, "LASTMILE_CLUSTER_EVENT_BUS_PORT", cluster, "event_bus_port", "cluster.event_bus_port", applied);
+    String members = env.get("LASTMILE_CLUSTER_MEMBERS");
+    if (members != null) {
+      JsonArray list = new JsonArray();
+      for (String member : members.split(",")) {
+        list.add(member.trim());
+      }
+      cluster.put("members", list);
+      applied.put("cluster.members", "LASTMILE_CLUSTER_MEMBERS");
+    }
+  }
+
+  private static void string(
+      Map<String, String> env, String variable, JsonObject target, String key, String path, Map<String, String> applied) {
+    String value = env.get(variable);
+    if (value != null) {
+      target.put(key, value);
+      applied.put(path, variable);
+    }
   }
 
   /** LASTMILE_EDGE_HOST/PORT and LASTMILE_INGEST_HOST/PORT set the first listener of that role. */

@@ -13,6 +13,7 @@ import java.util.Set;
  * @param declaredChannels channels created at startup
  * @param shutdownGraceMs how long a stopping node waits for clients to take their disconnect notice
  * @param metricsEnabled whether {@code /metrics} is served
+ * @param cluster how the node joins a cluster, or {@link ClusterConfig#DISABLED}
  */
 public record GatewayConfig(
     Set<Role> roles,
@@ -22,9 +23,16 @@ public record GatewayConfig(
     int maxChannels,
     List<String> declaredChannels,
     int shutdownGraceMs,
-    boolean metricsEnabled) {
+    boolean metricsEnabled,
+    ClusterConfig cluster) {
 
+  /** The listeners of a role this node opens: ops listeners always, the others when the node runs their role. */
   public List<ListenerConfig> listeners(Role role) {
-    return listeners.stream().filter(l -> l.role() == role && roles.contains(role)).toList();
+    return listeners.stream().filter(l -> l.role() == role && (role == Role.OPS || roles.contains(role))).toList();
+  }
+
+  /** Every listener this node opens. */
+  public List<ListenerConfig> openedListeners() {
+    return listeners.stream().filter(l -> l.role() == Role.OPS || roles.contains(l.role())).toList();
   }
 }

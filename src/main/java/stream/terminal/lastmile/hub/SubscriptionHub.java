@@ -3,7 +3,7 @@ package stream.terminal.lastmile.hub;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,12 +16,11 @@ import stream.terminal.lastmile.protocol.ChannelMessage;
 /**
  * The node's single event-bus consumer per channel. It consumes a channel's address only while some event loop
  * of the node has a subscriber to it, wraps each message once, and hands it to each interested
- * {@link LocalFanout} on that fanout's own event loop. All its state lives on its own context, so it needs no lock.
+ * {@link LocalFanout} on that fanout's own event loop. All its state lives on its own context (it is deployed as a
+ * verticle to get one), so it needs no lock.
  */
-public final class SubscriptionHub {
-  private final Vertx vertx;
+public final class SubscriptionHub extends VerticleBase {
   private final GatewayMetrics metrics;
-  private final Context context;
   private final Map<String, Interest> channels = new HashMap<>();
 
   private static final class Interest {
@@ -30,11 +29,9 @@ public final class SubscriptionHub {
     Future<Void> registered;
   }
 
-  /** Must be created off any Vert.x thread so that it gets a context of its own. */
-  public SubscriptionHub(Vertx vertx, GatewayMetrics metrics) {
-    this.vertx = vertx;
+  /** Deploy it (one instance per node) before any fanout asks it for a channel: deployment gives it its context. */
+  public SubscriptionHub(GatewayMetrics metrics) {
     this.metrics = metrics;
-    this.context = vertx.getOrCreateContext();
   }
 
   GatewayMetrics metrics() {

@@ -16,6 +16,10 @@ final class Logging {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
     }
     System.setProperty("java.util.logging.manager", Manager.class.getName());
+    // vertx-micrometer-metrics 5.0.7 registers its HTTP connection gauge once per connection; Micrometer keeps
+    // the first and warns about each later one, which says nothing to an operator
+    java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry")
+        .setLevel(java.util.logging.Level.SEVERE);
   }
 
   /** Flushes and closes the handlers; call at the end of the shutdown hook. */

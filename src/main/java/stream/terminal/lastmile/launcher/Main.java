@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.launcher;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -10,32 +11,39 @@ import stream.terminal.lastmile.config.GatewayConfig;
 import stream.terminal.lastmile.node.Node;
 
 /**
- * {@code java -jar last-mile.jar [--config FILE]}: loads the configuration, starts the node, and stops it
+ * {@code java -jar last-mile.jar [--config FILE] [--cluster] [--roles ingest,edge]}: loads the configuration, starts the node, and stops it
  * gracefully on SIGTERM/SIGINT. Exit codes: 2 for a bad configuration, 1 when the node cannot start.
  */
 public final class Main {
+  private static final String USAGE = "last-mile [--config FILE] [--cluster] [--roles ingest,edge]";
+
   private Main() {}
+
+  private static String value(String[] args, int i, String missing) {
+    if (i >= args.length) {
+      fail(2, missing);
+    }
+    return args[i];
+  }
 
   public static void main(String[] args) {
     Logging.configure();
     String configArg = null;
+    // the flags are shorthands for their environment variables, and win over them
+    Map<String, String> env = new HashMap<>(System.getenv());
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--config" -> {
-          if (i + 1 == args.length) {
-            fail(2, "--config needs a file path");
-          }
-          configArg = args[++i];
-        }
+        case "--config" -> configArg = value(args, ++i, "--config needs a file path");
+        case "--cluster" -> env.put("LASTMILE_CLUSTER", "true");
+        case "--roles" -> env.put("LASTMILE_ROLES", value(args, ++i, "--roles needs a list such as ingest,edge"));
         case "--help", "-h" -> {
-          System.out.println("usage: last-mile [--config FILE]   (docs/configuration.md)");
+          System.out.println(USAGE + "   (docs/configuration.md)");
           return;
         }
-        default -> fail(2, "unknown argument '" + args[i] + "' (usage: last-mile [--config FILE])");
+        default -> fail(2, "unknown argument '" + args[i] + "' (usage: " + USAGE + ")");
       }
     }
 
-    Map<String, String> env = System.getenv();
     Path file = ConfigLoader.choose(configArg, env);
     GatewayConfig config;
     try {
@@ -55,8 +63,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(node), "last-mile-shutdown"));
     log().log(System.Logger.Level.INFO, "last-mile ready ({0}); listeners: {1}",
         file == null ? "built-in defaults" : file,
-        config.listeners().stream()
-            .filter(l -> config.roles().contains(l.role()))
+        config.openedListeners().stream()
             .map(l -> l.name() + " " + l.role().wire() + " " + l.host() + ":" + node.port(l.name()))
             .collect(Collectors.joining(", ")));
   }

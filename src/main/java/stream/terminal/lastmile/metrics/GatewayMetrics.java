@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import stream.terminal.lastmile.config.Role;
@@ -25,7 +26,7 @@ public final class GatewayMetrics {
   private final Map<String, Counter> rejectedConnections;
 
   public GatewayMetrics(MeterRegistry registry) {
-    for (Role role : Role.values()) {
+    for (Role role : List.of(Role.INGEST, Role.EDGE)) {
       AtomicLong count = new AtomicLong();
       connections.put(role, count);
       Gauge.builder("lastmile.connections", count, AtomicLong::get)

@@ -29,14 +29,21 @@ public abstract class ListenerVerticle extends VerticleBase {
   /** The HTTP routes of a listener of this role. */
   protected abstract Router router(ListenerConfig listener);
 
+  /** Whether listeners of this role accept WebSocket clients. */
+  protected boolean webSockets() {
+    return true;
+  }
+
   @Override
   public Future<?> start() {
     List<Future<?>> bound = new ArrayList<>();
     for (ListenerConfig listener : node.config().listeners(role())) {
       Endpoint endpoint = new Endpoint(vertx, listener, node.connections().get(listener.name()), node.forLoop(context));
       HttpServer server = vertx.createHttpServer(endpoint.serverOptions()).requestHandler(router(listener));
-      endpoint.install(server);
-      endpoints.add(endpoint);
+      if (webSockets()) {
+        endpoint.install(server);
+        endpoints.add(endpoint);
+      }
       servers.add(server);
       bound.add(
           server

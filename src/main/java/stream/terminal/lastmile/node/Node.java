@@ -7,7 +7,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -20,8 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
+import stream.terminal.lastmile.cluster.HazelcastChannelRegistry;
+import stream.terminal.lastmile.cluster.HazelcastSetup;
 import stream.terminal.lastmile.channel.LocalChannelRegistry;
 import stream.terminal.lastmile.channel.Publisher;
+import stream.terminal.lastmile.config.ClusterConfig;
 import stream.terminal.lastmile.config.GatewayConfig;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Role;
@@ -29,6 +35,9 @@ import stream.terminal.lastmile.edge.EdgeVerticle;
 import stream.terminal.lastmile.hub.SubscriptionHub;
 import stream.terminal.lastmile.ingest.IngestVerticle;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
+import stream.terminal.lastmile.ops.OpsVerticle;
+import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.protocol.GatewayException;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 
 /** One running gateway: its Vert.x instance, its shared services and the verticles of its roles. */
@@ -44,23 +53,31 @@ public final class Node {
   }
 
   /**
-   * Starts a node on the embedded (not clustered) event bus. Call it from a thread that is not a Vert.x one,
-   * so that the hub gets a context of its own. Fails, with every resource released, when a listener cannot
-   * bind.
+   * Starts a node: on the embedded event bus, or as a cluster member when the configuration enables the
+   * cluster. Fails, with every resource released, when the cluster cannot be joined or a listener cannot bind.
    */
   public static Future<Node> start(GatewayConfig config) {
     PrometheusMeterRegistry prometheus =
         config.metricsEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
     MeterRegistry meters = prometheus != null ? prometheus : new SimpleMeterRegistry();
-    Vertx vertx =
-        Vertx.builder()
-            .with(new VertxOptions().setMetricsOptions(metricsOptions(config)))
-            .withMetrics(new MicrometerMetricsFactory(meters))
-            .build();
-    vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
+    VertxBuilder builder = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(metricsOptions(config)).setEventBusOptions(eventBus(config)))
+        .withMetrics(new MicrometerMetricsFactory(meters));
+    if (!config.cluster().enabled()) {
+      return start(config, builder.build(), null, prometheus, meters);
+    }
+    HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastSetup.build(config.cluster()));
+    return builder.withClusterManager(cluster).buildClustered()
+        .compose(vertx -> start(config, vertx, cluster, prometheus, meters));
+  }
 
+  private static Future<Node> start(GatewayConfig config, Vertx vertx, HazelcastClusterManager cluster,
+      PrometheusMeterRegistry prometheus, MeterRegistry meters) {
+    vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
     GatewayMetrics metrics = new GatewayMetrics(meters);
-    ChannelRegistry registry = new LocalChannelRegistry(config.maxChannels());
+    ChannelRegistry registry = cluster == null
+        ? new LocalChannelRegistry(config.maxChannels())
+        : new HazelcastChannelRegistry(vertx, cluster.getHazelcastInstance(), config.maxChannels());
     Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     for (ListenerConfig listener : config.listeners()) {
       connections.put(listener.name(), new AtomicInteger());
@@ -70,20 +87,31 @@ public final class Node {
             config,
             registry,
             new Publisher(registry, vertx.eventBus(), metrics),
-            new SubscriptionHub(vertx, metrics),
+            new SubscriptionHub(metrics),
             metrics,
             prometheus,
             connections,
             new ConcurrentHashMap<>(),
             new AtomicBoolean());
     Node node = new Node(vertx, services);
-    return node.declareChannels()
+    return vertx.deployVerticle(services.hub())
+        .compose(id -> node.declareChannels())
         .compose(v -> node.deployRoles())
         .map(v -> {
           services.ready().set(true);
           return node;
         })
         .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+  }
+
+  /** In a cluster the event bus binds and announces the operator's address, like Hazelcast. */
+  private static EventBusOptions eventBus(GatewayConfig config) {
+    ClusterConfig cluster = config.cluster();
+    EventBusOptions options = new EventBusOptions();
+    if (cluster.enabled()) {
+      options.setHost(cluster.host()).setPort(cluster.eventBusPort()).setClusterPublicHost(cluster.announcedHost());
+    }
+    return options;
   }
 
   private static MicrometerMetricsOptions metricsOptions(GatewayConfig config) {
@@ -96,10 +124,12 @@ public final class Node {
     return options;
   }
 
+  /** Creates the declared channels; in a cluster another node may have created them first, which is fine. */
   private Future<Void> declareChannels() {
     List<Future<?>> created = new ArrayList<>();
     for (String channel : services.config().declaredChannels()) {
-      created.add(services.publisher().create(channel));
+      created.add(services.publisher().create(channel).recover(e ->
+          GatewayException.of(e).code() == ErrorCode.CHANNEL_EXISTS ? Future.succeededFuture() : Future.failedFuture(e)));
     }
     return Future.all(created).mapEmpty();
   }
@@ -113,6 +143,9 @@ public final class Node {
     if (config.roles().contains(Role.EDGE)) {
       int instances = config.edgeInstances() == 0 ? Runtime.getRuntime().availableProcessors() : config.edgeInstances();
       chain = chain.compose(v -> deploy(() -> new EdgeVerticle(services), instances));
+    }
+    if (!config.listeners(Role.OPS).isEmpty()) {
+      chain = chain.compose(v -> deploy(() -> new OpsVerticle(services), 1));
     }
     return chain;
   }
@@ -154,6 +187,7 @@ public final class Node {
     for (String id : deployments) {
       undeployed.add(vertx.undeploy(id));
     }
+    // listeners first, so every client has its notice; closing Vert.x then takes the hub and the cluster down
     stopped = Future.join(undeployed).transform(ar -> vertx.close());
     return stopped;
   }

@@ -71,7 +71,8 @@ class SubscriptionHubTest {
   @Test
   void eachMessageIsEncodedOncePerDialectAndReachesEverySubscriberOnItsOwnLoop() throws Exception {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
-    SubscriptionHub hub = new SubscriptionHub(vertx, GatewayMetrics.detached());
+    SubscriptionHub hub = new SubscriptionHub(GatewayMetrics.detached());
+    vertx.deployVerticle(hub).await();
     List<Context> loops = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
     CountDownLatch received = new CountDownLatch(2 * 40);
     List<Recorder> recorders = new ArrayList<>();
@@ -109,7 +110,8 @@ class SubscriptionHubTest {
   @Test
   void theChannelIsConsumedOnlyWhileTheNodeHasSubscribers() throws Exception {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
-    SubscriptionHub hub = new SubscriptionHub(vertx, GatewayMetrics.detached());
+    SubscriptionHub hub = new SubscriptionHub(GatewayMetrics.detached());
+    vertx.deployVerticle(hub).await();
     Context loop = vertx.getOrCreateContext();
     LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
     Recorder a = new Recorder(Dialect.NATIVE, new CountDownLatch(1));

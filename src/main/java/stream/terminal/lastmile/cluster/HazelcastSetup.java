@@ -1,0 +1,71 @@
+package stream.terminal.lastmile.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import java.io.FileNotFoundException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import stream.terminal.lastmile.config.ClusterConfig;
+import stream.terminal.lastmile.config.ConfigException;
+
+/**
+ * The Hazelcast configuration of a member: a base file (conf/cluster.xml, or the one Vert.x ships) with the
+ * options of last-mile.yaml's {@code cluster} section on top, so an operator can tune Hazelcast without the
+ * network settings drifting from the gateway's own.
+ */
+public final class HazelcastSetup {
+  private HazelcastSetup() {}
+
+  public static Config build(ClusterConfig cluster) {
+    Config config = base(cluster);
+    config.setClusterName(cluster.name());
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.logging.type", "jdk");
+    config.setProperty("hazelcast.wait.seconds.before.join", String.valueOf(cluster.joinWaitSeconds()));
+    // no shutdown hook of its own: the node leaves the cluster after its clients have been told
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(false);
+    if (cluster.publicHost() != null) {
+      network.setPublicAddress(cluster.publicHost() + ":" + cluster.port());
+    }
+    // bind and announce the address the operator named, never an interface Hazelcast would pick
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    network.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(ip(cluster.host())));
+
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+
+    if (!config.getMapConfigs().containsKey(HazelcastChannelRegistry.MAP)) {
+      config.addMapConfig(new MapConfig(HazelcastChannelRegistry.MAP).setBackupCount(1));
+    }
+    return config;
+  }
+
+  private static Config base(ClusterConfig cluster) {
+    if (cluster.hazelcastConfig() == null) {
+      return ConfigUtil.loadConfig();
+    }
+    try {
+      return Config.loadFromFile(new java.io.File(cluster.hazelcastConfig()));
+    } catch (FileNotFoundException e) {
+      throw ConfigException.at("cluster.hazelcast_config", "no such file: " + cluster.hazelcastConfig());
+    } catch (RuntimeException e) {
+      throw ConfigException.at("cluster.hazelcast_config", "not a valid Hazelcast file: " + e.getMessage());
+    }
+  }
+
+  private static String ip(String host) {
+    try {
+      return InetAddress.getByName(host).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw ConfigException.at("cluster.host", "cannot resolve '" + host + "'");
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package stream.terminal.lastmile.config;
+
+import java.util.List;
+
+/**
+ * How a node joins a cluster (docs/operations.md).
+ *
+ * @param enabled false runs the embedded node: a local event bus, no Hazelcast
+ * @param name the cluster name: nodes with another name never join this cluster
+ * @param host the address Hazelcast and the event bus bind; always named by the operator, never guessed
+ * @param publicHost the address other nodes reach this one at (containers, NAT); null means {@code host}
+ * @param port the Hazelcast member port
+ * @param members the TCP-IP member list ({@code host} probes ports 5701-5703, {@code host:port} one port)
+ * @param eventBusPort the event-bus port (0 picks a free one; it is announced through Hazelcast)
+ * @param hazelcastConfig a Hazelcast XML file to start from, or null for conf/cluster.xml's built-in twin
+ * @param joinWaitSeconds how long a starting member waits for others before it forms a cluster alone
+ */
+public record ClusterConfig(
+    boolean enabled,
+    String name,
+    String host,
+    String publicHost,
+    int port,
+    List<String> members,
+    int eventBusPort,
+    String hazelcastConfig,
+    int joinWaitSeconds) {
+
+  public static final ClusterConfig DISABLED =
+      new ClusterConfig(false, "last-mile", "127.0.0.1", null, 5701, List.of("127.0.0.1"), 0, null, 5);
+
+  public String announcedHost() {
+    return publicHost == null ? host : publicHost;
+  }
+}
