@@ -101,7 +101,11 @@ public final class Node {
           services.ready().set(true);
           return node;
         })
-        .recover(e -> vertx.close().transform(ar -> Future.failedFuture(e)));
+        .recover(e -> {
+          // report at once: once Vert.x closes, listeners bound to its contexts would never be told
+          vertx.close();
+          return Future.failedFuture(e);
+        });
   }
 
   /** In a cluster the event bus binds and announces the operator's address, like Hazelcast. */
