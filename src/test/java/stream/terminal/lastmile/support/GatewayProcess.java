@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * stderr, signals. Its log lines are collected; the ports of its listeners are read from the "ready" line.
  */
 public final class GatewayProcess implements AutoCloseable {
-  private static final Pattern LISTENER = Pattern.compile("(\\w[\\w-]*) (edge|ingest) [^ ,]+:(\\d+)");
+  private static final Pattern LISTENER = Pattern.compile("(\\w[\\w-]*) (edge|ingest|ops) [^ ,]+:(\\d+)");
 
   private final Process process;
   private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -34,13 +34,23 @@ public final class GatewayProcess implements AutoCloseable {
     reader.start();
   }
 
+  /** The launcher from the test classpath. */
   public static GatewayProcess start(Path config, Map<String, String> env) throws IOException {
+    return start(List.of("-cp", System.getProperty("java.class.path"), "stream.terminal.lastmile.launcher.Main"),
+        config, env);
+  }
+
+  /** The packaged jar (integration tests: the property {@code lastmile.jar} names it). */
+  public static GatewayProcess startJar(Path config, Map<String, String> env) throws IOException {
+    String jar = System.getProperty("lastmile.jar", "target/last-mile.jar");
+    return start(List.of("-Xmx256m", "-jar", jar), config, env);
+  }
+
+  private static GatewayProcess start(List<String> launch, Path config, Map<String, String> env) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Djava.net.preferIPv4Stack=true");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("stream.terminal.lastmile.launcher.Main");
+    command.addAll(launch);
     if (config != null) {
       command.add("--config");
       command.add(config.toString());
@@ -64,7 +74,7 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** Waits for the "last-mile ready" line and returns listener name → port; fails if the process dies first. */
   public Map<String, Integer> awaitReady() throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       String line = pending.poll(200, TimeUnit.MILLISECONDS);
       if (line != null && line.contains("last-mile ready")) {
@@ -79,7 +89,12 @@ public final class GatewayProcess implements AutoCloseable {
         throw new AssertionError("gateway exited with " + process.exitValue() + ":\n" + output());
       }
     }
-    throw new AssertionError("gateway not ready within 60 s:\n" + output());
+    throw new AssertionError("gateway not ready within 120 s:\n" + output());
+  }
+
+  /** Sends SIGKILL: the node vanishes without a word to its clients or the cluster. */
+  public void kill() {
+    process.toHandle().destroyForcibly();
   }
 
   /** Sends SIGTERM (through the handle: Process.destroy would also close our end of its output). */
@@ -98,6 +113,11 @@ public final class GatewayProcess implements AutoCloseable {
 
   public String output() {
     return String.join("\n", lines);
+  }
+
+  /** Waits up to the bound for an exit already asked for; false if the process is still running. */
+  public boolean awaitExitQuietly(long seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS);
   }
 
   @Override

@@ -1,0 +1,87 @@
+package stream.terminal.lastmile.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Several gateway JVMs (the packaged jar) forming one Hazelcast cluster on 127.0.0.1 with TCP-IP join. Each
+ * node gets its own config file; member ports are chosen free when the cluster is laid out.
+ */
+public final class ClusterNodes implements AutoCloseable {
+  private final Path dir;
+  private final String clusterName = "it-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+  private final Map<String, Integer> memberPorts = new LinkedHashMap<>();
+  private final Map<String, GatewayProcess> processes = new LinkedHashMap<>();
+  private final Map<String, Map<String, Integer>> listenerPorts = new LinkedHashMap<>();
+
+  /** @param names every member the cluster will have, including ones started later */
+  public ClusterNodes(Path dir, List<String> names) throws IOException {
+    this.dir = dir;
+    for (String name : names) {
+      memberPorts.put(name, freePort());
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
+  }
+
+  /** Starts a node running {@code role} (ingest or edge), with an ops listener; does not wait for it. */
+  public GatewayProcess start(String name, String role) throws IOException {
+    String members = memberPorts.values().stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
+    String listener = role.equals("edge")
+        ? "  - {name: public, role: edge, host: 127.0.0.1, port: 0}"
+        : "  - {name: private, role: ingest, host: 127.0.0.1, port: 0, permissions: [create, publish, subscribe]}";
+    Path config = dir.resolve(name + ".yaml");
+    Files.writeString(config, String.join("\n",
+        "node: {roles: [" + role + "], edge_instances: 1, shutdown_grace_ms: 3000}",
+        "cluster: {enabled: true, name: " + clusterName + ", host: 127.0.0.1, port: " + memberPorts.get(name)
+            + ", members: [" + members + "], join_wait_seconds: 0}",
+        "listeners:",
+        listener,
+        "  - {name: ops, role: ops, host: 127.0.0.1, port: 0}",
+        ""));
+    GatewayProcess process = GatewayProcess.startJar(config, Map.of());
+    processes.put(name, process);
+    return process;
+  }
+
+  /** Waits for every started node's ready line. */
+  public void awaitReady() throws InterruptedException {
+    for (Map.Entry<String, GatewayProcess> node : processes.entrySet()) {
+      if (!listenerPorts.containsKey(node.getKey())) {
+        listenerPorts.put(node.getKey(), node.getValue().awaitReady());
+      }
+    }
+  }
+
+  public GatewayProcess process(String name) {
+    return processes.get(name);
+  }
+
+  /** The port of a node's listener (public, private or ops). */
+  public int port(String node, String listener) {
+    return listenerPorts.get(node).get(listener);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    List<GatewayProcess> all = new ArrayList<>(processes.values());
+    for (GatewayProcess p : all) {
+      p.terminate();
+    }
+    for (GatewayProcess p : all) {
+      p.awaitExitQuietly(15);
+      p.close();
+    }
+  }
+}
