@@ -270,8 +270,8 @@ final class Session implements Subscriber {
     if (Utf8.length(p.data()) > limits.maxDataBytes()) {
       throw new GatewayException(ErrorCode.TOO_LARGE, "data exceeds " + limits.maxDataBytes() + " bytes");
     }
-    // one publish at a time per connection keeps its messages in the order it sent them
-    Future<ChannelMessage> published = publishTail.transform(ar -> services.publisher().publish(p.channel(), p.data()));
+    // each publish goes on the bus after the connection's previous one: its messages keep the order it sent them
+    Future<ChannelMessage> published = services.publisher().publish(p.channel(), p.data(), publishTail);
     publishTail = published;
     return published.map(Session::published);
   }
