@@ -2,7 +2,9 @@ package stream.terminal.lastmile.cluster;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.Comparator;
 import java.util.List;
@@ -73,9 +75,22 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     return new ChannelInfo(new Channel(name, record.epoch(), record.createdAt()), record.lastOffset());
   }
 
-  /** Hazelcast completes on its own threads; hand the result back to the caller's context. */
+  /**
+   * Hands Hazelcast's result back to the caller's context. The callback runs on the thread that completes the
+   * stage: Hazelcast's default callback executor starts a new thread per callback when the JVM's common pool has
+   * a single thread (any two-core machine), which capped publishing at a few hundred messages a second.
+   */
   private <T> Future<T> local(CompletionStage<T> stage) {
-    return Future.fromCompletionStage(stage, vertx.getOrCreateContext());
+    Context context = vertx.getOrCreateContext();
+    Promise<T> result = Promise.promise();
+    stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
+      if (failure != null) {
+        result.fail(failure);
+      } else {
+        result.complete(value);
+      }
+    }), Runnable::run);
+    return result.future();
   }
 
   private static <T> Future<T> notFound(String name) {
