@@ -37,10 +37,14 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.socket.bind.any", "false");
     network.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(ip(cluster.host())));
 
-    JoinConfig join = network.getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    // a member list means TCP-IP join; an empty one keeps the file's <join> (multicast, Kubernetes, ...)
+    if (!cluster.members().isEmpty()) {
+      JoinConfig join = network.getJoin();
+      join.getMulticastConfig().setEnabled(false);
+      join.getAutoDetectionConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(false);
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    }
 
     if (!config.getMapConfigs().containsKey(HazelcastChannelRegistry.MAP)) {
       config.addMapConfig(new MapConfig(HazelcastChannelRegistry.MAP).setBackupCount(1));

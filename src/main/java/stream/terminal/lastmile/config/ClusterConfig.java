@@ -10,9 +10,11 @@ import java.util.List;
  * @param host the address Hazelcast and the event bus bind; always named by the operator, never guessed
  * @param publicHost the address other nodes reach this one at (containers, NAT); null means {@code host}
  * @param port the Hazelcast member port
- * @param members the TCP-IP member list ({@code host} probes ports 5701-5703, {@code host:port} one port)
+ * @param members the TCP-IP member list; a {@code host} without port is tried at this node's own port. Empty
+ *     (only with a {@code hazelcastConfig}) keeps that file's join method: multicast, Kubernetes, ...
  * @param eventBusPort the event-bus port (0 picks a free one; it is announced through Hazelcast)
- * @param hazelcastConfig a Hazelcast XML file to start from, or null for conf/cluster.xml's built-in twin
+ * @param hazelcastConfig a Hazelcast XML file to start from (conf/cluster.xml), or null for the one Vert.x
+ *     ships (default-cluster.xml), to which the channel map is added
  * @param joinWaitSeconds how long a starting member waits for others before it forms a cluster alone
  */
 public record ClusterConfig(

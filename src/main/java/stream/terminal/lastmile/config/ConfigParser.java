@@ -13,8 +13,9 @@ import stream.terminal.lastmile.channel.ChannelNames;
 /** Validates a configuration tree (docs/configuration.md) into a {@link GatewayConfig}. */
 public final class ConfigParser {
   private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  /** RFC 7230 token characters: what a Sec-WebSocket-Protocol value may contain. */
+  /** A TCP-IP member: host or host:port (IPv6 in brackets). */
   private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}");
+  /** RFC 7230 token characters: what a Sec-WebSocket-Protocol value may contain. */
   private static final Pattern HTTP_TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{8,256}");
 
   private ConfigParser() {}
@@ -75,8 +76,10 @@ public final class ConfigParser {
     String publicHost = r.has("public_host") ? r.string("public_host", null) : null;
     int port = r.integer("port", d.port(), 1, 65535);
     List<String> members = r.strings("members", d.members());
-    if (members.isEmpty()) {
-      throw ConfigException.at(r.path("members"), "at least one member address (this node's own will do)");
+    String hazelcastConfig = r.string("hazelcast_config", null);
+    if (members.isEmpty() && hazelcastConfig == null) {
+      throw ConfigException.at(r.path("members"),
+          "at least one member address, or an empty list with a hazelcast_config whose <join> is used as it is");
     }
     for (int i = 0; i < members.size(); i++) {
       if (!MEMBER.matcher(members.get(i)).matches()) {
@@ -85,7 +88,6 @@ public final class ConfigParser {
       }
     }
     int eventBusPort = r.integer("event_bus_port", d.eventBusPort(), 0, 65535);
-    String hazelcastConfig = r.string("hazelcast_config", null);
     int joinWait = r.integer("join_wait_seconds", d.joinWaitSeconds(), 0, 300);
     r.rejectUnknown();
     return new ClusterConfig(enabled, name, host, publicHost, port, List.copyOf(members), eventBusPort,

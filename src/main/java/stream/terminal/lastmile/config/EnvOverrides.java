@@ -34,7 +34,10 @@ final class EnvOverrides {
 
   /** LASTMILE_CLUSTER* set the cluster section: what a container's environment usually decides. */
   private static void cluster(JsonObject config, Map<String, String> env, Map<String, String> applied) {
-    JsonObject cluster = config.getValue("cluster") instanceof JsonObject o ? o : null;
+    if (config.getValue("cluster") != null && !(config.getValue("cluster") instanceof JsonObject)) {
+      return; // not a mapping: the parser reports it
+    }
+    JsonObject cluster = config.getJsonObject("cluster");
     if (cluster == null) {
       if (env.keySet().stream().noneMatch(k -> k.startsWith("LASTMILE_CLUSTER"))) {
         return;

@@ -55,7 +55,10 @@ public final class Main {
 
     Node node;
     try {
-      node = Node.start(config).await(60, TimeUnit.SECONDS);
+      node = Node.start(config).await(120, TimeUnit.SECONDS);
+    } catch (ConfigException e) {
+      fail(2, e.getMessage()); // what only the start can check (cluster host, Hazelcast file)
+      return;
     } catch (Exception e) {
       fail(1, "cannot start: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       return;
