@@ -2,11 +2,12 @@ package stream.terminal.lastmile.channel;
 
 import io.vertx.core.Future;
 import java.util.List;
-import stream.terminal.lastmile.protocol.Position;
+import stream.terminal.lastmile.protocol.ChannelMessage;
 
 /**
- * Which channels exist, their epochs and their offset sequences. The one place channel state lives, so a
- * cluster-wide implementation can replace the local one without touching the protocol code.
+ * Which channels exist, their epochs, offsets and backlogs. The one place channel state lives, so a cluster-wide
+ * implementation can replace the local one without touching the protocol code. Futures complete on the calling
+ * context.
  */
 public interface ChannelRegistry {
   /** Fails with {@code channel_exists} when the name is taken. */
@@ -15,8 +16,15 @@ public interface ChannelRegistry {
   /** Fails with {@code channel_not_found}. */
   Future<ChannelInfo> get(String name);
 
-  /** Reserves the next offset of a channel; fails with {@code channel_not_found}. */
-  Future<Position> next(String name);
+  /**
+   * Gives a message the channel's next offset and stores it in the channel's backlog (when its policy keeps one);
+   * completes once it is stored, so an acknowledged message survives what the backlog survives. Fails with
+   * {@code channel_not_found}.
+   */
+  Future<ChannelMessage> append(String name, long ts, String data);
+
+  /** Stored messages with offsets from {@code from}, at most {@code limit}. Fails with {@code channel_not_found}. */
+  Future<BacklogPage> read(String name, long from, int limit);
 
   Future<List<ChannelInfo>> list();
 }

@@ -3,18 +3,22 @@ package stream.terminal.lastmile.channel;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import stream.terminal.lastmile.bus.Addresses;
+import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.Position;
+import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.protocol.GatewayException;
 
 /** Creates channels and publishes to them: the ingest side's only way onto the event bus. */
 public final class Publisher {
   private final ChannelRegistry registry;
+  private final ChannelPolicies policies;
   private final EventBus bus;
   private final GatewayMetrics metrics;
 
-  public Publisher(ChannelRegistry registry, EventBus bus, GatewayMetrics metrics) {
+  public Publisher(ChannelRegistry registry, ChannelPolicies policies, EventBus bus, GatewayMetrics metrics) {
     this.registry = registry;
+    this.policies = policies;
     this.bus = bus;
     this.metrics = metrics;
   }
@@ -29,25 +33,39 @@ public final class Publisher {
   }
 
   /**
-   * Gives the message the channel's next offset and puts it on the bus once {@code after} (the connection's
-   * previous publish) is done. The offset is reserved at once, so a connection's publishes are pipelined to a
-   * clustered registry instead of waiting a round trip each, yet reach the bus in the order they were sent.
-   * With a registry that answers at once (the local one) reservation and send happen under one lock, so the bus
-   * carries a channel's messages in offset order whichever event loop publishes.
+   * Stores the message in the channel's backlog, which gives it its offset, then puts it on the bus once
+   * {@code after} (the connection's previous publish) is done; completes, and so acknowledges, only then. The
+   * store starts at once, so a connection's publishes are pipelined to a clustered registry instead of waiting a
+   * round trip each, yet reach the bus in the order they were sent. With a registry that answers at once (the
+   * local one) store and send happen under one lock, so the bus carries a channel's messages in offset order
+   * whichever event loop publishes.
    *
    * @param data the payload as compact JSON text
    */
   public Future<ChannelMessage> publish(String channel, String data, Future<?> after) {
     ChannelNames.require(channel);
     synchronized (this) {
-      Future<Position> reserved = registry.next(channel);
-      return after.transform(previous -> reserved).map(position -> {
-        ChannelMessage message =
-            new ChannelMessage(channel, position.epoch(), position.offset(), System.currentTimeMillis(), data);
+      Future<ChannelMessage> stored = append(channel, data);
+      return after.transform(previous -> stored).map(message -> {
         bus.publish(Addresses.channel(channel), message);
         metrics.published();
         return message;
       });
     }
+  }
+
+  /** Appends; a channel whose policy allows it is created by its first publish. */
+  private Future<ChannelMessage> append(String channel, String data) {
+    long ts = System.currentTimeMillis();
+    Future<ChannelMessage> stored = registry.append(channel, ts, data);
+    if (!policies.forChannel(channel).createOnPublish()) {
+      return stored;
+    }
+    return stored.recover(e -> GatewayException.of(e).code() != ErrorCode.CHANNEL_NOT_FOUND
+        ? Future.failedFuture(e)
+        : registry.create(channel)
+            .recover(c -> GatewayException.of(c).code() == ErrorCode.CHANNEL_EXISTS
+                ? Future.succeededFuture() : Future.failedFuture(c))
+            .compose(created -> registry.append(channel, ts, data)));
   }
 }

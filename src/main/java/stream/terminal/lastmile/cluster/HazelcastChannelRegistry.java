@@ -1,49 +1,79 @@
 package stream.terminal.lastmile.cluster;
 
+import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.ringbuffer.OverflowPolicy;
+import com.hazelcast.ringbuffer.ReadResultSet;
+import com.hazelcast.ringbuffer.Ringbuffer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import stream.terminal.lastmile.channel.BacklogPage;
 import stream.terminal.lastmile.channel.Channel;
 import stream.terminal.lastmile.channel.ChannelInfo;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.Epochs;
+import stream.terminal.lastmile.config.ChannelPolicies;
+import stream.terminal.lastmile.config.ChannelPolicy;
+import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.ErrorCode;
 import stream.terminal.lastmile.protocol.GatewayException;
-import stream.terminal.lastmile.protocol.Position;
 
 /**
- * Channels shared by the cluster in a Hazelcast map (one backup copy): a channel created through any node exists
- * on all of them, {@code putIfAbsent} lets exactly one of two racing creates win, and offsets come from an entry
- * processor on the key's owner. Every future completes on the calling context.
+ * Channels shared by the cluster. Existence and epoch live in a Hazelcast map: {@code putIfAbsent} lets exactly
+ * one of two racing creates win. A channel that keeps a backlog stores it in its own ringbuffer (capacity and
+ * TTL from its policy, one backup copy): the ringbuffer's sequence is the channel's offset, so numbering and
+ * storing are one atomic operation on the ringbuffer's owner, acknowledged once the backup has it. A channel
+ * without backlog takes its offsets from an entry processor on the map instead.
  */
 public final class HazelcastChannelRegistry implements ChannelRegistry {
   /** The map's name; conf/cluster.xml sets its backup count. */
   public static final String MAP = "lastmile.channels";
+  /** Ringbuffer names: this prefix and the channel name. */
+  public static final String BACKLOG_PREFIX = "lastmile.backlog.";
+  /** Hazelcast reads at most this many ringbuffer items at once. */
+  private static final int MAX_READ = 1000;
 
   private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
   private final IMap<String, ChannelRecord> channels;
   private final int maxChannels;
+  private final ChannelPolicies policies;
+  /** Epochs seen by this node: a channel keeps its epoch as long as it exists, so one lookup per channel will do. */
+  private final ConcurrentMap<String, String> epochs = new ConcurrentHashMap<>();
 
-  public HazelcastChannelRegistry(Vertx vertx, HazelcastInstance hazelcast, int maxChannels) {
+  public HazelcastChannelRegistry(Vertx vertx, HazelcastInstance hazelcast, int maxChannels, ChannelPolicies policies) {
     this.vertx = vertx;
+    this.hazelcast = hazelcast;
     this.channels = hazelcast.getMap(MAP);
     this.maxChannels = maxChannels;
+    this.policies = policies;
   }
 
   @Override
   public Future<Channel> create(String name) {
+    ChannelPolicy policy = policies.forChannel(name);
     ChannelRecord fresh = new ChannelRecord(Epochs.next(), System.currentTimeMillis(), 0);
     // IMap has no asynchronous putIfAbsent: run it on a worker. The size check is cluster-wide but not atomic
     // with the insert, so racing creates may pass the limit by a few.
     return vertx.<ChannelRecord>executeBlocking(() -> {
       if (channels.size() >= maxChannels) {
         throw new GatewayException(ErrorCode.LIMIT_EXCEEDED, "channel limit reached (" + maxChannels + ")");
+      }
+      if (policy.keepsBacklog()) {
+        // the ringbuffer's configuration must exist cluster-wide before its first use; adding it again is a no-op
+        hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(BACKLOG_PREFIX + name)
+            .setCapacity(policy.backlogSize())
+            .setTimeToLiveSeconds(policy.backlogTtlSeconds())
+            .setBackupCount(1));
       }
       return channels.putIfAbsent(name, fresh);
     }).compose(previous -> previous == null
@@ -53,26 +83,90 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
 
   @Override
   public Future<ChannelInfo> get(String name) {
-    return local(channels.getAsync(name)).compose(record -> record == null ? notFound(name)
-        : Future.succeededFuture(info(name, record)));
+    return vertx.executeBlocking(() -> {
+      ChannelRecord record = record(name);
+      return new ChannelInfo(new Channel(name, record.epoch(), record.createdAt()), lastOffset(name, record));
+    });
   }
 
   @Override
-  public Future<Position> next(String name) {
-    return local(channels.submitToKey(name, NextOffset.INSTANCE)).compose(record -> record == null ? notFound(name)
-        : Future.succeededFuture(new Position(record.epoch(), record.lastOffset())));
+  public Future<ChannelMessage> append(String name, long ts, String data) {
+    if (!policies.forChannel(name).keepsBacklog()) {
+      return local(channels.submitToKey(name, NextOffset.INSTANCE)).compose(record -> record == null
+          ? notFound(name)
+          : Future.succeededFuture(new ChannelMessage(name, record.epoch(), record.lastOffset(), ts, data)));
+    }
+    return epoch(name).compose(epoch ->
+        local(backlog(name).addAsync(new StoredMessage(ts, data), OverflowPolicy.OVERWRITE))
+            .map(sequence -> new ChannelMessage(name, epoch, sequence + 1, ts, data)));
+  }
+
+  @Override
+  public Future<BacklogPage> read(String name, long from, int limit) {
+    return vertx.executeBlocking(() -> {
+      ChannelRecord record = record(name);
+      if (!policies.forChannel(name).keepsBacklog()) {
+        return new BacklogPage(record.epoch(), record.lastOffset() + 1, record.lastOffset(), List.of());
+      }
+      Ringbuffer<StoredMessage> backlog = backlog(name);
+      long head = backlog.headSequence();
+      long tail = backlog.tailSequence();
+      long start = Math.max(from - 1, head);
+      List<ChannelMessage> messages = new ArrayList<>();
+      long firstAvailable = tail >= head ? head + 1 : tail + 2;
+      if (start <= tail) {
+        int count = (int) Math.min(Math.min(limit, MAX_READ), tail - start + 1);
+        ReadResultSet<StoredMessage> read = backlog.readManyAsync(start, 0, count, null).toCompletableFuture().get();
+        for (int i = 0; i < read.size(); i++) {
+          StoredMessage stored = read.get(i);
+          messages.add(new ChannelMessage(name, record.epoch(), read.getSequence(i) + 1, stored.ts(), stored.data()));
+        }
+        if (read.size() > 0 && read.getSequence(0) > start) {
+          // items expired between the head was read and the read: the page starts later than asked
+          firstAvailable = Math.max(firstAvailable, read.getSequence(0) + 1);
+        }
+      }
+      return new BacklogPage(record.epoch(), firstAvailable, tail + 1, messages);
+    });
   }
 
   @Override
   public Future<List<ChannelInfo>> list() {
     return vertx.executeBlocking(() -> channels.entrySet().stream()
-        .map(e -> info(e.getKey(), e.getValue()))
+        .map(e -> new ChannelInfo(new Channel(e.getKey(), e.getValue().epoch(), e.getValue().createdAt()),
+            lastOffset(e.getKey(), e.getValue())))
         .sorted(Comparator.comparing(i -> i.channel().name()))
         .toList());
   }
 
-  private static ChannelInfo info(String name, ChannelRecord record) {
-    return new ChannelInfo(new Channel(name, record.epoch(), record.createdAt()), record.lastOffset());
+  private ChannelRecord record(String name) {
+    ChannelRecord record = channels.get(name);
+    if (record == null) {
+      throw new GatewayException(ErrorCode.CHANNEL_NOT_FOUND, "no such channel: " + name);
+    }
+    return record;
+  }
+
+  private long lastOffset(String name, ChannelRecord record) {
+    return policies.forChannel(name).keepsBacklog() ? backlog(name).tailSequence() + 1 : record.lastOffset();
+  }
+
+  private Ringbuffer<StoredMessage> backlog(String name) {
+    return hazelcast.getRingbuffer(BACKLOG_PREFIX + name);
+  }
+
+  private Future<String> epoch(String name) {
+    String known = epochs.get(name);
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
+    return local(channels.getAsync(name)).compose(record -> {
+      if (record == null) {
+        return notFound(name);
+      }
+      epochs.put(name, record.epoch());
+      return Future.succeededFuture(record.epoch());
+    });
   }
 
   /**

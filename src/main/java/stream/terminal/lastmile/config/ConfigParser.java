@@ -13,6 +13,7 @@ import stream.terminal.lastmile.channel.ChannelNames;
 /** Validates a configuration tree (docs/configuration.md) into a {@link GatewayConfig}. */
 public final class ConfigParser {
   private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9._:@*-]{1,128}");
   /** A TCP-IP member: host or host:port (IPv6 in brackets). */
   private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}");
   /** RFC 7230 token characters: what a Sec-WebSocket-Protocol value may contain. */
@@ -50,6 +51,18 @@ public final class ConfigParser {
             "'" + declared.get(i) + "' is not a valid channel name (1-128 of A-Z a-z 0-9 . _ - : @)");
       }
     }
+    ChannelPolicy defaults = policy(channels.object("defaults"), ChannelPolicy.DEFAULT, "*");
+    List<ChannelPolicy> patterns = new ArrayList<>();
+    List<ConfigReader> patternReaders = channels.objects("patterns");
+    for (ConfigReader r : patternReaders == null ? List.<ConfigReader>of() : patternReaders) {
+      String pattern = r.string("pattern", null);
+      if (pattern == null || !GLOB.matcher(pattern).matches()) {
+        throw ConfigException.at(r.path("pattern"),
+            "required: a channel name where * stands for any characters (1-128 of A-Z a-z 0-9 . _ - : @ *)");
+      }
+      patterns.add(policy(r, defaults, pattern));
+    }
+    int historyMaxPage = channels.integer("history_max_page", 1000, 1, 1000);
     channels.rejectUnknown();
 
     ClusterConfig cluster = cluster(root.object("cluster"));
@@ -65,7 +78,19 @@ public final class ConfigParser {
       }
     }
     return new GatewayConfig(
-        roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled, cluster);
+        roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled, cluster,
+        new ChannelPolicies(patterns, defaults), historyMaxPage);
+  }
+
+  /** A policy read from {@code r}, each option falling back to {@code d}'s. */
+  private static ChannelPolicy policy(ConfigReader r, ChannelPolicy d, String pattern) {
+    ChannelPolicy policy = new ChannelPolicy(
+        pattern,
+        r.integer("backlog_size", d.backlogSize(), 0, 100_000),
+        r.integer("backlog_ttl_seconds", d.backlogTtlSeconds(), 1, 30 * 24 * 3600),
+        r.bool("create_on_publish", d.createOnPublish()));
+    r.rejectUnknown();
+    return policy;
   }
 
   private static ClusterConfig cluster(ConfigReader r) {

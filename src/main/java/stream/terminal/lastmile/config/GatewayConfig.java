@@ -14,6 +14,8 @@ import java.util.Set;
  * @param shutdownGraceMs how long a stopping node waits for clients to take their disconnect notice
  * @param metricsEnabled whether {@code /metrics} is served
  * @param cluster how the node joins a cluster, or {@link ClusterConfig#DISABLED}
+ * @param channelPolicies backlog and creation rules by channel pattern
+ * @param historyMaxPage the most messages one history request returns
  */
 public record GatewayConfig(
     Set<Role> roles,
@@ -24,7 +26,9 @@ public record GatewayConfig(
     List<String> declaredChannels,
     int shutdownGraceMs,
     boolean metricsEnabled,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    ChannelPolicies channelPolicies,
+    int historyMaxPage) {
 
   /** The listeners of a role this node opens: ops listeners always, the others when the node runs their role. */
   public List<ListenerConfig> listeners(Role role) {

@@ -70,7 +70,7 @@ public final class LocalFanout {
         } else {
           frame = legacyFrame == null ? legacyFrame = outbound.frame(Dialect.LEGACY) : legacyFrame;
         }
-        if (s.deliver(frame)) {
+        if (s.deliver(outbound.message(), frame)) {
           written++;
         }
       }

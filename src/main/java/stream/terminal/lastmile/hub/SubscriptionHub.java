@@ -5,33 +5,55 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import stream.terminal.lastmile.bus.Addresses;
+import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 
 /**
  * The node's single event-bus consumer per channel. It consumes a channel's address only while some event loop
- * of the node has a subscriber to it, wraps each message once, and hands it to each interested
- * {@link LocalFanout} on that fanout's own event loop. All its state lives on its own context (it is deployed as a
- * verticle to get one), so it needs no lock.
+ * of the node has a subscriber to it, puts the channel's messages in offset order (filling holes from the
+ * backlog), wraps each message once, and hands it to each interested {@link LocalFanout} on that fanout's own
+ * event loop. All its state lives on its own context (it is deployed as a verticle to get one), so it needs no
+ * lock.
  */
 public final class SubscriptionHub extends VerticleBase {
+  private static final System.Logger LOG = System.getLogger(SubscriptionHub.class.getName());
+
   private final GatewayMetrics metrics;
+  private final ChannelRegistry registry;
+  private final long holeWaitMs;
   private final Map<String, Interest> channels = new HashMap<>();
 
   private static final class Interest {
+    final String channel;
     final List<LocalFanout> fanouts = new ArrayList<>(2);
+    /** Messages that arrive before the channel's position is known. */
+    final List<ChannelMessage> beforeStart = new ArrayList<>();
     MessageConsumer<ChannelMessage> consumer;
     Future<Void> registered;
+    Sequencer sequencer;
+    long holeTimer = -1;
+
+    Interest(String channel) {
+      this.channel = channel;
+    }
   }
 
-  /** Deploy it (one instance per node) before any fanout asks it for a channel: deployment gives it its context. */
-  public SubscriptionHub(GatewayMetrics metrics) {
+  /**
+   * Deploy it (one instance per node) before any fanout asks it for a channel: deployment gives it its context.
+   *
+   * @param holeWaitMs how long a message waits for a missing earlier one before the hole is read from the backlog
+   */
+  public SubscriptionHub(GatewayMetrics metrics, ChannelRegistry registry, long holeWaitMs) {
     this.metrics = metrics;
+    this.registry = registry;
+    this.holeWaitMs = holeWaitMs;
   }
 
   GatewayMetrics metrics() {
@@ -45,7 +67,7 @@ public final class SubscriptionHub extends VerticleBase {
 
   /**
    * Adds a fanout's interest in a channel. Completes (on the fanout's context) once the node's consumer is
-   * registered cluster-wide, so a message published after that is sure to arrive.
+   * registered cluster-wide and the channel's position read, so every later message is sure to arrive.
    */
   Future<Void> attach(String channel, LocalFanout fanout) {
     Promise<Void> done = Promise.promise();
@@ -69,22 +91,73 @@ public final class SubscriptionHub extends VerticleBase {
           if (interest.fanouts.isEmpty()) {
             channels.remove(channel);
             interest.consumer.unregister();
+            vertx.cancelTimer(interest.holeTimer);
           }
         });
   }
 
   private Interest consume(String channel) {
-    Interest interest = new Interest();
+    Interest interest = new Interest(channel);
     interest.consumer =
-        vertx.eventBus().consumer(Addresses.channel(channel), message -> dispatch(interest, message.body()));
-    interest.registered = interest.consumer.completion();
+        vertx.eventBus().consumer(Addresses.channel(channel), message -> receive(interest, message.body()));
+    // the position is read after registration: every message after it reaches this consumer
+    interest.registered = interest.consumer.completion()
+        .compose(v -> registry.get(channel))
+        .map(info -> {
+          interest.sequencer = new Sequencer(info.channel().epoch(), info.lastOffset() + 1);
+          interest.beforeStart.forEach(m -> receive(interest, m));
+          interest.beforeStart.clear();
+          return null;
+        });
     return interest;
   }
 
-  private static void dispatch(Interest interest, ChannelMessage message) {
-    Outbound outbound = new Outbound(message);
-    for (LocalFanout fanout : interest.fanouts) {
-      fanout.context().runOnContext(v -> fanout.deliver(outbound));
+  private void receive(Interest interest, ChannelMessage message) {
+    if (interest.sequencer == null) {
+      interest.beforeStart.add(message);
+      return;
+    }
+    release(interest, interest.sequencer.accept(message));
+    awaitHole(interest);
+  }
+
+  /** While messages wait behind a hole, arms one timer; when it fires the hole is read from the backlog. */
+  private void awaitHole(Interest interest) {
+    if (!interest.sequencer.waiting() || interest.holeTimer >= 0) {
+      return;
+    }
+    interest.holeTimer = vertx.setTimer(holeWaitMs, id -> {
+      interest.holeTimer = -1;
+      Sequencer sequencer = interest.sequencer;
+      if (!sequencer.waiting() || channels.get(interest.channel) != interest) {
+        return;
+      }
+      long from = sequencer.next();
+      registry.read(interest.channel, from, sequencer.holeSize())
+          .onComplete(page -> {
+            if (page.succeeded()) {
+              release(interest, sequencer.fill(page.result().messages()));
+            }
+            if (sequencer.waiting() && sequencer.next() == from) {
+              // not in the backlog (expired, or lost with its node): say so, and go on with what did arrive
+              List<ChannelMessage> released = new ArrayList<>();
+              long skipped = sequencer.skip(released);
+              metrics.skipped(skipped);
+              LOG.log(Level.WARNING, "channel {0}: offsets {1} to {2} are lost, delivery goes on after them",
+                  interest.channel, from, from + skipped - 1);
+              release(interest, released);
+            }
+            awaitHole(interest);
+          });
+    });
+  }
+
+  private static void release(Interest interest, List<ChannelMessage> messages) {
+    for (ChannelMessage message : messages) {
+      Outbound outbound = new Outbound(message);
+      for (LocalFanout fanout : interest.fanouts) {
+        fanout.context().runOnContext(v -> fanout.deliver(outbound));
+      }
     }
   }
 }

@@ -17,27 +17,30 @@ import stream.terminal.lastmile.node.HttpReplies;
 import stream.terminal.lastmile.protocol.ErrorCode;
 import stream.terminal.lastmile.protocol.GatewayException;
 import stream.terminal.lastmile.protocol.Json;
+import stream.terminal.lastmile.protocol.json.NativeCodec;
 
 /**
  * The HTTP ingest API of a private listener: create, publish, list, read history. Replies and errors use the
  * same codes as the WebSocket protocol.
  */
 public final class ChannelRoutes {
-  /** Largest page of history one request returns. */
-  public static final int MAX_PAGE = 1000;
-
   private final ListenerConfig listener;
   private final ChannelRegistry registry;
   private final Publisher publisher;
 
-  private ChannelRoutes(ListenerConfig listener, ChannelRegistry registry, Publisher publisher) {
+  private final int maxPage;
+
+  private ChannelRoutes(ListenerConfig listener, ChannelRegistry registry, Publisher publisher, int maxPage) {
+    this.maxPage = maxPage;
     this.listener = listener;
     this.registry = registry;
     this.publisher = publisher;
   }
 
-  public static void mount(Router router, ListenerConfig listener, ChannelRegistry registry, Publisher publisher) {
-    ChannelRoutes routes = new ChannelRoutes(listener, registry, publisher);
+  /** @param maxPage the most messages one history request returns */
+  public static void mount(
+      Router router, ListenerConfig listener, ChannelRegistry registry, Publisher publisher, int maxPage) {
+    ChannelRoutes routes = new ChannelRoutes(listener, registry, publisher, maxPage);
     TokenAuth auth = new TokenAuth(listener.authTokens());
     // a listener with tokens guards its HTTP API too (probes on /health and /ready stay open)
     router.route("/channels*").handler(ctx -> {
@@ -104,21 +107,23 @@ public final class ChannelRoutes {
   private void history(RoutingContext ctx) {
     try {
       String channel = ChannelNames.require(ctx.pathParam("channel"));
-      query(ctx, "since", 0, Long.MAX_VALUE);
-      query(ctx, "limit", 1, MAX_PAGE);
+      long since = query(ctx, "since", 0, Long.MAX_VALUE - 1, 0);
+      int limit = (int) query(ctx, "limit", 1, maxPage, maxPage);
       registry
-          .get(channel)
-          .onSuccess(info -> ctx.json(position(info).put("messages", new JsonArray())))
+          .read(channel, since + 1, limit)
+          .onSuccess(page -> ctx.response()
+              .putHeader("Content-Type", "application/json")
+              .end(NativeCodec.INSTANCE.page(channel, page)))
           .onFailure(e -> HttpReplies.failure(ctx, e));
     } catch (GatewayException e) {
       HttpReplies.error(ctx, e);
     }
   }
 
-  private static long query(RoutingContext ctx, String name, long min, long max) {
+  private static long query(RoutingContext ctx, String name, long min, long max, long fallback) {
     String value = ctx.queryParams().get(name);
     if (value == null) {
-      return min;
+      return fallback;
     }
     try {
       long n = Long.parseLong(value);

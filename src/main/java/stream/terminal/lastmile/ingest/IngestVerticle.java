@@ -24,7 +24,7 @@ public final class IngestVerticle extends ListenerVerticle {
   protected Router router(ListenerConfig listener) {
     Router router = Router.router(vertx);
     OperationsRoutes.mount(router, node.ready(), node.prometheus());
-    ChannelRoutes.mount(router, listener, node.registry(), node.publisher());
+    ChannelRoutes.mount(router, listener, node.registry(), node.publisher(), node.config().historyMaxPage());
     router.route().handler(ctx -> HttpReplies.error(ctx, 404, ErrorCode.BAD_REQUEST, "no such resource: " + ctx.request().path()));
     router.errorHandler(413, ctx -> HttpReplies.error(ctx, ErrorCode.TOO_LARGE,
         "body exceeds " + listener.limits().maxDataBytes() + " bytes"));

@@ -21,6 +21,7 @@ public final class GatewayMetrics {
   private final AtomicLong subscriptions = new AtomicLong();
   private final Counter published;
   private final Counter delivered;
+  private final Counter skipped;
   private final Map<Disconnect, Counter> disconnects = new EnumMap<>(Disconnect.class);
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<String, Counter> rejectedConnections;
@@ -40,6 +41,9 @@ public final class GatewayMetrics {
     published = Counter.builder("lastmile.messages.published").description("messages accepted").register(registry);
     delivered =
         Counter.builder("lastmile.messages.delivered").description("message frames written to clients").register(registry);
+    skipped = Counter.builder("lastmile.offsets.skipped")
+        .description("offsets a node gave up waiting for: neither delivered nor found in the backlog")
+        .register(registry);
     for (Disconnect d : Disconnect.values()) {
       disconnects.put(
           d,
@@ -90,6 +94,10 @@ public final class GatewayMetrics {
 
   public void delivered(int frames) {
     delivered.increment(frames);
+  }
+
+  public void skipped(long offsets) {
+    skipped.increment(offsets);
   }
 
   public void disconnected(Disconnect reason) {

@@ -42,6 +42,12 @@ import stream.terminal.lastmile.protocol.ChannelMessage;
 
 /** One running gateway: its Vert.x instance, its shared services and the verticles of its roles. */
 public final class Node {
+  /**
+   * How long a node holds a channel's message while an earlier offset is missing, before reading the hole from
+   * the backlog: long enough for the usual reordering between two ingest nodes, short enough to go unnoticed.
+   */
+  private static final long HOLE_WAIT_MS = 200;
+
   private final Vertx vertx;
   private final NodeServices services;
   private final List<String> deployments = new ArrayList<>();
@@ -76,8 +82,9 @@ public final class Node {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
     GatewayMetrics metrics = new GatewayMetrics(meters);
     ChannelRegistry registry = cluster == null
-        ? new LocalChannelRegistry(config.maxChannels())
-        : new HazelcastChannelRegistry(vertx, cluster.getHazelcastInstance(), config.maxChannels());
+        ? new LocalChannelRegistry(config.maxChannels(), config.channelPolicies())
+        : new HazelcastChannelRegistry(vertx, cluster.getHazelcastInstance(), config.maxChannels(),
+            config.channelPolicies());
     Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
     for (ListenerConfig listener : config.listeners()) {
       connections.put(listener.name(), new AtomicInteger());
@@ -86,8 +93,8 @@ public final class Node {
         new NodeServices(
             config,
             registry,
-            new Publisher(registry, vertx.eventBus(), metrics),
-            new SubscriptionHub(metrics),
+            new Publisher(registry, config.channelPolicies(), vertx.eventBus(), metrics),
+            new SubscriptionHub(metrics, registry, HOLE_WAIT_MS),
             metrics,
             prometheus,
             connections,

@@ -37,6 +37,6 @@ public record NodeServices(
 
   /** The per-event-loop view a session works with. */
   public Services forLoop(Context context) {
-    return new Services(registry, publisher, hub.fanout(context), metrics);
+    return new Services(registry, publisher, hub.fanout(context), metrics, config.historyMaxPage());
   }
 }

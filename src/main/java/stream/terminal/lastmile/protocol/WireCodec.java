@@ -2,6 +2,7 @@ package stream.terminal.lastmile.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
+import stream.terminal.lastmile.channel.BacklogPage;
 
 /** Turns text frames into commands and server events into text frames, for one dialect. */
 public interface WireCodec {
@@ -20,6 +21,9 @@ public interface WireCodec {
   }
 
   String result(Command command, JsonObject result);
+
+  /** The reply to {@code history}: the page's position and its messages, each as a message frame. */
+  String history(Command.History command, BacklogPage page);
 
   /** An error reply; {@code command} is null when the frame could not be decoded. */
   String error(String idJson, Command command, GatewayException error);

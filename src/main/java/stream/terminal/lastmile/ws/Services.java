@@ -5,5 +5,10 @@ import stream.terminal.lastmile.channel.Publisher;
 import stream.terminal.lastmile.hub.LocalFanout;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 
-/** What a session needs from its node and its event loop. */
-public record Services(ChannelRegistry registry, Publisher publisher, LocalFanout fanout, GatewayMetrics metrics) {}
+/**
+ * What a session needs from its node and its event loop.
+ *
+ * @param historyMaxPage the most messages one history reply or one replay read carries
+ */
+public record Services(
+    ChannelRegistry registry, Publisher publisher, LocalFanout fanout, GatewayMetrics metrics, int historyMaxPage) {}

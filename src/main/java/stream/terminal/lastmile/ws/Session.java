@@ -5,13 +5,15 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Set;
-import stream.terminal.lastmile.channel.ChannelInfo;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import stream.terminal.lastmile.channel.BacklogPage;
 import stream.terminal.lastmile.channel.ChannelNames;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.config.Permission;
@@ -41,7 +43,9 @@ final class Session implements Subscriber {
   private final Services services;
   private final Limits limits;
   private final RateLimiter rateLimiter;
-  private final Set<String> subscriptions = new HashSet<>();
+  private final Map<String, Subscription> subscriptions = new HashMap<>();
+  /** Replays paused on a full outbound queue, resumed when it drains. */
+  private final List<Runnable> onDrain = new ArrayList<>();
   private WireCodec codec;
   private Future<?> publishTail = Future.succeededFuture();
   private int refusedInRow;
@@ -66,6 +70,11 @@ final class Session implements Subscriber {
     ws.exceptionHandler(e -> LOG.log(Level.DEBUG, "connection error from {0}: {1}", ws.remoteAddress(), e.toString()));
     ws.shutdownHandler(v -> disconnect(Disconnect.SHUTDOWN));
     ws.closeHandler(v -> cleanup());
+    ws.drainHandler(v -> {
+      List<Runnable> paused = new ArrayList<>(onDrain);
+      onDrain.clear();
+      paused.forEach(Runnable::run);
+    });
   }
 
   @Override
@@ -74,8 +83,18 @@ final class Session implements Subscriber {
   }
 
   @Override
-  public boolean deliver(String frame) {
-    return send(frame);
+  public boolean deliver(ChannelMessage message, String frame) {
+    Subscription subscription = subscriptions.get(message.channel());
+    if (subscription == null || closing) {
+      return false;
+    }
+    if (subscription.catchingUp()) {
+      if (!subscription.hold(message, frame)) {
+        disconnect(Disconnect.SLOW_CONSUMER);
+      }
+      return false;
+    }
+    return subscription.take(message) && send(frame);
   }
 
   long lastReadMs() {
@@ -151,7 +170,8 @@ final class Session implements Subscriber {
     Command accepted = command;
     execute(accepted).onComplete(ar -> {
       if (ar.succeeded()) {
-        send(codec.result(accepted, ar.result()));
+        send(ar.result().frame());
+        ar.result().then().run();
       } else {
         reply(accepted.idJson(), accepted, GatewayException.of(ar.cause()));
       }
@@ -191,55 +211,124 @@ final class Session implements Subscriber {
     return false;
   }
 
-  private Future<JsonObject> execute(Command command) {
+  /** A command's reply frame, and what to do once it is written (a subscription's catch-up). */
+  private record Outcome(String frame, Runnable then) {}
+
+  private Future<Outcome> execute(Command command) {
     try {
       if (command instanceof Command.Subscribe s) {
         return subscribe(s);
-      } else if (command instanceof Command.Unsubscribe u) {
-        return unsubscribe(u);
-      } else if (command instanceof Command.Create c) {
-        return create(c);
-      } else if (command instanceof Command.Publish p) {
-        return publish(p);
       } else if (command instanceof Command.History h) {
         return history(h);
       }
-      return Future.succeededFuture(new JsonObject()); // ping
+      Future<JsonObject> result;
+      if (command instanceof Command.Unsubscribe u) {
+        result = unsubscribe(u);
+      } else if (command instanceof Command.Create c) {
+        result = create(c);
+      } else if (command instanceof Command.Publish p) {
+        result = publish(p);
+      } else {
+        result = Future.succeededFuture(new JsonObject()); // ping
+      }
+      return result.map(r -> new Outcome(codec().result(command, r), () -> {}));
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
   }
 
-  private Future<JsonObject> subscribe(Command.Subscribe s) {
+  private WireCodec codec() {
+    return codec == null ? NativeCodec.INSTANCE : codec;
+  }
+
+  /**
+   * Subscribes: live messages are held from the moment the node receives the channel for this connection, the
+   * position (or the resume point and the backlog after it) is read, the reply is written, then the replay, then
+   * the held messages the replay did not cover. Legacy connections are live only, as in TSLM.
+   */
+  private Future<Outcome> subscribe(Command.Subscribe s) {
     require(Permission.SUBSCRIBE);
     String channel = ChannelNames.require(s.channel());
-    if (subscriptions.contains(channel)) {
-      return services.registry().get(channel).map(info -> subscribed(info, s.since()));
+    Position since = codec() == LegacyCodec.INSTANCE ? null : s.since();
+    if (subscriptions.containsKey(channel)) {
+      // already subscribed: the reply gives the position; nothing is replayed twice
+      return services.registry().get(channel).map(info -> new Outcome(codec().result(s, new JsonObject()
+          .put("channel", channel).put("epoch", info.channel().epoch()).put("offset", info.lastOffset())), () -> {}));
     }
     if (subscriptions.size() >= limits.maxSubscriptions()) {
       throw new GatewayException(
           ErrorCode.LIMIT_EXCEEDED, "at most " + limits.maxSubscriptions() + " subscriptions per connection");
     }
-    subscriptions.add(channel);
+    Subscription subscription = new Subscription(limits.writeQueueBytes());
+    subscriptions.put(channel, subscription);
     services.metrics().subscriptionsChanged(1);
     return services.registry()
         .get(channel)
         .compose(info -> closing
             ? Future.failedFuture(new GatewayException(ErrorCode.INTERNAL, "connection closed"))
-            : services.fanout().add(channel, this).map(v -> subscribed(info, s.since())))
+            : services.fanout().add(channel, this))
+        .compose(v -> services.registry().read(channel, since == null ? Long.MAX_VALUE : since.offset() + 1,
+            services.historyMaxPage()))
+        .map(page -> start(s, subscription, since, page))
         .onFailure(e -> dropSubscription(channel));
   }
 
-  /**
-   * The subscribe result. Without a backlog, a resume is complete ({@code recovered}) only when the client
-   * already has every message of the current epoch.
-   */
-  private static JsonObject subscribed(ChannelInfo info, Position since) {
-    JsonObject result = position(info);
-    if (since != null) {
-      result.put("recovered", since.epoch().equals(info.channel().epoch()) && since.offset() == info.lastOffset());
+  /** The subscribe reply, and the catch-up to run once it is written. */
+  private Outcome start(Command.Subscribe s, Subscription subscription, Position since, BacklogPage page) {
+    JsonObject result = new JsonObject()
+        .put("channel", s.channel())
+        .put("epoch", page.epoch())
+        .put("offset", page.lastOffset());
+    if (since == null) {
+      subscription.position(page.epoch(), page.lastOffset());
+      return new Outcome(codec().result(s, result), () -> finishCatchUp(s.channel(), subscription));
     }
-    return result;
+    boolean sameEpoch = since.epoch().equals(page.epoch()) && since.offset() <= page.lastOffset();
+    boolean recovered = sameEpoch && page.firstAvailable() <= since.offset() + 1;
+    result.put("recovered", recovered).put("first_available", page.firstAvailable());
+    // a resume from another epoch replays nothing: that history is gone, the client starts at the present
+    subscription.position(page.epoch(), sameEpoch ? since.offset() : page.lastOffset());
+    List<ChannelMessage> replay = sameEpoch ? page.messages() : List.of();
+    return new Outcome(codec().result(s, result),
+        () -> replay(s.channel(), subscription, replay.iterator(), replay.size() == services.historyMaxPage()));
+  }
+
+  /** Writes replayed messages as fast as the client reads them, page after page, then ends the catch-up. */
+  private void replay(String channel, Subscription subscription, Iterator<ChannelMessage> page, boolean more) {
+    while (page.hasNext()) {
+      if (closing || subscriptions.get(channel) != subscription) {
+        return; // closed or unsubscribed meanwhile
+      }
+      if (ws.writeQueueFull()) {
+        onDrain.add(() -> replay(channel, subscription, page, more));
+        return;
+      }
+      ChannelMessage message = page.next();
+      if (subscription.take(message)) {
+        ws.writeTextMessage(codec().message(message));
+      }
+    }
+    if (!more) {
+      finishCatchUp(channel, subscription);
+      return;
+    }
+    services.registry().read(channel, subscription.lastOffset() + 1, services.historyMaxPage()).onComplete(ar -> {
+      if (ar.failed()) {
+        finishCatchUp(channel, subscription);
+        return;
+      }
+      List<ChannelMessage> next = ar.result().messages();
+      replay(channel, subscription, next.iterator(), next.size() == services.historyMaxPage());
+    });
+  }
+
+  private void finishCatchUp(String channel, Subscription subscription) {
+    if (closing || subscriptions.get(channel) != subscription) {
+      return;
+    }
+    for (String frame : subscription.release()) {
+      send(frame);
+    }
   }
 
   private Future<JsonObject> unsubscribe(Command.Unsubscribe u) {
@@ -249,7 +338,7 @@ final class Session implements Subscriber {
   }
 
   private boolean dropSubscription(String channel) {
-    if (!subscriptions.remove(channel)) {
+    if (subscriptions.remove(channel) == null) {
       return false;
     }
     services.fanout().remove(channel, this);
@@ -280,17 +369,14 @@ final class Session implements Subscriber {
     return new JsonObject().put("channel", m.channel()).put("epoch", m.epoch()).put("offset", m.offset());
   }
 
-  private Future<JsonObject> history(Command.History h) {
+  private Future<Outcome> history(Command.History h) {
     require(Permission.SUBSCRIBE);
     String channel = ChannelNames.require(h.channel());
-    return services.registry().get(channel).map(info -> position(info).put("messages", new JsonArray()));
-  }
-
-  private static JsonObject position(ChannelInfo info) {
-    return new JsonObject()
-        .put("channel", info.channel().name())
-        .put("epoch", info.channel().epoch())
-        .put("offset", info.lastOffset());
+    int max = services.historyMaxPage();
+    int limit = h.limit() == null ? max : Math.min(h.limit(), max);
+    return services.registry()
+        .read(channel, h.since() == null ? 0 : h.since().offset() + 1, limit)
+        .map(page -> new Outcome(codec().history(h, page), () -> {}));
   }
 
   private void require(Permission permission) {
@@ -304,8 +390,7 @@ final class Session implements Subscriber {
   private void reply(String idJson, Command command, GatewayException error) {
     services.metrics().error(error.code());
     LOG.log(Level.DEBUG, "{0} to {1}: {2}", error.code().wire(), ws.remoteAddress(), error.getMessage());
-    WireCodec replyCodec = codec == null ? NativeCodec.INSTANCE : codec;
-    send(replyCodec.error(idJson, command, error));
+    send(codec().error(idJson, command, error));
   }
 
   /** The one write path: a client whose outbound queue is full is dropped, never buffered without bound. */
@@ -329,14 +414,14 @@ final class Session implements Subscriber {
     }
     closing = true;
     services.metrics().disconnected(reason);
-    WireCodec noticeCodec = codec == null ? NativeCodec.INSTANCE : codec;
-    ws.writeTextMessage(noticeCodec.disconnect(reason));
+    ws.writeTextMessage(codec().disconnect(reason));
     ws.close(reason.code(), reason.reason());
   }
 
   private void cleanup() {
     closing = true;
-    for (String channel : subscriptions) {
+    onDrain.clear();
+    for (String channel : subscriptions.keySet()) {
       services.fanout().remove(channel, this);
     }
     services.metrics().subscriptionsChanged(-subscriptions.size());

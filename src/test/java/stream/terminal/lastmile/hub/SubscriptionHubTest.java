@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
+import stream.terminal.lastmile.channel.LocalChannelRegistry;
+import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Dialect;
@@ -54,7 +56,7 @@ class SubscriptionHubTest {
     }
 
     @Override
-    public boolean deliver(String frame) {
+    public boolean deliver(ChannelMessage message, String frame) {
       frames.add(frame);
       threads.add(Thread.currentThread());
       received.countDown();
@@ -71,7 +73,10 @@ class SubscriptionHubTest {
   @Test
   void eachMessageIsEncodedOncePerDialectAndReachesEverySubscriberOnItsOwnLoop() throws Exception {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
-    SubscriptionHub hub = new SubscriptionHub(GatewayMetrics.detached());
+    LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
+    registry.create("hub.c").await();
+    registry.create("hub.interest").await();
+    SubscriptionHub hub = new SubscriptionHub(GatewayMetrics.detached(), registry, 100);
     vertx.deployVerticle(hub).await();
     List<Context> loops = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
     CountDownLatch received = new CountDownLatch(2 * 40);
@@ -110,7 +115,10 @@ class SubscriptionHubTest {
   @Test
   void theChannelIsConsumedOnlyWhileTheNodeHasSubscribers() throws Exception {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
-    SubscriptionHub hub = new SubscriptionHub(GatewayMetrics.detached());
+    LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
+    registry.create("hub.c").await();
+    registry.create("hub.interest").await();
+    SubscriptionHub hub = new SubscriptionHub(GatewayMetrics.detached(), registry, 100);
     vertx.deployVerticle(hub).await();
     Context loop = vertx.getOrCreateContext();
     LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));

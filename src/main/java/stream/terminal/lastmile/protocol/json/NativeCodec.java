@@ -2,6 +2,7 @@ package stream.terminal.lastmile.protocol.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
+import stream.terminal.lastmile.channel.BacklogPage;
 import stream.terminal.lastmile.protocol.BadFrameException;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Command;
@@ -111,6 +112,29 @@ public final class NativeCodec implements WireCodec {
   @Override
   public String result(Command command, JsonObject result) {
     return "{\"type\":\"reply\",\"id\":" + idOrNull(command.idJson()) + ",\"result\":" + result.encode() + "}";
+  }
+
+  @Override
+  public String history(Command.History command, BacklogPage page) {
+    return "{\"type\":\"reply\",\"id\":" + idOrNull(command.idJson()) + ",\"result\":" + page(command.channel(), page)
+        + "}";
+  }
+
+  /**
+   * A backlog page as JSON: {@code channel}, {@code epoch}, {@code offset} (the latest), {@code first_available}
+   * and {@code messages}, each a message frame. Built as text so that payloads stay exactly as published.
+   */
+  public String page(String channel, BacklogPage page) {
+    StringBuilder out = new StringBuilder(64 + page.messages().size() * 96);
+    out.append("{\"channel\":").append(Json.quote(channel))
+        .append(",\"epoch\":").append(Json.quote(page.epoch()))
+        .append(",\"offset\":").append(page.lastOffset())
+        .append(",\"first_available\":").append(page.firstAvailable())
+        .append(",\"messages\":[");
+    for (int i = 0; i < page.messages().size(); i++) {
+      out.append(i == 0 ? "" : ",").append(message(page.messages().get(i)));
+    }
+    return out.append("]}").toString();
   }
 
   @Override

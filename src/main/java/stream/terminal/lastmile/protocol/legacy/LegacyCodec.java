@@ -3,6 +3,7 @@ package stream.terminal.lastmile.protocol.legacy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import stream.terminal.lastmile.channel.BacklogPage;
 import stream.terminal.lastmile.protocol.BadFrameException;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Command;
@@ -100,6 +101,13 @@ public final class LegacyCodec implements WireCodec {
       text = "OK";
     }
     return "{\"Success\":" + Json.quote(text) + "}";
+  }
+
+  /** TSLM has no history; a legacy connection that asks gets the native op's meaning in TSLM's shape. */
+  @Override
+  public String history(Command.History command, BacklogPage page) {
+    return "{\"Success\":" + Json.quote("History of " + command.channel() + ": " + page.messages().size() + " messages")
+        + "}";
   }
 
   @Override

@@ -1,0 +1,73 @@
+package stream.terminal.lastmile.ws;
+
+import java.util.ArrayList;
+import java.util.List;
+import stream.terminal.lastmile.protocol.ChannelMessage;
+
+/**
+ * One channel a connection subscribes to: the last offset it was given, and, while it catches up (its position
+ * being read, its backlog replayed), the live messages that arrive meanwhile. The catch-up ends by writing those
+ * after the replay, skipping what the replay already gave: no gap and no duplicate across the switch.
+ */
+final class Subscription {
+  private record Held(ChannelMessage message, String frame) {}
+
+  private final long maxHeldBytes;
+  private List<Held> held = new ArrayList<>();
+  private long heldBytes;
+  private String epoch;
+  private long lastOffset = -1;
+
+  /** @param maxHeldBytes the most live messages (in encoded bytes) kept while catching up */
+  Subscription(long maxHeldBytes) {
+    this.maxHeldBytes = maxHeldBytes;
+  }
+
+  boolean catchingUp() {
+    return held != null;
+  }
+
+  /** Keeps a live message while catching up; false when the bound is passed (the client is too slow). */
+  boolean hold(ChannelMessage message, String frame) {
+    held.add(new Held(message, frame));
+    heldBytes += frame.length();
+    return heldBytes <= maxHeldBytes;
+  }
+
+  /** Sets the position the client has reached (the subscribe reply's, or the resume point). */
+  void position(String epoch, long lastOffset) {
+    this.epoch = epoch;
+    this.lastOffset = lastOffset;
+  }
+
+  /**
+   * Whether a message is the next thing to give the client: later than what it has, in the same epoch (a new
+   * epoch means the history was lost, and everything of it is new). Records it as given when it is.
+   */
+  boolean take(ChannelMessage message) {
+    if (!message.epoch().equals(epoch)) {
+      epoch = message.epoch();
+    } else if (message.offset() <= lastOffset) {
+      return false;
+    }
+    lastOffset = message.offset();
+    return true;
+  }
+
+  long lastOffset() {
+    return lastOffset;
+  }
+
+  /** Ends the catch-up: the held frames to write now, in order, without those the client already has. */
+  List<String> release() {
+    List<String> frames = new ArrayList<>(held.size());
+    for (Held h : held) {
+      if (take(h.message())) {
+        frames.add(h.frame());
+      }
+    }
+    held = null;
+    heldBytes = 0;
+    return frames;
+  }
+}
