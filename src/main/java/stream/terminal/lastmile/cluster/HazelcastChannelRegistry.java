@@ -2,6 +2,8 @@ package stream.terminal.lastmile.cluster;
 
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.ReadResultSet;
@@ -179,12 +181,26 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     Promise<T> result = Promise.promise();
     stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
       if (failure != null) {
-        result.fail(failure);
+        result.fail(unconfirmed(failure));
       } else {
         result.complete(value);
       }
     }), Runnable::run);
     return result.future();
+  }
+
+  /**
+   * A member that leaves while it runs an operation leaves its outcome unknown; Hazelcast does not retry a
+   * write then (it could apply twice). The publisher is told the message is not confirmed and may publish again.
+   */
+  private static Throwable unconfirmed(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof MemberLeftException || cause instanceof TargetNotMemberException) {
+      return new GatewayException(ErrorCode.INTERNAL,
+          "not confirmed: the cluster member storing it left; publish again (" + cause.getClass().getSimpleName() + ")");
+    }
+    return failure;
   }
 
   private static <T> Future<T> notFound(String name) {

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
@@ -99,13 +98,13 @@ public final class Node {
             prometheus,
             connections,
             new ConcurrentHashMap<>(),
-            new AtomicBoolean());
+            new Readiness(cluster == null ? null : cluster.getHazelcastInstance()));
     Node node = new Node(vertx, services);
     return vertx.deployVerticle(services.hub())
         .compose(id -> node.declareChannels())
         .compose(v -> node.deployRoles())
         .map(v -> {
-          services.ready().set(true);
+          services.ready().started(true);
           return node;
         })
         .recover(e -> {
@@ -193,7 +192,7 @@ public final class Node {
     if (stopped != null) {
       return stopped;
     }
-    services.ready().set(false);
+    services.ready().started(false);
     List<Future<?>> undeployed = new ArrayList<>();
     for (String id : deployments) {
       undeployed.add(vertx.undeploy(id));

@@ -3,7 +3,6 @@ package stream.terminal.lastmile.node;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.Publisher;
@@ -28,7 +27,7 @@ public record NodeServices(
     PrometheusMeterRegistry prometheus,
     Map<String, AtomicInteger> connections,
     Map<String, Integer> ports,
-    AtomicBoolean ready) {
+    Readiness ready) {
 
   /** Records the port a listener bound (the first instance to bind wins; the others share it). */
   void bound(String listener, int port) {

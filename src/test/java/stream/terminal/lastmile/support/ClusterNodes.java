@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 
 /**
  * Several gateway JVMs (the packaged jar) forming one Hazelcast cluster on 127.0.0.1 with TCP-IP join. Each
@@ -55,11 +57,20 @@ public final class ClusterNodes implements AutoCloseable {
     return process;
   }
 
-  /** Waits for every started node's ready line. */
+  /**
+   * Waits for every started node's ready line, then for every node's {@code /ready}, which in a cluster also
+   * means its partitions' backups are in sync: only then can a node be lost without losing data.
+   */
   public void awaitReady() throws InterruptedException {
     for (Map.Entry<String, GatewayProcess> node : processes.entrySet()) {
       if (!listenerPorts.containsKey(node.getKey())) {
         listenerPorts.put(node.getKey(), node.getValue().awaitReady());
+      }
+    }
+    for (String node : processes.keySet()) {
+      if (processes.get(node).isAlive()) {
+        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+            .until(() -> Http.get(port(node, "ops"), "/ready").status() == 200);
       }
     }
   }

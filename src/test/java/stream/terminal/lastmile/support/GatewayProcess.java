@@ -92,6 +92,10 @@ public final class GatewayProcess implements AutoCloseable {
     throw new AssertionError("gateway not ready within 120 s:\n" + output());
   }
 
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Sends SIGKILL: the node vanishes without a word to its clients or the cluster. */
   public void kill() {
     process.toHandle().destroyForcibly();
