@@ -315,4 +315,190 @@ class ConfigParserTest {
     refused(c -> c.put("channels", new JsonObject().put("max", 1).put("declare", new JsonArray().add("a").add("b"))),
         "channels.declare");
   }
+
+  // ---- channel policies: channels.defaults, channels.patterns, channels.history_max_page ----
+
+  private static JsonObject pattern(String pattern) {
+    return new JsonObject().put("pattern", pattern);
+  }
+
+  /** {@code valid()} with {@code channels} set to {@code channels}. */
+  private static GatewayConfig withChannels(JsonObject channels) {
+    return ConfigParser.parse(valid().put("channels", channels));
+  }
+
+  /** Refused with {@code channels} set to {@code channels}, the message naming {@code option}. */
+  private static ConfigException channelsRefused(JsonObject channels, String option) {
+    return refused(c -> c.put("channels", channels), option);
+  }
+
+  @Test
+  void withoutChannelPoliciesEveryChannelGetsTheBuiltInDefault() {
+    GatewayConfig config = ConfigParser.parse(new JsonObject());
+    assertEquals(new ChannelPolicy("*", 1000, 600, false), ChannelPolicy.DEFAULT);
+    assertEquals(ChannelPolicy.DEFAULT, config.channelPolicies().fallback());
+    assertEquals(List.of(), config.channelPolicies().all());
+    assertEquals(ChannelPolicy.DEFAULT, config.channelPolicies().forChannel("anything.at.all"));
+    assertEquals(1000, config.historyMaxPage());
+  }
+
+  @Test
+  void patternsParseInOrderAndTheFirstMatchWins() {
+    GatewayConfig config = withChannels(new JsonObject()
+        .put("patterns", new JsonArray()
+            .add(pattern("indicators.btc.*").put("backlog_size", 20000))
+            .add(pattern("indicators.*").put("backlog_size", 5000).put("backlog_ttl_seconds", 3600)
+                .put("create_on_publish", true))
+            .add(pattern("alerts.*").put("backlog_size", 0))
+            .add(pattern("*.debug").put("backlog_ttl_seconds", 60)))
+        .put("history_max_page", 200));
+    ChannelPolicies policies = config.channelPolicies();
+
+    assertEquals(List.of("indicators.btc.*", "indicators.*", "alerts.*", "*.debug"),
+        policies.all().stream().map(ChannelPolicy::pattern).toList());
+    assertEquals(200, config.historyMaxPage());
+
+    // the more specific pattern is listed first, so it decides for its names
+    assertEquals(new ChannelPolicy("indicators.btc.*", 20000, 600, false), policies.forChannel("indicators.btc.1m"));
+    assertEquals(new ChannelPolicy("indicators.*", 5000, 3600, true), policies.forChannel("indicators.eth.1m"));
+    // a name two patterns match goes to the first of them
+    assertEquals("indicators.*", policies.forChannel("indicators.debug").pattern());
+    assertEquals("alerts.*", policies.forChannel("alerts.debug").pattern());
+    assertEquals("*.debug", policies.forChannel("orders.debug").pattern());
+    assertEquals(0, policies.forChannel("alerts.eu").backlogSize());
+    assertFalse(policies.forChannel("alerts.eu").keepsBacklog());
+  }
+
+  @Test
+  void anAsteriskStandsForAnyRunOfCharactersAndEverythingElseIsLiteral() {
+    ChannelPolicies policies = withChannels(new JsonObject().put("patterns", new JsonArray()
+        .add(pattern("indicators.*").put("backlog_size", 5000))
+        .add(pattern("a*b*c").put("backlog_size", 7))
+        .add(pattern("exact:name@x").put("backlog_size", 9)))).channelPolicies();
+
+    assertEquals(5000, policies.forChannel("indicators.btc").backlogSize());
+    assertEquals(5000, policies.forChannel("indicators.btc.1m").backlogSize(), "* crosses dots");
+    assertEquals(5000, policies.forChannel("indicators.").backlogSize(), "* matches an empty run");
+    assertEquals(1000, policies.forChannel("indicatorsXbtc").backlogSize(), ". is a dot, not any character");
+    assertEquals(1000, policies.forChannel("Indicators.btc").backlogSize(), "names are compared case-sensitively");
+    assertEquals(1000, policies.forChannel("x.indicators.btc").backlogSize(), "a pattern matches the whole name");
+    assertEquals(7, policies.forChannel("abc").backlogSize());
+    assertEquals(7, policies.forChannel("a-1-b-2-c").backlogSize());
+    assertEquals(1000, policies.forChannel("a-1-b-2-c-3").backlogSize());
+    assertEquals(9, policies.forChannel("exact:name@x").backlogSize());
+    assertEquals(1000, policies.forChannel("exact:name@xy").backlogSize());
+  }
+
+  @Test
+  void defaultsApplyToUnmatchedNamesAndFillUnspecifiedPatternFields() {
+    ChannelPolicies policies = withChannels(new JsonObject()
+        .put("defaults", new JsonObject().put("backlog_size", 50).put("backlog_ttl_seconds", 30)
+            .put("create_on_publish", true))
+        .put("patterns", new JsonArray()
+            .add(pattern("indicators.*").put("backlog_size", 5000))
+            .add(pattern("alerts.*").put("backlog_ttl_seconds", 7200).put("create_on_publish", false))
+            .add(pattern("plain.*")))).channelPolicies();
+
+    assertEquals(new ChannelPolicy("*", 50, 30, true), policies.fallback());
+    assertEquals(new ChannelPolicy("*", 50, 30, true), policies.forChannel("orders.eu"));
+    assertEquals(new ChannelPolicy("indicators.*", 5000, 30, true), policies.forChannel("indicators.btc"));
+    assertEquals(new ChannelPolicy("alerts.*", 50, 7200, false), policies.forChannel("alerts.eu"));
+    assertEquals(new ChannelPolicy("plain.*", 50, 30, true), policies.forChannel("plain.x"));
+  }
+
+  @Test
+  void partialDefaultsKeepTheBuiltInValuesForTheRest() {
+    ChannelPolicies policies = withChannels(new JsonObject()
+        .put("defaults", new JsonObject().put("backlog_size", 0))
+        .put("patterns", new JsonArray().add(pattern("kept.*").put("backlog_size", 10)))).channelPolicies();
+    assertEquals(new ChannelPolicy("*", 0, 600, false), policies.forChannel("other"));
+    assertEquals(new ChannelPolicy("kept.*", 10, 600, false), policies.forChannel("kept.a"));
+  }
+
+  @Test
+  void channelPolicyBoundsAreAccepted() {
+    GatewayConfig low = withChannels(new JsonObject()
+        .put("defaults", new JsonObject().put("backlog_size", 0).put("backlog_ttl_seconds", 1))
+        .put("history_max_page", 1));
+    assertEquals(new ChannelPolicy("*", 0, 1, false), low.channelPolicies().fallback());
+    assertEquals(1, low.historyMaxPage());
+    GatewayConfig high = withChannels(new JsonObject()
+        .put("patterns", new JsonArray().add(pattern("x").put("backlog_size", 100_000)
+            .put("backlog_ttl_seconds", 2_592_000)))
+        .put("history_max_page", 1000));
+    assertEquals(new ChannelPolicy("x", 100_000, 2_592_000, false), high.channelPolicies().forChannel("x"));
+    assertEquals(1000, high.historyMaxPage());
+    String longest = "p".repeat(127) + "*";
+    assertEquals(longest, withChannels(new JsonObject().put("patterns", new JsonArray().add(pattern(longest))))
+        .channelPolicies().all().get(0).pattern());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ", "with space", "tab\there", "slash/x", "q?", "accent\u00e9"})
+  void invalidPatternIsRefused(String bad) {
+    channelsRefused(new JsonObject().put("patterns", new JsonArray().add(pattern("ok.*")).add(pattern(bad))),
+        "channels.patterns[1].pattern");
+  }
+
+  @Test
+  void patternLongerThan128CharactersOrMissingIsRefused() {
+    String tooLong = "p".repeat(128) + "*";
+    assertEquals(129, tooLong.length());
+    channelsRefused(new JsonObject().put("patterns", new JsonArray().add(pattern("ok.*")).add(pattern(tooLong))),
+        "channels.patterns[1].pattern");
+    channelsRefused(new JsonObject().put("patterns", new JsonArray().add(new JsonObject().put("backlog_size", 5))),
+        "channels.patterns[0].pattern");
+    channelsRefused(new JsonObject().put("patterns", new JsonArray().add(new JsonObject().put("pattern", 5))),
+        "channels.patterns[0].pattern");
+  }
+
+  @Test
+  void outOfRangePolicyValuesAreRefusedWithTheirPath() {
+    channelsRefused(new JsonObject().put("patterns", new JsonArray()
+            .add(pattern("a.*")).add(pattern("b.*").put("backlog_size", -1))),
+        "channels.patterns[1].backlog_size");
+    channelsRefused(new JsonObject().put("patterns", new JsonArray().add(pattern("a.*").put("backlog_size", 100_001))),
+        "channels.patterns[0].backlog_size");
+    channelsRefused(new JsonObject().put("patterns", new JsonArray().add(pattern("a.*").put("backlog_ttl_seconds", 0))),
+        "channels.patterns[0].backlog_ttl_seconds");
+    channelsRefused(new JsonObject().put("patterns", new JsonArray()
+            .add(pattern("a.*").put("backlog_ttl_seconds", 2_592_001))),
+        "channels.patterns[0].backlog_ttl_seconds");
+    channelsRefused(new JsonObject().put("patterns", new JsonArray()
+            .add(pattern("a.*").put("create_on_publish", "yes"))),
+        "channels.patterns[0].create_on_publish");
+    channelsRefused(new JsonObject().put("defaults", new JsonObject().put("backlog_size", -1)),
+        "channels.defaults.backlog_size");
+    channelsRefused(new JsonObject().put("defaults", new JsonObject().put("backlog_ttl_seconds", 0)),
+        "channels.defaults.backlog_ttl_seconds");
+    channelsRefused(new JsonObject().put("history_max_page", 1001), "channels.history_max_page");
+    channelsRefused(new JsonObject().put("history_max_page", 0), "channels.history_max_page");
+  }
+
+  @Test
+  void outOfRangeMessageGivesTheRange() {
+    ConfigException e = channelsRefused(
+        new JsonObject().put("patterns", new JsonArray().add(pattern("a.*")).add(pattern("b.*").put("backlog_size", -1))),
+        "channels.patterns[1].backlog_size");
+    assertEquals("invalid configuration: channels.patterns[1].backlog_size: -1 is out of range [0, 100000]",
+        e.getMessage());
+  }
+
+  @Test
+  void unknownKeysInPatternsAndDefaultsAreRefused() {
+    channelsRefused(new JsonObject().put("patterns", new JsonArray()
+            .add(pattern("a.*")).add(pattern("b.*").put("backlog", 10))),
+        "channels.patterns[1].backlog");
+    channelsRefused(new JsonObject().put("defaults", new JsonObject().put("pattern", "x.*")),
+        "channels.defaults.pattern");
+    channelsRefused(new JsonObject().put("defaults", new JsonObject().put("backlog_ttl", 60)),
+        "channels.defaults.backlog_ttl");
+  }
+
+  @Test
+  void patternsAndDefaultsOfTheWrongShapeAreRefused() {
+    channelsRefused(new JsonObject().put("patterns", pattern("a.*")), "channels.patterns");
+    channelsRefused(new JsonObject().put("patterns", new JsonArray().add("a.*")), "channels.patterns[0]");
+    channelsRefused(new JsonObject().put("defaults", new JsonArray()), "channels.defaults");
+  }
 }
