@@ -135,9 +135,14 @@ public final class SubscriptionHub extends VerticleBase {
       long from = sequencer.next();
       registry.read(interest.channel, from, sequencer.holeSize())
           .onComplete(page -> {
-            if (page.succeeded()) {
-              release(interest, sequencer.fill(page.result().messages()));
+            if (page.failed()) {
+              // the backlog could not be read (a member leaving, say): try again rather than give the hole up
+              LOG.log(Level.DEBUG, "channel {0}: reading offsets from {1} failed: {2}", interest.channel, from,
+                  page.cause().toString());
+              awaitHole(interest);
+              return;
             }
+            release(interest, sequencer.fill(page.result().messages()));
             if (sequencer.waiting() && sequencer.next() == from) {
               // not in the backlog (expired, or lost with its node): say so, and go on with what did arrive
               List<ChannelMessage> released = new ArrayList<>();

@@ -374,9 +374,13 @@ final class Session implements Subscriber {
     String channel = ChannelNames.require(h.channel());
     int max = services.historyMaxPage();
     int limit = h.limit() == null ? max : Math.min(h.limit(), max);
-    return services.registry()
-        .read(channel, h.since() == null ? 0 : h.since().offset() + 1, limit)
-        .map(page -> new Outcome(codec().history(h, page), () -> {}));
+    Future<BacklogPage> page = services.registry().read(channel, h.since() == null ? 0 : h.since().offset() + 1, limit);
+    if (h.since() != null) {
+      // offsets of another epoch mean nothing in this one: the whole stored history is what the client lacks
+      page = page.compose(p -> p.epoch().equals(h.since().epoch()) ? Future.succeededFuture(p)
+          : services.registry().read(channel, 0, limit));
+    }
+    return page.map(p -> new Outcome(codec().history(h, p), () -> {}));
   }
 
   private void require(Permission permission) {

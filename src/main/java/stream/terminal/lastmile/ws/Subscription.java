@@ -18,7 +18,7 @@ final class Subscription {
   private String epoch;
   private long lastOffset = -1;
 
-  /** @param maxHeldBytes the most live messages (in encoded bytes) kept while catching up */
+  /** @param maxHeldBytes the most live messages kept while catching up, counted in characters of their frames */
   Subscription(long maxHeldBytes) {
     this.maxHeldBytes = maxHeldBytes;
   }
