@@ -49,8 +49,12 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   private final IMap<String, ChannelRecord> channels;
   private final int maxChannels;
   private final ChannelPolicies policies;
-  /** Epochs seen by this node: a channel keeps its epoch as long as it exists, so one lookup per channel will do. */
-  private final ConcurrentMap<String, String> epochs = new ConcurrentHashMap<>();
+  /**
+   * Epoch lookups by channel: a channel keeps its epoch as long as it exists, so one lookup per channel will do.
+   * Publishes that arrive while it runs all wait on the same lookup and so reach the ringbuffer in the order they
+   * came, which keeps a connection's messages in its publish order.
+   */
+  private final ConcurrentMap<String, Future<String>> epochs = new ConcurrentHashMap<>();
 
   public HazelcastChannelRegistry(Vertx vertx, HazelcastInstance hazelcast, int maxChannels, ChannelPolicies policies) {
     this.vertx = vertx;
@@ -98,8 +102,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
           ? notFound(name)
           : Future.succeededFuture(new ChannelMessage(name, record.epoch(), record.lastOffset(), ts, data)));
     }
+    Context caller = vertx.getOrCreateContext();
     return epoch(name).compose(epoch ->
-        local(backlog(name).addAsync(new StoredMessage(ts, data), OverflowPolicy.OVERWRITE))
+        on(caller, backlog(name).addAsync(new StoredMessage(ts, data), OverflowPolicy.OVERWRITE))
             .map(sequence -> new ChannelMessage(name, epoch, sequence + 1, ts, data)));
   }
 
@@ -158,17 +163,10 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   }
 
   private Future<String> epoch(String name) {
-    String known = epochs.get(name);
-    if (known != null) {
-      return Future.succeededFuture(known);
-    }
-    return local(channels.getAsync(name)).compose(record -> {
-      if (record == null) {
-        return notFound(name);
-      }
-      epochs.put(name, record.epoch());
-      return Future.succeededFuture(record.epoch());
-    });
+    Future<String> lookup = epochs.computeIfAbsent(name, n -> local(channels.getAsync(n))
+        .compose(record -> record == null ? notFound(n) : Future.succeededFuture(record.epoch())));
+    // a channel not found now may be created later: only a found epoch stays cached
+    return lookup.onFailure(e -> epochs.remove(name, lookup));
   }
 
   /**
@@ -177,7 +175,10 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
    * a single thread (any two-core machine), which capped publishing at a few hundred messages a second.
    */
   private <T> Future<T> local(CompletionStage<T> stage) {
-    Context context = vertx.getOrCreateContext();
+    return on(vertx.getOrCreateContext(), stage);
+  }
+
+  private static <T> Future<T> on(Context context, CompletionStage<T> stage) {
     Promise<T> result = Promise.promise();
     stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
       if (failure != null) {
