@@ -43,6 +43,7 @@ final class Session implements Subscriber {
   private final Services services;
   private final Limits limits;
   private final RateLimiter rateLimiter;
+  private final MessageAssembler assembler;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   /** Replays paused on a full outbound queue, resumed when it drains. */
   private final List<Runnable> onDrain = new ArrayList<>();
@@ -51,8 +52,6 @@ final class Session implements Subscriber {
   private int refusedInRow;
   private long lastReadMs;
   private boolean closing;
-  private Buffer partial;
-  private boolean partialIsText;
 
   Session(ServerWebSocket ws, Endpoint endpoint, Services services) {
     this.ws = ws;
@@ -62,6 +61,7 @@ final class Session implements Subscriber {
     this.rateLimiter =
         limits.rateLimited() ? new RateLimiter(limits.commandsPerSecond(), limits.burst(), System.nanoTime()) : null;
     this.lastReadMs = System.currentTimeMillis();
+    this.assembler = new MessageAssembler(limits.maxFrameBytes());
   }
 
   void start() {
@@ -111,37 +111,25 @@ final class Session implements Subscriber {
     lastReadMs = System.currentTimeMillis();
   }
 
-  /**
-   * Reassembles messages from frames, so the size limit holds however a client fragments a message: past
-   * {@code max_frame_bytes} the connection is closed with 1009 and nothing more of the message is kept.
-   */
+  /** Every frame counts as activity; complete messages are handled, oversized ones close with 1009. */
   private void onFrame(WebSocketFrame frame) {
     touch();
-    if (closing || !(frame.isText() || frame.isBinary() || frame.isContinuation())) {
-      return; // control frames: pings are answered by Vert.x, pongs only count as activity
-    }
-    if (frame.isContinuation()) {
-      if (partial == null) {
-        return; // a continuation of a message already refused
-      }
-      partial.appendBuffer(frame.binaryData());
-    } else {
-      partial = frame.isFinal() ? frame.binaryData() : frame.binaryData().copy();
-      partialIsText = frame.isText();
-    }
-    if (partial.length() > limits.maxFrameBytes()) {
-      partial = null;
-      LOG.log(Level.DEBUG, "closing {0}: message over {1} bytes", ws.remoteAddress(), limits.maxFrameBytes());
-      disconnect(Disconnect.MESSAGE_TOO_BIG);
+    if (closing) {
       return;
     }
-    if (frame.isFinal()) {
-      Buffer message = partial;
-      partial = null;
-      if (partialIsText) {
-        onText(message.toString(StandardCharsets.UTF_8));
-      } else if (admit(null)) {
-        reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text"));
+    switch (assembler.accept(frame)) {
+      case TEXT -> onText(assembler.message().toString(StandardCharsets.UTF_8));
+      case BINARY -> {
+        if (admit(null)) {
+          reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text"));
+        }
+      }
+      case TOO_LARGE -> {
+        LOG.log(Level.DEBUG, "closing {0}: message over {1} bytes", ws.remoteAddress(), limits.maxFrameBytes());
+        disconnect(Disconnect.MESSAGE_TOO_BIG);
+      }
+      case INCOMPLETE -> {
+        // wait for the rest
       }
     }
   }
