@@ -4,7 +4,7 @@ import java.io.Serializable;
 
 /** A channel as the cluster stores it: identity plus the offset of its last message. */
 record ChannelRecord(String epoch, long createdAt, long lastOffset) implements Serializable {
-  ChannelRecord next() {
-    return new ChannelRecord(epoch, createdAt, lastOffset + 1);
+  ChannelRecord advance(int count) {
+    return new ChannelRecord(epoch, createdAt, lastOffset + count);
   }
 }

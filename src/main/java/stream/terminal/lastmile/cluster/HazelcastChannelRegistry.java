@@ -28,13 +28,15 @@ import stream.terminal.lastmile.config.ChannelPolicy;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.ErrorCode;
 import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.protocol.Position;
 
 /**
  * Channels shared by the cluster. Existence and epoch live in a Hazelcast map: {@code putIfAbsent} lets exactly
  * one of two racing creates win. A channel that keeps a backlog stores it in its own ringbuffer (capacity and
  * TTL from its policy, one backup copy): the ringbuffer's sequence is the channel's offset, so numbering and
  * storing are one atomic operation on the ringbuffer's owner, acknowledged once the backup has it. A channel
- * without backlog takes its offsets from an entry processor on the map instead.
+ * without backlog takes its offsets from an entry processor on the map instead. Either way a node stores a
+ * channel's publishes in batches, one at a time ({@link Appender}).
  */
 public final class HazelcastChannelRegistry implements ChannelRegistry {
   /** The map's name; conf/cluster.xml sets its backup count. */
@@ -43,18 +45,18 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   public static final String BACKLOG_PREFIX = "lastmile.backlog.";
   /** Hazelcast reads at most this many ringbuffer items at once. */
   private static final int MAX_READ = 1000;
+  /** Hazelcast adds at most this many ringbuffer items at once; a batch of offsets is bounded the same way. */
+  private static final int MAX_BATCH = 1000;
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, ChannelRecord> channels;
   private final int maxChannels;
   private final ChannelPolicies policies;
-  /**
-   * Epoch lookups by channel: a channel keeps its epoch as long as it exists, so one lookup per channel will do.
-   * Publishes that arrive while it runs all wait on the same lookup and so reach the ringbuffer in the order they
-   * came, which keeps a connection's messages in its publish order.
-   */
+  /** Epoch lookups by channel: a channel keeps its epoch as long as it exists, so one lookup per channel will do. */
   private final ConcurrentMap<String, Future<String>> epochs = new ConcurrentHashMap<>();
+  /** Each channel's group commit on this node. */
+  private final ConcurrentMap<String, Appender> appenders = new ConcurrentHashMap<>();
 
   public HazelcastChannelRegistry(Vertx vertx, HazelcastInstance hazelcast, int maxChannels, ChannelPolicies policies) {
     this.vertx = vertx;
@@ -97,15 +99,20 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
 
   @Override
   public Future<ChannelMessage> append(String name, long ts, String data) {
+    return appenders.computeIfAbsent(name, this::appender).append(ts, data, vertx.getOrCreateContext());
+  }
+
+  /** A channel's batches go to its ringbuffer, or, without a backlog, only take offsets from the channel map. */
+  private Appender appender(String name) {
     if (!policies.forChannel(name).keepsBacklog()) {
-      return local(channels.submitToKey(name, NextOffset.INSTANCE)).compose(record -> record == null
-          ? notFound(name)
-          : Future.succeededFuture(new ChannelMessage(name, record.epoch(), record.lastOffset(), ts, data)));
+      return Appender.of(name, MAX_BATCH, batch -> local(channels.submitToKey(name, new NextOffset(batch.size())))
+          .compose(record -> record == null ? notFound(name)
+              : Future.succeededFuture(new Position(record.epoch(), record.lastOffset()))));
     }
-    Context caller = vertx.getOrCreateContext();
-    return epoch(name).compose(epoch ->
-        on(caller, backlog(name).addAsync(new StoredMessage(ts, data), OverflowPolicy.OVERWRITE))
-            .map(sequence -> new ChannelMessage(name, epoch, sequence + 1, ts, data)));
+    int maxBatch = Math.min(MAX_BATCH, policies.forChannel(name).backlogSize());
+    return Appender.of(name, maxBatch, batch -> epoch(name).compose(epoch ->
+        local(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE))
+            .map(lastSequence -> new Position(epoch, lastSequence + 1))));
   }
 
   @Override

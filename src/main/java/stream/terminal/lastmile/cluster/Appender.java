@@ -1,0 +1,81 @@
+package stream.terminal.lastmile.cluster;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.protocol.Position;
+
+/**
+ * One channel's publishes on this node, stored one batch at a time (a group commit): while a batch is being stored,
+ * new publishes queue; when it is done, everything queued goes in the next batch. With one store in flight per
+ * channel nothing can overtake anything, even when Hazelcast retries a store on a new owner after a member is
+ * lost, so a connection's messages keep its publish order; batching keeps the throughput that pipelining gave.
+ */
+final class Appender {
+  /** A publish waiting for its offset; completed on the context that published it. */
+  private record Pending(long ts, String data, Context context, Promise<ChannelMessage> done) {}
+
+  private final String channel;
+  private final int maxBatch;
+  /** Stores a batch; completes with the epoch and the offset of the batch's last message. */
+  private final Function<List<Pending>, Future<Position>> store;
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private boolean storing;
+
+  private Appender(String channel, int maxBatch, Function<List<Pending>, Future<Position>> store) {
+    this.channel = channel;
+    this.maxBatch = maxBatch;
+    this.store = store;
+  }
+
+  /** @param store given the batch's timestamps and payloads, stores them in order */
+  static Appender of(String channel, int maxBatch, Function<List<StoredMessage>, Future<Position>> store) {
+    return new Appender(channel, maxBatch,
+        batch -> store.apply(batch.stream().map(p -> new StoredMessage(p.ts(), p.data())).toList()));
+  }
+
+  Future<ChannelMessage> append(long ts, String data, Context context) {
+    Promise<ChannelMessage> done = Promise.promise();
+    boolean start;
+    synchronized (this) {
+      queue.add(new Pending(ts, data, context, done));
+      start = !storing;
+      storing = true;
+    }
+    if (start) {
+      storeNext();
+    }
+    return done.future();
+  }
+
+  private void storeNext() {
+    List<Pending> batch = new ArrayList<>();
+    synchronized (this) {
+      while (!queue.isEmpty() && batch.size() < maxBatch) {
+        batch.add(queue.poll());
+      }
+      if (batch.isEmpty()) {
+        storing = false;
+        return;
+      }
+    }
+    store.apply(batch).onComplete(stored -> {
+      for (int i = 0; i < batch.size(); i++) {
+        Pending p = batch.get(i);
+        if (stored.succeeded()) {
+          long offset = stored.result().offset() - batch.size() + 1 + i;
+          ChannelMessage message = new ChannelMessage(channel, stored.result().epoch(), offset, p.ts(), p.data());
+          p.context().runOnContext(v -> p.done().complete(message));
+        } else {
+          p.context().runOnContext(v -> p.done().fail(stored.cause()));
+        }
+      }
+      storeNext();
+    });
+  }
+}
