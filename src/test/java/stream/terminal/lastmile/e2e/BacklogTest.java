@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.terminal.lastmile.support.WsClient.assertError;
 import static stream.terminal.lastmile.support.WsClient.assertResult;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import stream.terminal.lastmile.support.WsClient;
 /** History and resume against a real node: stored messages, bounds, and the replay-to-live switch. */
 class BacklogTest {
   private static TestGateway gateway;
-  private static Vertx clients;
 
   @BeforeAll
   static void start() throws Exception {
@@ -34,21 +32,11 @@ class BacklogTest {
             .add(new JsonObject().put("pattern", "auto.*").put("create_on_publish", true))
             .add(new JsonObject().put("pattern", "none.*").put("backlog_size", 0))));
     gateway.start();
-    clients = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
     gateway.close();
-    clients.close().await();
-  }
-
-  private static WsClient edge() throws Exception {
-    return WsClient.connect(clients, gateway.edgePort());
-  }
-
-  private static WsClient ingest() throws Exception {
-    return WsClient.connect(clients, gateway.ingestPort());
   }
 
   private static String create(WsClient publisher, String channel) throws Exception {
@@ -78,7 +66,7 @@ class BacklogTest {
 
   @Test
   void historyReturnsStoredMessagesAfterSinceUpToTheLimit() throws Exception {
-    try (WsClient publisher = ingest(); WsClient reader = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient reader = gateway.edge()) {
       String epoch = create(publisher, "backlog.history");
       publish(publisher, "backlog.history", 1, 10);
       JsonObject page = reader.request(new JsonObject().put("op", "history").put("channel", "backlog.history")
@@ -102,7 +90,7 @@ class BacklogTest {
 
   @Test
   void aSmallBacklogKeepsTheLatestMessagesAndSaysWhereItStarts() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       String epoch = create(publisher, "small.ring");
       publish(publisher, "small.ring", 1, 10);
       JsonObject result = resume(subscriber, "small.ring", epoch, 2);
@@ -115,15 +103,15 @@ class BacklogTest {
 
   @Test
   void resumeReplaysWhatWasMissedThenGoesLive() throws Exception {
-    try (WsClient publisher = ingest()) {
+    try (WsClient publisher = gateway.ingest()) {
       String epoch = create(publisher, "backlog.resume");
-      try (WsClient first = edge()) {
+      try (WsClient first = gateway.edge()) {
         first.request("subscribe", "backlog.resume");
         publish(publisher, "backlog.resume", 1, 3);
         assertMessages(first, 1, 3);
       }
       publish(publisher, "backlog.resume", 4, 10);
-      try (WsClient back = edge()) {
+      try (WsClient back = gateway.edge()) {
         JsonObject result = resume(back, "backlog.resume", epoch, 3);
         assertTrue(result.getBoolean("recovered"));
         assertEquals(1, result.getLong("first_available"));
@@ -137,7 +125,7 @@ class BacklogTest {
 
   @Test
   void resumingWhileAPublisherStreamsGivesEveryMessageOnceInOrder() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       String epoch = create(publisher, "backlog.race");
       for (int i = 1; i <= 3000; i++) {
         publisher.send(new JsonObject().put("op", "publish").put("channel", "backlog.race").put("data", i));
@@ -155,7 +143,7 @@ class BacklogTest {
 
   @Test
   void aReplayLargerThanTheOutboundQueueIsPacedNotDropped() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       String epoch = create(publisher, "backlog.big");
       String pad = "p".repeat(1000);
       for (int i = 1; i <= 500; i++) {
@@ -176,7 +164,7 @@ class BacklogTest {
 
   @Test
   void aResumeFromAnotherEpochReplaysNothing() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       create(publisher, "backlog.epoch");
       publish(publisher, "backlog.epoch", 1, 3);
       JsonObject result = resume(subscriber, "backlog.epoch", "gone-epoch", 2);
@@ -189,7 +177,7 @@ class BacklogTest {
 
   @Test
   void channelsWithoutBacklogStillNumberAndResumeHonestly() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       String epoch = create(publisher, "none.x");
       publish(publisher, "none.x", 1, 3);
       JsonObject result = resume(subscriber, "none.x", epoch, 1);
@@ -202,7 +190,7 @@ class BacklogTest {
 
   @Test
   void aMatchingPatternMayCreateTheChannelOnFirstPublish() throws Exception {
-    try (WsClient publisher = ingest()) {
+    try (WsClient publisher = gateway.ingest()) {
       JsonObject reply = publisher.request(new JsonObject().put("op", "publish").put("channel", "auto.new").put("data", 1));
       assertEquals(1, reply.getJsonObject("result").getLong("offset"));
       assertError("channel_not_found",

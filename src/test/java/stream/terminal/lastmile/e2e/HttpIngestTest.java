@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.terminal.lastmile.support.WsClient.assertResult;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -24,20 +23,17 @@ class HttpIngestTest {
   private static final int MAX_DATA_BYTES = 1024;
 
   private static TestGateway gateway;
-  private static Vertx clients;
 
   @BeforeAll
   static void start() throws Exception {
     gateway = new TestGateway();
     gateway.limits("private").put("max_data_bytes", MAX_DATA_BYTES);
     gateway.start();
-    clients = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
     gateway.close();
-    clients.close().await();
   }
 
   private static int ingest() {
@@ -87,7 +83,7 @@ class HttpIngestTest {
   @Test
   void publishAnswersThePositionAndSubscribersGetTheDataExactly() throws Exception {
     String epoch = created("http.publish");
-    try (WsClient subscriber = WsClient.connect(clients, gateway.edgePort())) {
+    try (WsClient subscriber = gateway.edge()) {
       assertResult(subscriber.request("subscribe", "http.publish"));
       String[][] bodies = {
         {"{ \"price\" : 1.10, \"q\" : [1, 2],\n \"s\" : \"a \\\"b\\\" é\" }", "{\"price\":1.10,\"q\":[1,2],\"s\":\"a \\\"b\\\" é\"}"},
@@ -250,7 +246,7 @@ class HttpIngestTest {
   @Test
   void metricsCountPublishesAndNeverNameAChannel() throws Exception {
     created("http.metrics.secretname");
-    try (WsClient subscriber = WsClient.connect(clients, gateway.edgePort())) {
+    try (WsClient subscriber = gateway.edge()) {
       assertResult(subscriber.request("subscribe", "http.metrics.secretname"));
       assertEquals(200, Http.post(ingest(), "/channels/http.metrics.secretname/messages", "{\"x\":1}").status());
       assertEquals(200, Http.post(ingest(), "/channels/http.metrics.secretname/messages", "{\"x\":2}").status());

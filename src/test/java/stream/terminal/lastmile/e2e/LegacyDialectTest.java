@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.terminal.lastmile.support.WsClient.assertResult;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,26 +22,15 @@ import stream.terminal.lastmile.support.WsClient;
 /** TSLM's enum-shaped dialect on a real node: its exact frames, and messages crossing to and from native clients. */
 class LegacyDialectTest {
   private static TestGateway gateway;
-  private static Vertx clients;
 
   @BeforeAll
   static void start() throws Exception {
     gateway = new TestGateway().start();
-    clients = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
     gateway.close();
-    clients.close().await();
-  }
-
-  private static WsClient edge() throws Exception {
-    return WsClient.connect(clients, gateway.edgePort());
-  }
-
-  private static WsClient ingest() throws Exception {
-    return WsClient.connect(clients, gateway.ingestPort());
   }
 
   /** Sends a legacy frame and returns the next frame the server sends back, as text. */
@@ -62,7 +50,7 @@ class LegacyDialectTest {
 
   @Test
   void legacyClientGetsTslmShapedReplies() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       assertEquals("{\"Success\":\"Channel legacy.basic created\"}", create(publisher, "legacy.basic"));
       assertEquals("{\"Success\":\"Subscribed to legacy.basic\"}", exchange(subscriber, "{\"Subscribe\":\"legacy.basic\"}"));
 
@@ -81,7 +69,7 @@ class LegacyDialectTest {
 
   @Test
   void legacyErrorsCarryTheErrorCode() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       String missing = exchange(subscriber, "{\"Subscribe\":\"legacy.missing\"}");
       assertTrue(missing.startsWith("{\"Error\":\"channel_not_found: "), missing);
       assertEquals(1, new JsonObject(missing).size());
@@ -113,7 +101,7 @@ class LegacyDialectTest {
 
   @Test
   void nativePublishReachesLegacySubscriberAsJsonOrText() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       assertResult(publisher.request("create", "legacy.fromnative"));
       assertEquals("{\"Success\":\"Subscribed to legacy.fromnative\"}",
           exchange(subscriber, "{\"Subscribe\":\"legacy.fromnative\"}"));
@@ -135,7 +123,7 @@ class LegacyDialectTest {
 
   @Test
   void legacyNotifyReachesNativeSubscriberWithOffsetAndEpoch() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       assertEquals("{\"Success\":\"Channel legacy.tonative created\"}", create(publisher, "legacy.tonative"));
       JsonObject subscribed = subscriber.request("subscribe", "legacy.tonative");
       assertResult(subscribed);
@@ -161,7 +149,7 @@ class LegacyDialectTest {
 
   @Test
   void nativeAndLegacySubscribersOnOneChannelEachGetEveryMessageOnce() throws Exception {
-    try (WsClient publisher = ingest(); WsClient legacy = edge(); WsClient nativeSubscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient legacy = gateway.edge(); WsClient nativeSubscriber = gateway.edge()) {
       create(publisher, "legacy.mixed");
       assertEquals("{\"Success\":\"Subscribed to legacy.mixed\"}", exchange(legacy, "{\"Subscribe\":\"legacy.mixed\"}"));
       assertResult(nativeSubscriber.request("subscribe", "legacy.mixed"));
@@ -217,7 +205,7 @@ class LegacyDialectTest {
 
     private void assertRefusedWith401(List<String> subProtocols) {
       Exception e = assertThrows(Exception.class,
-          () -> WsClient.connect(clients, secured.edgePort(), "/", subProtocols).close());
+          () -> WsClient.connect(secured.clients(), secured.edgePort(), "/", subProtocols).close());
       UpgradeRejectedException rejected = null;
       for (Throwable t = e; t != null && rejected == null; t = t.getCause()) {
         if (t instanceof UpgradeRejectedException u) {
@@ -241,8 +229,8 @@ class LegacyDialectTest {
 
     @Test
     void connectingWithTheTokenSucceedsAndEchoesIt() throws Exception {
-      try (WsClient publisher = WsClient.connect(clients, secured.ingestPort());
-          WsClient subscriber = WsClient.connect(clients, secured.edgePort(), "/", List.of(TOKEN))) {
+      try (WsClient publisher = WsClient.connect(secured.clients(), secured.ingestPort());
+          WsClient subscriber = WsClient.connect(secured.clients(), secured.edgePort(), "/", List.of(TOKEN))) {
         assertEquals(TOKEN, subscriber.socket().subProtocol());
         assertEquals("{\"Success\":\"Channel auth.c created\"}", exchange(publisher, "{\"CreateChannel\":\"auth.c\"}"));
         assertEquals("{\"Success\":\"Subscribed to auth.c\"}", exchange(subscriber, "{\"Subscribe\":\"auth.c\"}"));
@@ -253,14 +241,14 @@ class LegacyDialectTest {
 
     @Test
     void theTokenIsAlsoAcceptedOnWs() throws Exception {
-      try (WsClient subscriber = WsClient.connect(clients, secured.edgePort(), "/ws", List.of(TOKEN))) {
+      try (WsClient subscriber = WsClient.connect(secured.clients(), secured.edgePort(), "/ws", List.of(TOKEN))) {
         assertEquals(TOKEN, subscriber.socket().subProtocol());
       }
     }
 
     @Test
     void aListenerWithoutTokensStaysOpen() throws Exception {
-      try (WsClient publisher = WsClient.connect(clients, secured.ingestPort())) {
+      try (WsClient publisher = WsClient.connect(secured.clients(), secured.ingestPort())) {
         assertResult(publisher.request("ping", null));
       }
     }

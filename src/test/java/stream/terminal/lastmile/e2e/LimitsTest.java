@@ -8,13 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.terminal.lastmile.support.WsClient.assertError;
 import static stream.terminal.lastmile.support.WsClient.assertResult;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.support.Http;
 import stream.terminal.lastmile.support.RawWebSocket;
@@ -24,25 +22,10 @@ import stream.terminal.lastmile.support.WsClient;
 /** Every limit of a listener, enforced against real clients, without disturbing the well-behaved ones. */
 class LimitsTest {
   private final TestGateway gateway = new TestGateway();
-  private Vertx clients;
-
-  @BeforeEach
-  void setUp() {
-    clients = Vertx.vertx();
-  }
 
   @AfterEach
   void tearDown() throws Exception {
     gateway.close();
-    clients.close().await();
-  }
-
-  private WsClient edge() throws Exception {
-    return WsClient.connect(clients, gateway.edgePort());
-  }
-
-  private WsClient ingest() throws Exception {
-    return WsClient.connect(clients, gateway.ingestPort());
   }
 
   private static JsonObject publish(String channel, Object data) {
@@ -57,7 +40,7 @@ class LimitsTest {
     gateway.start();
     int messages = 400;
     String payload = "x".repeat(60 * 1024);
-    try (WsClient publisher = ingest(); WsClient fast = edge(); WsClient slow = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient fast = gateway.edge(); WsClient slow = gateway.edge()) {
       publisher.request("create", "limits.slow");
       fast.request("subscribe", "limits.slow");
       slow.request("subscribe", "limits.slow");
@@ -83,7 +66,7 @@ class LimitsTest {
   void floodGetsRateLimitedThenDisconnected() throws Exception {
     gateway.limits("public").put("commands_per_second", 10).put("burst", 5);
     gateway.start();
-    try (WsClient flooder = edge(); WsClient honest = edge()) {
+    try (WsClient flooder = gateway.edge(); WsClient honest = gateway.edge()) {
       for (int i = 0; i < 5; i++) {
         assertResult(flooder.request("ping", null));
       }
@@ -100,7 +83,7 @@ class LimitsTest {
   void junkFramesCountAgainstTheRateLimitToo() throws Exception {
     gateway.limits("public").put("commands_per_second", 10).put("burst", 5);
     gateway.start();
-    try (WsClient flooder = edge()) {
+    try (WsClient flooder = gateway.edge()) {
       for (int i = 0; i < 20; i++) {
         flooder.sendText(i % 2 == 0 ? "junk" : "");
         flooder.sendBinary(new byte[] {1});
@@ -117,7 +100,7 @@ class LimitsTest {
   @Test
   void aSubscriberThatVanishesMidStreamIsCleanedUpAndOthersCarryOn() throws Exception {
     gateway.start();
-    try (WsClient publisher = ingest(); WsClient stays = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient stays = gateway.edge()) {
       publisher.request("create", "limits.vanish");
       stays.request("subscribe", "limits.vanish");
       RawWebSocket vanishing = new RawWebSocket(gateway.edgePort());
@@ -142,8 +125,8 @@ class LimitsTest {
   void connectionLimitRefusesTheHandshakeWith503() throws Exception {
     gateway.limits("public").put("max_connections", 2);
     gateway.start();
-    try (WsClient a = edge(); WsClient b = edge()) {
-      Exception refused = assertThrows(Exception.class, this::edge);
+    try (WsClient a = gateway.edge(); WsClient b = gateway.edge()) {
+      Exception refused = assertThrows(Exception.class, gateway::edge);
       assertTrue(refused.getMessage().contains("503"), refused.getMessage());
       a.close();
       a.awaitClose();
@@ -159,7 +142,7 @@ class LimitsTest {
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (true) {
       try {
-        return edge();
+        return gateway.edge();
       } catch (Exception e) {
         if (System.nanoTime() > deadline) {
           throw e;
@@ -172,7 +155,7 @@ class LimitsTest {
   void oversizedFrameClosesWith1009AndOthersCarryOn() throws Exception {
     gateway.limits("public").put("max_frame_bytes", 1024);
     gateway.start();
-    try (WsClient big = edge(); WsClient huge = edge(); WsClient other = edge()) {
+    try (WsClient big = gateway.edge(); WsClient huge = gateway.edge(); WsClient other = gateway.edge()) {
       big.sendText("{\"op\":\"ping\",\"pad\":\"" + "y".repeat(2048) + "\"}");
       JsonObject notice = big.next();
       assertEquals("disconnect", notice.getString("type"));
@@ -207,7 +190,7 @@ class LimitsTest {
   void oversizedDataIsRefusedAndTheConnectionLives() throws Exception {
     gateway.limits("private").put("max_data_bytes", 100);
     gateway.start();
-    try (WsClient publisher = ingest()) {
+    try (WsClient publisher = gateway.ingest()) {
       publisher.request("create", "limits.data");
       assertError("too_large", publisher.request(publish("limits.data", "é".repeat(60))));
       assertResult(publisher.request(publish("limits.data", "é".repeat(40))));
@@ -218,7 +201,7 @@ class LimitsTest {
   void subscriptionLimitPerConnection() throws Exception {
     gateway.limits("public").put("max_subscriptions", 3);
     gateway.start();
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       for (int i = 0; i < 4; i++) {
         publisher.request("create", "limits.sub" + i);
       }
@@ -236,7 +219,7 @@ class LimitsTest {
     gateway.limits("public").put("ping_interval_ms", 100).put("idle_timeout_ms", 400);
     gateway.start();
     long started = System.nanoTime();
-    try (RawWebSocket silent = new RawWebSocket(gateway.edgePort()); WsClient live = edge()) {
+    try (RawWebSocket silent = new RawWebSocket(gateway.edgePort()); WsClient live = gateway.edge()) {
       int pings = 0;
       RawWebSocket.Frame frame = silent.read();
       for (; frame.opcode() == 0x9; frame = silent.read()) {

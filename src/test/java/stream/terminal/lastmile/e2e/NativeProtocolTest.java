@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.terminal.lastmile.support.WsClient.assertError;
 import static stream.terminal.lastmile.support.WsClient.assertResult;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -19,33 +18,22 @@ import stream.terminal.lastmile.support.WsClient;
 /** Every op of the native protocol against a real node, through real WebSockets. */
 class NativeProtocolTest {
   private static TestGateway gateway;
-  private static Vertx clients;
 
   @BeforeAll
   static void start() throws Exception {
     gateway = new TestGateway();
     gateway.listenerConfig("private").put("permissions", new JsonArray().add("create").add("publish").add("subscribe"));
     gateway.start();
-    clients = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
     gateway.close();
-    clients.close().await();
-  }
-
-  private WsClient edge() throws Exception {
-    return WsClient.connect(clients, gateway.edgePort());
-  }
-
-  private WsClient ingest() throws Exception {
-    return WsClient.connect(clients, gateway.ingestPort());
   }
 
   @Test
   void createSubscribePublishDeliversInOrderWithOffsetsFromOne() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       JsonObject created = publisher.request("create", "native.order");
       assertResult(created);
       String epoch = created.getJsonObject("result").getString("epoch");
@@ -74,7 +62,7 @@ class NativeProtocolTest {
 
   @Test
   void dataOfAnyJsonTypeArrivesUnchanged() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       publisher.request("create", "native.types");
       subscriber.request("subscribe", "native.types");
       String[] values = {"\"text\"", "42", "1.100000000000000000001", "null", "true", "[1,{\"a\":[]}]", "{\"k\":\"é✓\"}"};
@@ -93,7 +81,7 @@ class NativeProtocolTest {
 
   @Test
   void idsAreEchoedAsSentAndAbsentIdsReplyWithNull() throws Exception {
-    try (WsClient client = edge()) {
+    try (WsClient client = gateway.edge()) {
       client.sendText("{\"op\":\"ping\",\"id\":\"req-7\"}");
       assertEquals("req-7", client.next().getString("id"));
       client.sendText("{\"op\":\"ping\",\"id\":12.5}");
@@ -108,7 +96,7 @@ class NativeProtocolTest {
 
   @Test
   void unsubscribeStopsDelivery() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       publisher.request("create", "native.unsub");
       subscriber.request("subscribe", "native.unsub");
       publisher.request(new JsonObject().put("op", "publish").put("channel", "native.unsub").put("data", 1));
@@ -127,7 +115,7 @@ class NativeProtocolTest {
 
   @Test
   void subscribeTwiceIsIdempotentAndDeliversOnce() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       publisher.request("create", "native.twice");
       assertResult(subscriber.request("subscribe", "native.twice"));
       assertResult(subscriber.request("subscribe", "native.twice"));
@@ -140,7 +128,7 @@ class NativeProtocolTest {
 
   @Test
   void historyAndResumeReportPosition() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       String epoch = publisher.request("create", "native.hist").getJsonObject("result").getString("epoch");
       publisher.request(new JsonObject().put("op", "publish").put("channel", "native.hist").put("data", 1));
       JsonObject history = subscriber.request(new JsonObject().put("op", "history").put("channel", "native.hist")
@@ -161,7 +149,7 @@ class NativeProtocolTest {
 
   @Test
   void channelErrors() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       assertError("channel_not_found", subscriber.request("subscribe", "native.missing"));
       assertError("channel_not_found", subscriber.request("history", "native.missing"));
       assertError("channel_not_found", publisher.request(
@@ -175,7 +163,7 @@ class NativeProtocolTest {
 
   @Test
   void edgeRefusesCreateAndPublish() throws Exception {
-    try (WsClient publisher = ingest(); WsClient subscriber = edge()) {
+    try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       publisher.request("create", "native.perm");
       assertError("permission_denied", subscriber.request("create", "native.other"));
       assertError("permission_denied", subscriber.request(
@@ -185,7 +173,7 @@ class NativeProtocolTest {
 
   @Test
   void malformedCommandsGetErrorsAndTheConnectionLives() throws Exception {
-    try (WsClient client = edge()) {
+    try (WsClient client = gateway.edge()) {
       client.sendText("not json");
       assertError("bad_request", client.next());
       client.sendText("[1,2]");
@@ -214,7 +202,7 @@ class NativeProtocolTest {
 
   @Test
   void publishWithoutDataIsRefused() throws Exception {
-    try (WsClient publisher = ingest()) {
+    try (WsClient publisher = gateway.ingest()) {
       publisher.request("create", "native.nodata");
       assertError("bad_request", publisher.request("publish", "native.nodata"));
     }

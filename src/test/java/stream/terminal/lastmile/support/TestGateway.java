@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.support;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -7,11 +8,13 @@ import stream.terminal.lastmile.config.ConfigParser;
 import stream.terminal.lastmile.node.Node;
 
 /**
- * A real node on 127.0.0.1 with free ports: one edge listener "public" and one ingest listener "private".
- * Tests adjust the configuration tree before {@link #start()}.
+ * A real node on 127.0.0.1 with free ports: one edge listener "public" and one ingest listener "private", and
+ * WebSocket clients for it. Tests adjust the configuration tree before {@link #start()}.
  */
 public final class TestGateway implements AutoCloseable {
   private final JsonObject config;
+  /** The tests' own Vert.x, for their WebSocket clients: never the node's. */
+  private final Vertx clients = Vertx.vertx();
   private Node node;
 
   public TestGateway() {
@@ -58,6 +61,20 @@ public final class TestGateway implements AutoCloseable {
     return node;
   }
 
+  /** A WebSocket client connected to the public listener. */
+  public WsClient edge() throws Exception {
+    return WsClient.connect(clients, edgePort());
+  }
+
+  /** A WebSocket client connected to the private listener. */
+  public WsClient ingest() throws Exception {
+    return WsClient.connect(clients, ingestPort());
+  }
+
+  public Vertx clients() {
+    return clients;
+  }
+
   public int edgePort() {
     return node.port("public");
   }
@@ -77,5 +94,6 @@ public final class TestGateway implements AutoCloseable {
   @Override
   public void close() throws Exception {
     stop();
+    clients.close().await();
   }
 }
