@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.terminal.lastmile.support.WsClient.assertResult;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,7 +34,6 @@ import stream.terminal.lastmile.support.WsClient;
 class ClusterIT {
   @TempDir static Path dir;
   private static ClusterNodes cluster;
-  private static Vertx clients;
 
   @BeforeAll
   static void start() throws Exception {
@@ -45,23 +43,11 @@ class ClusterIT {
     cluster.start("edge1", "edge");
     cluster.start("edge2", "edge");
     cluster.awaitReady();
-    clients = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (clients != null) {
-      clients.close().await();
-    }
     cluster.close();
-  }
-
-  private static WsClient edge(String node) throws Exception {
-    return WsClient.connect(clients, cluster.port(node, "public"));
-  }
-
-  private static WsClient ingest(String node) throws Exception {
-    return WsClient.connect(clients, cluster.port(node, "private"));
   }
 
   private static int http(String node) {
@@ -84,8 +70,8 @@ class ClusterIT {
   @Order(1)
   void aMessagePublishedOnAnyIngestReachesEverySubscriberOnEveryEdgeOnceInOrder() throws Exception {
     assertEquals(201, Http.put(http("ingest1"), "/channels/it.fanout").status());
-    try (WsClient a = edge("edge1"); WsClient b = edge("edge1"); WsClient c = edge("edge2");
-        WsClient publisher = ingest("ingest2")) {
+    try (WsClient a = cluster.edge("edge1"); WsClient b = cluster.edge("edge1"); WsClient c = cluster.edge("edge2");
+        WsClient publisher = cluster.ingest("ingest2")) {
       for (WsClient s : List.of(a, b, c)) {
         assertResult(s.request("subscribe", "it.fanout"));
       }
@@ -130,7 +116,7 @@ class ClusterIT {
   @Order(3)
   void offsetsStayUniqueAndGapFreeWhicheverIngestPublishes() throws Exception {
     assertEquals(201, Http.put(http("ingest1"), "/channels/it.offsets").status());
-    try (WsClient subscriber = edge("edge2"); WsClient p1 = ingest("ingest1"); WsClient p2 = ingest("ingest2")) {
+    try (WsClient subscriber = cluster.edge("edge2"); WsClient p1 = cluster.ingest("ingest1"); WsClient p2 = cluster.ingest("ingest2")) {
       assertResult(subscriber.request("subscribe", "it.offsets"));
       int each = 200;
       for (int i = 0; i < each; i++) {
@@ -164,7 +150,7 @@ class ClusterIT {
     cluster.awaitReady();
     assertEquals(200, Http.get(cluster.port("edge3", "ops"), "/ready").status());
     assertEquals(201, Http.put(http("ingest1"), "/channels/it.join").status());
-    try (WsClient late = edge("edge3"); WsClient publisherOnLeaver = ingest("ingest2")) {
+    try (WsClient late = cluster.edge("edge3"); WsClient publisherOnLeaver = cluster.ingest("ingest2")) {
       assertResult(late.request("subscribe", "it.join"));
       assertEquals(1, Http.post(http("ingest1"), "/channels/it.join/messages", "{\"n\":1}").json().getLong("offset"));
       assertReceivesInOrder(late, 1, 1);
@@ -186,7 +172,7 @@ class ClusterIT {
   @Order(5)
   void killingAnEdgeUnderLoadCostsTheOtherEdgesNothing() throws Exception {
     assertEquals(201, Http.put(http("ingest1"), "/channels/it.kill").status());
-    try (WsClient survivor = edge("edge2"); WsClient victim = edge("edge1"); WsClient publisher = ingest("ingest1")) {
+    try (WsClient survivor = cluster.edge("edge2"); WsClient victim = cluster.edge("edge1"); WsClient publisher = cluster.ingest("ingest1")) {
       assertResult(survivor.request("subscribe", "it.kill"));
       assertResult(victim.request("subscribe", "it.kill"));
       int total = 400;
@@ -205,7 +191,7 @@ class ClusterIT {
       victim.awaitClose();
 
       // the victim's client reconnects to a surviving edge and subscribes again
-      try (WsClient reconnected = edge("edge3")) {
+      try (WsClient reconnected = cluster.edge("edge3")) {
         assertResult(reconnected.request("subscribe", "it.kill"));
         assertEquals(total + 1,
             Http.post(http("ingest1"), "/channels/it.kill/messages", "{\"n\":" + (total + 1) + "}").json().getLong("offset"));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.terminal.lastmile.support.WsClient.assertResult;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +31,6 @@ class ResumeIT {
 
   @TempDir static Path dir;
   private static ClusterNodes cluster;
-  private static Vertx clients;
 
   @BeforeAll
   static void start() throws Exception {
@@ -41,14 +39,10 @@ class ResumeIT {
     cluster.start("edge1", "edge");
     cluster.start("edge2", "edge");
     cluster.awaitReady();
-    clients = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (clients != null) {
-      clients.close().await();
-    }
     cluster.close();
   }
 
@@ -63,7 +57,7 @@ class ResumeIT {
       Http.Reply created = Http.put(ingestHttp, "/channels/" + channel);
       assertEquals(201, created.status());
       epochs.put(channel, created.json().getString("epoch"));
-      WsClient subscriber = WsClient.connect(clients, cluster.port("edge1", "public"));
+      WsClient subscriber = cluster.edge("edge1");
       assertResult(subscriber.request("subscribe", channel));
       subscribers.put(channel, subscriber);
       received.put(channel, new ArrayList<>());
@@ -72,7 +66,7 @@ class ResumeIT {
     // offset → the n it was acknowledged for, per channel; publishes refused during the failover are not counted
     Map<String, Map<Long, Integer>> acknowledged = new HashMap<>();
     List<String> refused = new ArrayList<>();
-    try (WsClient publisher = WsClient.connect(clients, cluster.port("ingest", "private"))) {
+    try (WsClient publisher = cluster.ingest("ingest")) {
       int sent = 0;
       for (int n = 1; n <= PER_CHANNEL; n++) {
         for (int c = 0; c < CHANNELS; c++) {
@@ -114,7 +108,7 @@ class ResumeIT {
       old.awaitClose();
       List<Long> got = received.get(channel);
       long last = got.get(got.size() - 1);
-      try (WsClient resumed = WsClient.connect(clients, cluster.port("edge2", "public"))) {
+      try (WsClient resumed = cluster.edge("edge2")) {
         JsonObject result = resumed.request(new JsonObject().put("op", "subscribe").put("channel", channel)
             .put("since", new JsonObject().put("epoch", epochs.get(channel)).put("offset", last)))
             .getJsonObject("result");

@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.support;
 
+import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -22,6 +23,8 @@ public final class ClusterNodes implements AutoCloseable {
   private final Map<String, Integer> memberPorts = new LinkedHashMap<>();
   private final Map<String, GatewayProcess> processes = new LinkedHashMap<>();
   private final Map<String, Map<String, Integer>> listenerPorts = new LinkedHashMap<>();
+  /** The tests' own Vert.x, for their WebSocket clients. */
+  private final Vertx clients = Vertx.vertx();
 
   /** @param names every member the cluster will have, including ones started later */
   public ClusterNodes(Path dir, List<String> names) throws IOException {
@@ -84,8 +87,19 @@ public final class ClusterNodes implements AutoCloseable {
     return listenerPorts.get(node).get(listener);
   }
 
+  /** A WebSocket client on a node's public (edge) listener. */
+  public WsClient edge(String node) throws Exception {
+    return WsClient.connect(clients, port(node, "public"));
+  }
+
+  /** A WebSocket client on a node's private (ingest) listener. */
+  public WsClient ingest(String node) throws Exception {
+    return WsClient.connect(clients, port(node, "private"));
+  }
+
   @Override
   public void close() throws InterruptedException {
+    clients.close().await();
     List<GatewayProcess> all = new ArrayList<>(processes.values());
     for (GatewayProcess p : all) {
       p.terminate();
