@@ -8,6 +8,9 @@ import java.util.logging.LogManager;
  * node has stopped, so the shutdown is logged.
  */
 final class Logging {
+  /** JUL keeps loggers weakly: a level set on one nobody holds is lost when it is collected. */
+  private static java.util.logging.Logger micrometer;
+
   private Logging() {}
 
   /** Call first thing in main, before anything logs. */
@@ -18,8 +21,8 @@ final class Logging {
     System.setProperty("java.util.logging.manager", Manager.class.getName());
     // vertx-micrometer-metrics 5.0.7 registers its HTTP connection gauge once per connection; Micrometer keeps
     // the first and warns about each later one, which says nothing to an operator
-    java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry")
-        .setLevel(java.util.logging.Level.SEVERE);
+    micrometer = java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+    micrometer.setLevel(java.util.logging.Level.SEVERE);
   }
 
   /** Flushes and closes the handlers; call at the end of the shutdown hook. */
