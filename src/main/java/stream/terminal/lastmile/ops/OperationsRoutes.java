@@ -17,14 +17,12 @@ public final class OperationsRoutes {
    */
   public static void mount(Router router, BooleanSupplier ready, PrometheusMeterRegistry prometheus) {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
-    router
-        .get("/ready")
-        .handler(
-            ctx -> {
-              boolean isReady = ready.getAsBoolean();
-              ctx.response().setStatusCode(isReady ? 200 : 503);
-              ctx.json(new JsonObject().put("status", isReady ? "ready" : "not_ready"));
-            });
+    // in a cluster the check asks Hazelcast whether backups are in sync, which may wait: not on the event loop
+    router.get("/ready").handler(ctx -> ctx.vertx().executeBlocking(ready::getAsBoolean).onComplete(ar -> {
+      boolean isReady = ar.succeeded() && ar.result();
+      ctx.response().setStatusCode(isReady ? 200 : 503);
+      ctx.json(new JsonObject().put("status", isReady ? "ready" : "not_ready"));
+    }));
     if (prometheus != null) {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
     }
