@@ -3,7 +3,6 @@ package stream.terminal.lastmile.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +61,6 @@ public final class GatewayMetrics {
             "limit", rejected(registry, "limit"),
             "auth", rejected(registry, "auth"),
             "path", rejected(registry, "path"));
-  }
-
-  /** Meters that count but are not exported, for components run without a node. */
-  public static GatewayMetrics detached() {
-    return new GatewayMetrics(new SimpleMeterRegistry());
   }
 
   private static Counter rejected(MeterRegistry registry, String reason) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -76,7 +77,7 @@ class SubscriptionHubTest {
     LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
     registry.create("hub.c").await();
     registry.create("hub.interest").await();
-    SubscriptionHub hub = new SubscriptionHub(GatewayMetrics.detached(), registry, 100);
+    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(new SimpleMeterRegistry()), registry, 100);
     vertx.deployVerticle(hub).await();
     List<Context> loops = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
     CountDownLatch received = new CountDownLatch(2 * 40);
@@ -118,7 +119,7 @@ class SubscriptionHubTest {
     LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
     registry.create("hub.c").await();
     registry.create("hub.interest").await();
-    SubscriptionHub hub = new SubscriptionHub(GatewayMetrics.detached(), registry, 100);
+    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(new SimpleMeterRegistry()), registry, 100);
     vertx.deployVerticle(hub).await();
     Context loop = vertx.getOrCreateContext();
     LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
