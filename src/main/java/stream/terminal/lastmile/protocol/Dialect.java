@@ -1,6 +1,6 @@
 package stream.terminal.lastmile.protocol;
 
-/** The wire dialects a connection can speak; fixed by its first command. */
+/** The wire dialects a connection can speak; fixed by its first frame that has the shape of one. */
 public enum Dialect {
   NATIVE,
   LEGACY
