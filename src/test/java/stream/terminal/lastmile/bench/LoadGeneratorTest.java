@@ -1,0 +1,71 @@
+package stream.terminal.lastmile.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import stream.terminal.lastmile.support.TestGateway;
+
+/**
+ * The harness's smoke test, as CI runs it: the small scenarios against a real node, through real sockets. Only
+ * completeness is asserted (every published message reached every subscriber); figures never are.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class LoadGeneratorTest {
+  private TestGateway gateway;
+  private Vertx generator;
+
+  @BeforeEach
+  void start() throws Exception {
+    gateway = new TestGateway().start();
+    generator = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    generator.close().await(30, TimeUnit.SECONDS);
+    gateway.close();
+  }
+
+  private JsonObject run(String... extra) throws Exception {
+    String[] base = {
+        "--subscribe", "ws://127.0.0.1:" + gateway.edgePort() + "/",
+        "--publish", "http://127.0.0.1:" + gateway.ingestPort() + "/channels/{c}/messages",
+        "--create", "http://127.0.0.1:" + gateway.ingestPort() + "/channels/{c}",
+        "--warmup", "1", "--duration", "2"};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return new LoadGenerator(generator, LoadSettings.parse(args)).run();
+  }
+
+  @Test
+  void fanoutDeliversEveryMessageToEverySubscriber() throws Exception {
+    JsonObject result = run("--scenario", "fanout", "--subscribers", "200");
+
+    assertTrue(result.getLong("published") > 0, result.encode());
+    assertEquals(result.getLong("published") * 200, result.getLong("expected"), result.encode());
+    assertEquals(result.getLong("expected"), result.getLong("delivered"), result.encode());
+    assertEquals(0, result.getLong("lost"), result.encode());
+    assertEquals(0, result.getLong("errors"), result.encode());
+    assertTrue(result.getLong("latency_samples") > 0, result.encode());
+  }
+
+  @Test
+  void manyChannelsAndAsFastAsDeliveredLoseNothing() throws Exception {
+    JsonObject channels = run("--scenario", "many-channels", "--subscribers", "100", "--channels", "100");
+    JsonObject throughput = run("--scenario", "throughput", "--subscribers", "50");
+
+    for (JsonObject result : new JsonObject[] {channels, throughput}) {
+      assertTrue(result.getLong("published") > 0, result.encode());
+      assertEquals(result.getLong("expected"), result.getLong("delivered"), result.encode());
+      assertEquals(0, result.getLong("errors"), result.encode());
+    }
+  }
+}
