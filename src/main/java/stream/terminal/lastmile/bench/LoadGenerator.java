@@ -10,7 +10,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
@@ -79,7 +78,7 @@ public final class LoadGenerator {
         .put("channels", settings.channels() + (settings.sharedRate() > 0 ? 1 : 0))
         .put("publish_rate", settings.rate())
         .put("payload_bytes", settings.payloadBytes());
-    if (!settings.create().isEmpty()) {
+    if (settings.create() != null) {
       createChannels();
     }
     List<Long> pids = settings.serverPids();
@@ -198,7 +197,7 @@ public final class LoadGenerator {
 
   /** PUTs every channel (the gateway needs a channel before it can be subscribed), a window at a time. */
   private void createChannels() throws Exception {
-    URI target = URI.create(settings.create().replace("{c}", "c"));
+    UrlTemplate target = settings.create();
     HttpClient http = vertx.createHttpClient();
     try {
       List<String> names = new ArrayList<>();
@@ -211,8 +210,8 @@ public final class LoadGenerator {
       for (int from = 0; from < names.size(); from += 64) {
         List<Future<Integer>> batch = new ArrayList<>();
         for (String name : names.subList(from, Math.min(names.size(), from + 64))) {
-          batch.add(http.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost(target.getHost())
-                  .setPort(target.getPort()).setURI(PublishLoop.path(settings.create(), name)))
+          batch.add(http.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost(target.host())
+                  .setPort(target.port()).setURI(target.path(name)))
               .compose(request -> request.send())
               .compose(response -> response.body().map(b -> {
                 if (response.statusCode() != 201 && response.statusCode() != 409) {

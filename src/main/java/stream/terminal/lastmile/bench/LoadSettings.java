@@ -1,6 +1,5 @@
 package stream.terminal.lastmile.bench;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,9 +24,9 @@ record LoadSettings(
     Scenario scenario,
     String server,
     int run,
-    List<URI> subscribe,
-    String publish,
-    String create,
+    List<UrlTemplate> subscribe,
+    UrlTemplate publish,
+    UrlTemplate create,
     boolean raw,
     int subscribers,
     int channels,
@@ -94,7 +93,7 @@ record LoadSettings(
     }
     Scenario scenario = Scenario.of(one(flags, "scenario", null));
     Scenario.Size size = scenario.size(flags.containsKey("big"));
-    List<URI> subscribe = flags.getOrDefault("subscribe", List.of()).stream().map(URI::create).toList();
+    List<UrlTemplate> subscribe = flags.getOrDefault("subscribe", List.of()).stream().map(UrlTemplate::parse).toList();
     if (subscribe.isEmpty()) {
       throw new IllegalArgumentException("--subscribe is required");
     }
@@ -105,8 +104,8 @@ record LoadSettings(
         one(flags, "server", "last-mile"),
         number(flags, "run", 1),
         subscribe,
-        one(flags, "publish", scenario == Scenario.IDLE ? "" : null),
-        one(flags, "create", ""),
+        template(one(flags, "publish", scenario == Scenario.IDLE ? "" : null)),
+        template(one(flags, "create", "")),
         flags.containsKey("raw"),
         number(flags, "subscribers", size.subscribers()),
         number(flags, "channels", size.channels()),
@@ -144,6 +143,10 @@ record LoadSettings(
     if (!channelPrefix.matches("\\w+")) {
       throw new IllegalArgumentException("--prefix must be letters, digits or _ (Nchan's channel ids are \\w+)");
     }
+  }
+
+  private static UrlTemplate template(String url) {
+    return url.isEmpty() ? null : UrlTemplate.parse(url);
   }
 
   private static String one(Map<String, List<String>> flags, String name, String fallback) {

@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
-import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -55,9 +54,9 @@ final class PublishLoop extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    URI target = URI.create(settings.publish().replace("{c}", "c"));
+    UrlTemplate target = settings.publish();
     http = vertx.createHttpClient(
-        new HttpClientOptions().setDefaultHost(target.getHost()).setDefaultPort(target.getPort()).setKeepAlive(true),
+        new HttpClientOptions().setDefaultHost(target.host()).setDefaultPort(target.port()).setKeepAlive(true),
         new PoolOptions().setHttp1MaxSize(Math.max(8, Math.min(64, settings.window()))));
     startNanos = System.nanoTime();
     timer = vertx.setPeriodic(1, id -> tick());
@@ -97,7 +96,7 @@ final class PublishLoop extends VerticleBase {
   private void publish(String channel, int deliveries) {
     expectedSent += deliveries;
     Buffer body = Payload.body(Payload.nowMicros(), settings.payloadBytes());
-    http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path(settings.publish(), channel))
+    http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(settings.publish().path(channel))
             .putHeader("Content-Type", "application/json"))
         .compose(request -> request.send(body))
         .compose(response -> response.body().map(b -> {
@@ -119,11 +118,6 @@ final class PublishLoop extends VerticleBase {
             checkDrained();
           }
         });
-  }
-
-  static String path(String template, String channel) {
-    URI uri = URI.create(template.replace("{c}", channel));
-    return uri.getRawQuery() == null ? uri.getRawPath() : uri.getRawPath() + "?" + uri.getRawQuery();
   }
 
   /** Publishes sent (each counted once), acknowledged and refused; the deliveries acknowledged ones call for. */

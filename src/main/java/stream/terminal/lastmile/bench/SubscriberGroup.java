@@ -6,7 +6,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -62,16 +61,14 @@ final class SubscriberGroup extends VerticleBase implements WsConnection.Sink {
     }
     int subscriber = members.get(next++);
     opening++;
-    URI edge = settings.subscribe().get(subscriber % settings.subscribe().size());
+    UrlTemplate edge = settings.subscribe().get(subscriber % settings.subscribe().size());
     List<String> channels = settings.channelsOf(subscriber);
-    String path = settings.raw()
-        ? edge.getRawPath().replace("{c}", String.join("/", channels))
-        : edge.getRawPath().isEmpty() ? "/" : edge.getRawPath();
+    String path = edge.path(String.join("/", channels));
     List<String> commands = settings.raw() ? List.of() : channels.stream()
         .map(c -> new JsonObject().put("op", "subscribe").put("channel", c).encode())
         .collect(Collectors.toList());
     NetClient client = clients.get(subscriber % clients.size());
-    WsConnection.open(client, edge.getHost(), edge.getPort(), path, commands, this)
+    WsConnection.open(client, edge.host(), edge.port(), path, commands, this)
         .onSuccess(connection -> {
           connections.add(connection);
           opening--;
@@ -81,7 +78,7 @@ final class SubscriberGroup extends VerticleBase implements WsConnection.Sink {
             openNext();
           }
         })
-        .onFailure(e -> allOpen.tryFail("subscriber " + subscriber + " to " + edge + ": " + e.getMessage()));
+        .onFailure(e -> allOpen.tryFail("subscriber " + subscriber + " to " + edge.host() + ":" + edge.port() + edge.path() + ": " + e.getMessage()));
   }
 
   @Override
