@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * <pre>FloorServer [--host 127.0.0.1] [--port 8096] [--instances N]</pre>
  *
  * {@code GET /sub/CHANNEL} upgraded to a WebSocket receives every body later posted to {@code POST /pub/CHANNEL}
- * as one text frame holding exactly the body's bytes; the POST answers 200 with an empty body; anything else is
+ * as one text frame holding exactly the body's bytes ({@code /sub/A/B} follows several channels, like Nchan's
+ * multiplexed channel ids); the POST answers 200 with an empty body; anything else is
  * 404. N instances (default: one per processor) share the port, each with its own subscribers on its event loop;
  * a publish reaches all of them over the local event bus. A subscriber whose write queue is full misses the
  * message instead of queueing it; the count of such skips is printed on shutdown.
@@ -43,7 +44,7 @@ import java.util.regex.Pattern;
 public final class FloorServer {
   private static final String USAGE = "FloorServer [--host 127.0.0.1] [--port 8096] [--instances N]";
   private static final String ADDRESS = "floor.publish";
-  private static final Pattern PATH = Pattern.compile("/(sub|pub)/([A-Za-z0-9_.-]+)");
+  private static final Pattern PATH = Pattern.compile("/(sub|pub)/([A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*)");
 
   private FloorServer() {}
 
@@ -118,6 +119,8 @@ public final class FloorServer {
         .setHost(host)
         // port 0 would give each instance a port of its own; a negative port is Vert.x's shared random port
         .setPort(port == 0 ? -1 : port)
+        // every write happens on the connection's event loop: no per-connection outbound queue (as the gateway)
+        .setStrictThreadMode(true)
         .setMaxWebSocketFrameSize(64 * 1024)
         .setMaxWebSocketMessageSize(64 * 1024)
         // deflate would compress each message once per subscriber; the gateway turns it off as well
@@ -205,8 +208,8 @@ public final class FloorServer {
       if (sub && request.method() == HttpMethod.GET && request.canUpgradeToWebSocket()) {
         // accepting writes the 101 and completes this future in the same event-loop task, so the socket is
         // subscribed before its client can trigger a publish
-        request.toWebSocket().onSuccess(ws -> subscribe(channel, ws));
-      } else if (!sub && request.method() == HttpMethod.POST) {
+        request.toWebSocket().onSuccess(ws -> subscribe(List.of(channel.split("/")), ws));
+      } else if (!sub && request.method() == HttpMethod.POST && channel.indexOf('/') < 0) {
         request.body().onSuccess(body -> {
           vertx.eventBus().publish(ADDRESS, new Publication(channel, body));
           request.response().end();
@@ -216,13 +219,16 @@ public final class FloorServer {
       }
     }
 
-    private void subscribe(String channel, ServerWebSocket ws) {
-      Set<ServerWebSocket> subscribers = channels.computeIfAbsent(channel, c -> new LinkedHashSet<>());
-      subscribers.add(ws);
+    private void subscribe(List<String> names, ServerWebSocket ws) {
+      for (String channel : names) {
+        channels.computeIfAbsent(channel, c -> new LinkedHashSet<>()).add(ws);
+      }
       ws.closeHandler(v -> {
-        subscribers.remove(ws);
-        if (subscribers.isEmpty()) {
-          channels.remove(channel, subscribers);
+        for (String channel : names) {
+          Set<ServerWebSocket> subscribers = channels.get(channel);
+          if (subscribers != null && subscribers.remove(ws) && subscribers.isEmpty()) {
+            channels.remove(channel);
+          }
         }
       });
       // a peer resetting its connection is routine under load; the close handler cleans up

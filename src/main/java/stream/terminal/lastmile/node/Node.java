@@ -66,7 +66,11 @@ public final class Node {
         config.metricsEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
     MeterRegistry meters = prometheus != null ? prometheus : new SimpleMeterRegistry();
     VertxBuilder builder = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(metricsOptions(config)).setEventBusOptions(eventBus(config)))
+        .with(new VertxOptions()
+            // epoll where the platform has it (see the pom): the write path is most of a delivery's cost
+            .setPreferNativeTransport(true)
+            .setMetricsOptions(metricsOptions(config))
+            .setEventBusOptions(eventBus(config)))
         .withMetrics(new MicrometerMetricsFactory(meters));
     if (!config.cluster().enabled()) {
       return start(config, builder.build(), null, prometheus, meters);
