@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.hub;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -58,13 +59,13 @@ public final class LocalFanout {
     if (set == null) {
       return;
     }
-    String nativeFrame = null;
-    String legacyFrame = null;
+    Buffer nativeFrame = null;
+    Buffer legacyFrame = null;
     int written = 0;
     delivering = true;
     try {
       for (Subscriber s : set) {
-        String frame;
+        Buffer frame;
         if (s.dialect() == Dialect.NATIVE) {
           frame = nativeFrame == null ? nativeFrame = outbound.frame(Dialect.NATIVE) : nativeFrame;
         } else {

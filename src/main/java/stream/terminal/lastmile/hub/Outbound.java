@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.hub;
 
+import io.vertx.core.buffer.Buffer;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Dialect;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
@@ -11,8 +12,8 @@ import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
  */
 public final class Outbound {
   private final ChannelMessage message;
-  private String nativeFrame;
-  private String legacyFrame;
+  private Buffer nativeFrame;
+  private Buffer legacyFrame;
 
   public Outbound(ChannelMessage message) {
     this.message = message;
@@ -22,15 +23,16 @@ public final class Outbound {
     return message;
   }
 
-  public synchronized String frame(Dialect dialect) {
+  /** The message's frame in a dialect, as UTF-8 bytes that every subscriber's write shares (never modify it). */
+  public synchronized Buffer frame(Dialect dialect) {
     if (dialect == Dialect.LEGACY) {
       if (legacyFrame == null) {
-        legacyFrame = LegacyCodec.INSTANCE.message(message);
+        legacyFrame = Buffer.buffer(LegacyCodec.INSTANCE.message(message));
       }
       return legacyFrame;
     }
     if (nativeFrame == null) {
-      nativeFrame = NativeCodec.INSTANCE.message(message);
+      nativeFrame = Buffer.buffer(NativeCodec.INSTANCE.message(message));
     }
     return nativeFrame;
   }

@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.hub;
 
+import io.vertx.core.buffer.Buffer;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Dialect;
 
@@ -8,8 +9,8 @@ public interface Subscriber {
   Dialect dialect();
 
   /**
-   * Writes a message, given already encoded in the subscriber's dialect; returns false when it was not written
+   * Writes a message, given already encoded in the subscriber's dialect (bytes shared with other subscribers); returns false when it was not written
    * (closing, or dropped as slow).
    */
-  boolean deliver(ChannelMessage message, String frame);
+  boolean deliver(ChannelMessage message, Buffer frame);
 }

@@ -83,7 +83,7 @@ final class Session implements Subscriber {
   }
 
   @Override
-  public boolean deliver(ChannelMessage message, String frame) {
+  public boolean deliver(ChannelMessage message, Buffer frame) {
     Subscription subscription = subscriptions.get(message.channel());
     if (subscription == null || closing) {
       return false;
@@ -314,7 +314,7 @@ final class Session implements Subscriber {
     if (closing || subscriptions.get(channel) != subscription) {
       return;
     }
-    for (String frame : subscription.release()) {
+    for (Buffer frame : subscription.release()) {
       send(frame);
     }
   }
@@ -385,8 +385,12 @@ final class Session implements Subscriber {
     send(codec().error(idJson, command, error));
   }
 
-  /** The one write path: a client whose outbound queue is full is dropped, never buffered without bound. */
   private boolean send(String frame) {
+    return send(Buffer.buffer(frame));
+  }
+
+  /** The one write path: a client whose outbound queue is full is dropped, never buffered without bound. */
+  private boolean send(Buffer frame) {
     if (closing) {
       return false;
     }
@@ -395,7 +399,7 @@ final class Session implements Subscriber {
       disconnect(Disconnect.SLOW_CONSUMER);
       return false;
     }
-    ws.writeTextMessage(frame);
+    ws.writeFrame(TextFrames.of(frame));
     return true;
   }
 

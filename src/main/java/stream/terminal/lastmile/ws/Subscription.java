@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.ws;
 
+import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import stream.terminal.lastmile.protocol.ChannelMessage;
@@ -10,7 +11,7 @@ import stream.terminal.lastmile.protocol.ChannelMessage;
  * after the replay, skipping what the replay already gave: no gap and no duplicate across the switch.
  */
 final class Subscription {
-  private record Held(ChannelMessage message, String frame) {}
+  private record Held(ChannelMessage message, Buffer frame) {}
 
   private final long maxHeldBytes;
   private List<Held> held = new ArrayList<>();
@@ -28,7 +29,7 @@ final class Subscription {
   }
 
   /** Keeps a live message while catching up; false when the bound is passed (the client is too slow). */
-  boolean hold(ChannelMessage message, String frame) {
+  boolean hold(ChannelMessage message, Buffer frame) {
     held.add(new Held(message, frame));
     heldBytes += frame.length();
     return heldBytes <= maxHeldBytes;
@@ -59,8 +60,8 @@ final class Subscription {
   }
 
   /** Ends the catch-up: the held frames to write now, in order, without those the client already has. */
-  List<String> release() {
-    List<String> frames = new ArrayList<>(held.size());
+  List<Buffer> release() {
+    List<Buffer> frames = new ArrayList<>(held.size());
     for (Held h : held) {
       if (take(h.message())) {
         frames.add(h.frame());
