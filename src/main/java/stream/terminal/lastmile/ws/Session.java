@@ -17,7 +17,6 @@ import stream.terminal.lastmile.channel.BacklogPage;
 import stream.terminal.lastmile.channel.ChannelNames;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.config.Permission;
-import stream.terminal.lastmile.hub.Subscriber;
 import stream.terminal.lastmile.protocol.BadFrameException;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Command;
@@ -35,7 +34,7 @@ import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
  * One WebSocket client. All its state lives on its event loop; every way it can end (client close, network
  * loss, server disconnect) runs the same {@link #cleanup()}.
  */
-final class Session implements Subscriber {
+final class Session {
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
   private final ServerWebSocket ws;
@@ -77,15 +76,13 @@ final class Session implements Subscriber {
     });
   }
 
-  @Override
-  public Dialect dialect() {
+  Dialect dialect() {
     return codec == null ? Dialect.NATIVE : codec.dialect();
   }
 
-  @Override
-  public boolean deliver(ChannelMessage message, Buffer frame) {
-    Subscription subscription = subscriptions.get(message.channel());
-    if (subscription == null || closing) {
+  /** A live message for one of this connection's subscriptions; see {@link Subscription#deliver}. */
+  boolean deliver(Subscription subscription, ChannelMessage message, Buffer frame) {
+    if (closing) {
       return false;
     }
     if (subscription.catchingUp()) {
@@ -247,14 +244,14 @@ final class Session implements Subscriber {
       throw new GatewayException(
           ErrorCode.LIMIT_EXCEEDED, "at most " + limits.maxSubscriptions() + " subscriptions per connection");
     }
-    Subscription subscription = new Subscription(limits.writeQueueBytes());
+    Subscription subscription = new Subscription(this, limits.writeQueueBytes());
     subscriptions.put(channel, subscription);
     services.metrics().subscriptionsChanged(1);
     return services.registry()
         .get(channel)
         .compose(info -> closing
             ? Future.failedFuture(new GatewayException(ErrorCode.INTERNAL, "connection closed"))
-            : services.fanout().add(channel, this))
+            : services.fanout().add(channel, subscription))
         .compose(v -> services.registry().read(channel, since == null ? Long.MAX_VALUE : since.offset() + 1,
             services.historyMaxPage()))
         .map(page -> start(s, subscription, since, page))
@@ -326,10 +323,12 @@ final class Session implements Subscriber {
   }
 
   private boolean dropSubscription(String channel) {
-    if (subscriptions.remove(channel) == null) {
+    Subscription subscription = subscriptions.remove(channel);
+    if (subscription == null) {
       return false;
     }
-    services.fanout().remove(channel, this);
+    subscription.drop();
+    services.fanout().remove(channel, subscription);
     services.metrics().subscriptionsChanged(-1);
     return true;
   }
@@ -417,9 +416,10 @@ final class Session implements Subscriber {
   private void cleanup() {
     closing = true;
     onDrain.clear();
-    for (String channel : subscriptions.keySet()) {
-      services.fanout().remove(channel, this);
-    }
+    subscriptions.forEach((channel, subscription) -> {
+      subscription.drop();
+      services.fanout().remove(channel, subscription);
+    });
     services.metrics().subscriptionsChanged(-subscriptions.size());
     subscriptions.clear();
     endpoint.closed(this);

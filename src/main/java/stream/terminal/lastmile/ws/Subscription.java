@@ -3,25 +3,46 @@ package stream.terminal.lastmile.ws;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
+import stream.terminal.lastmile.hub.Subscriber;
 import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.protocol.Dialect;
 
 /**
  * One channel a connection subscribes to: the last offset it was given, and, while it catches up (its position
  * being read, its backlog replayed), the live messages that arrive meanwhile. The catch-up ends by writing those
- * after the replay, skipping what the replay already gave: no gap and no duplicate across the switch.
+ * after the replay, skipping what the replay already gave: no gap and no duplicate across the switch. It is what
+ * the event loop's fan-out holds, so a delivery reaches it without a lookup in the connection's subscriptions.
  */
-final class Subscription {
+final class Subscription implements Subscriber {
   private record Held(ChannelMessage message, Buffer frame) {}
 
+  private final Session session;
   private final long maxHeldBytes;
+  private boolean dropped;
   private List<Held> held = new ArrayList<>();
   private long heldBytes;
   private String epoch;
   private long lastOffset = -1;
 
   /** @param maxHeldBytes the most live messages kept while catching up, counted in characters of their frames */
-  Subscription(long maxHeldBytes) {
+  Subscription(Session session, long maxHeldBytes) {
+    this.session = session;
     this.maxHeldBytes = maxHeldBytes;
+  }
+
+  @Override
+  public Dialect dialect() {
+    return session.dialect();
+  }
+
+  @Override
+  public boolean deliver(ChannelMessage message, Buffer frame) {
+    return !dropped && session.deliver(this, message, frame);
+  }
+
+  /** Unsubscribed or closed: a delivery already under way for this loop's fan-out is ignored. */
+  void drop() {
+    dropped = true;
   }
 
   boolean catchingUp() {

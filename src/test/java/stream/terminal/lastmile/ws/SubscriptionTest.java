@@ -27,7 +27,7 @@ class SubscriptionTest {
    */
   private static List<Long> resume(long since, long stored, long liveFrom, long last, long seed) {
     Random random = new Random(seed);
-    Subscription subscription = new Subscription(Long.MAX_VALUE);
+    Subscription subscription = new Subscription(null, Long.MAX_VALUE);
     subscription.position("e1", since);
     List<Long> client = new ArrayList<>();
     List<ChannelMessage> live = new ArrayList<>();
@@ -84,7 +84,7 @@ class SubscriptionTest {
 
   @Test
   void liveMessagesTheClientAlreadyHasAreNotGivenAgain() {
-    Subscription subscription = new Subscription(Long.MAX_VALUE);
+    Subscription subscription = new Subscription(null, Long.MAX_VALUE);
     subscription.position("e1", 5);
     subscription.hold(m(4), Buffer.buffer("4"));
     subscription.hold(m(6), Buffer.buffer("6"));
@@ -95,7 +95,7 @@ class SubscriptionTest {
 
   @Test
   void holdingIsBoundedByBytes() {
-    Subscription subscription = new Subscription(10);
+    Subscription subscription = new Subscription(null, 10);
     assertTrue(subscription.hold(m(1), Buffer.buffer("12345")));
     assertFalse(subscription.hold(m(2), Buffer.buffer("123456")));
   }
