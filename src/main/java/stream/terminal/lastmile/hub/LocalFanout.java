@@ -1,6 +1,6 @@
 package stream.terminal.lastmile.hub;
 
-import io.vertx.core.buffer.Buffer;
+import stream.terminal.lastmile.protocol.TextFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -59,13 +59,13 @@ public final class LocalFanout {
     if (set == null) {
       return;
     }
-    Buffer nativeFrame = null;
-    Buffer legacyFrame = null;
+    TextFrame nativeFrame = null;
+    TextFrame legacyFrame = null;
     int written = 0;
     delivering = true;
     try {
       for (Subscriber s : set) {
-        Buffer frame;
+        TextFrame frame;
         if (s.dialect() == Dialect.NATIVE) {
           frame = nativeFrame == null ? nativeFrame = outbound.frame(Dialect.NATIVE) : nativeFrame;
         } else {

@@ -1,6 +1,6 @@
 package stream.terminal.lastmile.hub;
 
-import io.vertx.core.buffer.Buffer;
+import stream.terminal.lastmile.protocol.TextFrame;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Dialect;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
@@ -12,8 +12,8 @@ import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
  */
 public final class Outbound {
   private final ChannelMessage message;
-  private Buffer nativeFrame;
-  private Buffer legacyFrame;
+  private TextFrame nativeFrame;
+  private TextFrame legacyFrame;
 
   public Outbound(ChannelMessage message) {
     this.message = message;
@@ -23,16 +23,16 @@ public final class Outbound {
     return message;
   }
 
-  /** The message's frame in a dialect, as UTF-8 bytes that every subscriber's write shares (never modify it). */
-  public synchronized Buffer frame(Dialect dialect) {
+  /** The message's frame in a dialect, shared by every subscriber's write. */
+  public synchronized TextFrame frame(Dialect dialect) {
     if (dialect == Dialect.LEGACY) {
       if (legacyFrame == null) {
-        legacyFrame = Buffer.buffer(LegacyCodec.INSTANCE.message(message));
+        legacyFrame = TextFrame.of(LegacyCodec.INSTANCE.message(message));
       }
       return legacyFrame;
     }
     if (nativeFrame == null) {
-      nativeFrame = Buffer.buffer(NativeCodec.INSTANCE.message(message));
+      nativeFrame = TextFrame.of(NativeCodec.INSTANCE.message(message));
     }
     return nativeFrame;
   }

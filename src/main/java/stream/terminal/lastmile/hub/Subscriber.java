@@ -1,6 +1,6 @@
 package stream.terminal.lastmile.hub;
 
-import io.vertx.core.buffer.Buffer;
+import stream.terminal.lastmile.protocol.TextFrame;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Dialect;
 
@@ -12,5 +12,5 @@ public interface Subscriber {
    * Writes a message, given already encoded in the subscriber's dialect (bytes shared with other subscribers); returns false when it was not written
    * (closing, or dropped as slow).
    */
-  boolean deliver(ChannelMessage message, Buffer frame);
+  boolean deliver(ChannelMessage message, TextFrame frame);
 }

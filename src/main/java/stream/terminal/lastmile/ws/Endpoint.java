@@ -1,8 +1,5 @@
 package stream.terminal.lastmile.ws;
 
-import io.netty.handler.flush.FlushConsolidationHandler;
-import io.vertx.core.internal.http.WebSocketInternal;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -75,23 +72,12 @@ public final class Endpoint {
     server.webSocketHandshakeHandler(this::handshake);
     server.webSocketHandler(
         ws -> {
-          coalesceFlushes(ws);
           Session session = new Session(ws, this, services);
           sessions.add(session);
           services.metrics().connectionOpened(config.role());
           session.start();
         });
     sweepTimer = vertx.setPeriodic(config.limits().pingIntervalMs(), id -> sweep());
-  }
-
-  /**
-   * Defers each flush to the end of the event loop's current batch of tasks: the frames of every message that
-   * reaches a subscriber within one batch then leave in one send() instead of one each. The kernel's loopback or
-   * NIC path per send, not the encoding, is most of what a delivery costs.
-   */
-  private static void coalesceFlushes(ServerWebSocket ws) {
-    ((WebSocketInternal) ws).channelHandlerContext().pipeline()
-        .addFirst(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
   }
 
   private void handshake(ServerWebSocketHandshake handshake) {

@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.ws;
 
+import stream.terminal.lastmile.protocol.TextFrame;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -38,6 +39,7 @@ final class Session {
   private static final System.Logger LOG = System.getLogger(Session.class.getName());
 
   private final ServerWebSocket ws;
+  private final FrameWriter writer;
   private final Endpoint endpoint;
   private final Services services;
   private final Limits limits;
@@ -54,6 +56,7 @@ final class Session {
 
   Session(ServerWebSocket ws, Endpoint endpoint, Services services) {
     this.ws = ws;
+    this.writer = FrameWriter.install(ws);
     this.endpoint = endpoint;
     this.services = services;
     this.limits = endpoint.config().limits();
@@ -64,12 +67,13 @@ final class Session {
   }
 
   void start() {
+    // sets the channel's high-water mark, which is what FrameWriter.full() reads
     ws.setWriteQueueMaxSize(limits.writeQueueBytes());
     ws.frameHandler(this::onFrame);
     ws.exceptionHandler(e -> LOG.log(Level.DEBUG, "connection error from {0}: {1}", ws.remoteAddress(), e.toString()));
     ws.shutdownHandler(v -> disconnect(Disconnect.SHUTDOWN));
     ws.closeHandler(v -> cleanup());
-    ws.drainHandler(v -> {
+    writer.onWritable(() -> {
       List<Runnable> paused = new ArrayList<>(onDrain);
       onDrain.clear();
       paused.forEach(Runnable::run);
@@ -81,7 +85,7 @@ final class Session {
   }
 
   /** A live message for one of this connection's subscriptions; see {@link Subscription#deliver}. */
-  boolean deliver(Subscription subscription, ChannelMessage message, Buffer frame) {
+  boolean deliver(Subscription subscription, ChannelMessage message, TextFrame frame) {
     if (closing) {
       return false;
     }
@@ -284,13 +288,13 @@ final class Session {
       if (closing || subscriptions.get(channel) != subscription) {
         return; // closed or unsubscribed meanwhile
       }
-      if (ws.writeQueueFull()) {
+      if (writer.full()) {
         onDrain.add(() -> replay(channel, subscription, page, more));
         return;
       }
       ChannelMessage message = page.next();
       if (subscription.take(message)) {
-        ws.writeTextMessage(codec().message(message));
+        writer.write(TextFrame.of(codec().message(message)));
       }
     }
     if (!more) {
@@ -311,7 +315,7 @@ final class Session {
     if (closing || subscriptions.get(channel) != subscription) {
       return;
     }
-    for (Buffer frame : subscription.release()) {
+    for (TextFrame frame : subscription.release()) {
       send(frame);
     }
   }
@@ -385,20 +389,20 @@ final class Session {
   }
 
   private boolean send(String frame) {
-    return send(Buffer.buffer(frame));
+    return send(TextFrame.of(frame));
   }
 
   /** The one write path: a client whose outbound queue is full is dropped, never buffered without bound. */
-  private boolean send(Buffer frame) {
+  private boolean send(TextFrame frame) {
     if (closing) {
       return false;
     }
-    if (ws.writeQueueFull()) {
+    if (writer.full()) {
       LOG.log(Level.INFO, "dropping slow consumer {0}", ws.remoteAddress());
       disconnect(Disconnect.SLOW_CONSUMER);
       return false;
     }
-    ws.writeFrame(TextFrames.of(frame));
+    writer.write(frame);
     return true;
   }
 
@@ -409,7 +413,7 @@ final class Session {
     }
     closing = true;
     services.metrics().disconnected(reason);
-    ws.writeTextMessage(codec().disconnect(reason));
+    writer.write(TextFrame.of(codec().disconnect(reason)));
     ws.close(reason.code(), reason.reason());
   }
 

@@ -1,6 +1,6 @@
 package stream.terminal.lastmile.ws;
 
-import io.vertx.core.buffer.Buffer;
+import stream.terminal.lastmile.protocol.TextFrame;
 import java.util.ArrayList;
 import java.util.List;
 import stream.terminal.lastmile.hub.Subscriber;
@@ -14,7 +14,7 @@ import stream.terminal.lastmile.protocol.Dialect;
  * the event loop's fan-out holds, so a delivery reaches it without a lookup in the connection's subscriptions.
  */
 final class Subscription implements Subscriber {
-  private record Held(ChannelMessage message, Buffer frame) {}
+  private record Held(ChannelMessage message, TextFrame frame) {}
 
   private final Session session;
   private final long maxHeldBytes;
@@ -24,7 +24,7 @@ final class Subscription implements Subscriber {
   private String epoch;
   private long lastOffset = -1;
 
-  /** @param maxHeldBytes the most live messages kept while catching up, counted in characters of their frames */
+  /** @param maxHeldBytes the most live messages kept while catching up, counted in bytes of their frames */
   Subscription(Session session, long maxHeldBytes) {
     this.session = session;
     this.maxHeldBytes = maxHeldBytes;
@@ -36,7 +36,7 @@ final class Subscription implements Subscriber {
   }
 
   @Override
-  public boolean deliver(ChannelMessage message, Buffer frame) {
+  public boolean deliver(ChannelMessage message, TextFrame frame) {
     return !dropped && session.deliver(this, message, frame);
   }
 
@@ -50,7 +50,7 @@ final class Subscription implements Subscriber {
   }
 
   /** Keeps a live message while catching up; false when the bound is passed (the client is too slow). */
-  boolean hold(ChannelMessage message, Buffer frame) {
+  boolean hold(ChannelMessage message, TextFrame frame) {
     held.add(new Held(message, frame));
     heldBytes += frame.length();
     return heldBytes <= maxHeldBytes;
@@ -81,8 +81,8 @@ final class Subscription implements Subscriber {
   }
 
   /** Ends the catch-up: the held frames to write now, in order, without those the client already has. */
-  List<Buffer> release() {
-    List<Buffer> frames = new ArrayList<>(held.size());
+  List<TextFrame> release() {
+    List<TextFrame> frames = new ArrayList<>(held.size());
     for (Held h : held) {
       if (take(h.message())) {
         frames.add(h.frame());

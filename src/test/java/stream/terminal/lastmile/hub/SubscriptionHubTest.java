@@ -1,6 +1,6 @@
 package stream.terminal.lastmile.hub;
 
-import io.vertx.core.buffer.Buffer;
+import stream.terminal.lastmile.protocol.TextFrame;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -43,7 +43,7 @@ class SubscriptionHubTest {
   /** Records the frames it is given and the thread that gave them. */
   private static final class Recorder implements Subscriber {
     final Dialect dialect;
-    final List<Buffer> frames = new CopyOnWriteArrayList<>();
+    final List<TextFrame> frames = new CopyOnWriteArrayList<>();
     final List<Thread> threads = new CopyOnWriteArrayList<>();
     final CountDownLatch received;
 
@@ -58,7 +58,7 @@ class SubscriptionHubTest {
     }
 
     @Override
-    public boolean deliver(ChannelMessage message, Buffer frame) {
+    public boolean deliver(ChannelMessage message, TextFrame frame) {
       frames.add(frame);
       threads.add(Thread.currentThread());
       received.countDown();
@@ -95,8 +95,8 @@ class SubscriptionHubTest {
     vertx.eventBus().publish(Addresses.channel("hub.c"), new ChannelMessage("hub.c", "e1", 1, 5, "\"hi\""));
     assertTrue(received.await(10, TimeUnit.SECONDS));
 
-    Buffer nativeFrame = null;
-    Buffer legacyFrame = null;
+    TextFrame nativeFrame = null;
+    TextFrame legacyFrame = null;
     for (Recorder r : recorders) {
       assertEquals(1, r.frames.size(), "exactly one delivery per subscriber");
       if (r.dialect == Dialect.NATIVE) {

@@ -1,6 +1,6 @@
 package stream.terminal.lastmile.ws;
 
-import io.vertx.core.buffer.Buffer;
+import stream.terminal.lastmile.protocol.TextFrame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +38,7 @@ class SubscriptionTest {
     for (long o = since + 1; o <= stored; o++) {
       while (liveIndex < live.size() && random.nextInt(3) == 0) {
         ChannelMessage l = live.get(liveIndex++);
-        assertTrue(subscription.hold(l, Buffer.buffer(String.valueOf(l.offset()))));
+        assertTrue(subscription.hold(l, TextFrame.of(String.valueOf(l.offset()))));
       }
       if (subscription.take(m(o))) {
         client.add(o);
@@ -46,9 +46,9 @@ class SubscriptionTest {
     }
     while (liveIndex < live.size() && random.nextBoolean()) {
       ChannelMessage l = live.get(liveIndex++);
-      subscription.hold(l, Buffer.buffer(String.valueOf(l.offset())));
+      subscription.hold(l, TextFrame.of(String.valueOf(l.offset())));
     }
-    for (Buffer frame : subscription.release()) {
+    for (TextFrame frame : subscription.release()) {
       client.add(Long.parseLong(frame.toString()));
     }
     assertFalse(subscription.catchingUp());
@@ -86,9 +86,9 @@ class SubscriptionTest {
   void liveMessagesTheClientAlreadyHasAreNotGivenAgain() {
     Subscription subscription = new Subscription(null, Long.MAX_VALUE);
     subscription.position("e1", 5);
-    subscription.hold(m(4), Buffer.buffer("4"));
-    subscription.hold(m(6), Buffer.buffer("6"));
-    assertEquals(List.of(Buffer.buffer("6")), subscription.release());
+    subscription.hold(m(4), TextFrame.of("4"));
+    subscription.hold(m(6), TextFrame.of("6"));
+    assertEquals(List.of("6"), subscription.release().stream().map(TextFrame::toString).toList());
     assertFalse(subscription.take(m(6)));
     assertTrue(subscription.take(m(7)));
   }
@@ -96,7 +96,7 @@ class SubscriptionTest {
   @Test
   void holdingIsBoundedByBytes() {
     Subscription subscription = new Subscription(null, 10);
-    assertTrue(subscription.hold(m(1), Buffer.buffer("12345")));
-    assertFalse(subscription.hold(m(2), Buffer.buffer("123456")));
+    assertTrue(subscription.hold(m(1), TextFrame.of("12345")));
+    assertFalse(subscription.hold(m(2), TextFrame.of("123456")));
   }
 }

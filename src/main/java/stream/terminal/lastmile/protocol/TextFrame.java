@@ -1,0 +1,58 @@
+package stream.terminal.lastmile.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A complete server-to-client WebSocket text frame (RFC 6455: header, then the unmasked UTF-8 payload), encoded
+ * once and written as is to every subscriber of a message. A server frame carries no mask, so its bytes are the
+ * same for every connection: each write takes a view of them ({@link #share()}) and the kernel reads them from
+ * the one off-heap copy, instead of one encoding and one copy per subscriber.
+ */
+public final class TextFrame {
+  private final ByteBuf wire;
+  private final int payloadLength;
+
+  private TextFrame(ByteBuf wire, int payloadLength) {
+    this.wire = wire;
+    this.payloadLength = payloadLength;
+  }
+
+  public static TextFrame of(String text) {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    int length = payload.length;
+    int header = length < 126 ? 2 : length < 65536 ? 4 : 10;
+    // a JDK direct buffer: freed by the garbage collector once no frame or pending write refers to it, so
+    // neither the fan-out nor a held catch-up frame has to count references
+    ByteBuffer bytes = ByteBuffer.allocateDirect(header + length);
+    bytes.put((byte) 0x81); // FIN, opcode text
+    if (length < 126) {
+      bytes.put((byte) length);
+    } else if (length < 65536) {
+      bytes.put((byte) 126).putShort((short) length);
+    } else {
+      bytes.put((byte) 127).putLong(length);
+    }
+    bytes.put(payload).flip();
+    return new TextFrame(Unpooled.wrappedBuffer(bytes), length);
+  }
+
+  /** A view of the frame's bytes for one write; the write releases it, the bytes stay. */
+  public ByteBuf share() {
+    return wire.retainedDuplicate();
+  }
+
+  /** The payload's size in bytes. */
+  public int length() {
+    return payloadLength;
+  }
+
+  /** The payload as text (tests and diagnostics; not on the delivery path). */
+  @Override
+  public String toString() {
+    int header = wire.readableBytes() - payloadLength;
+    return wire.toString(wire.readerIndex() + header, payloadLength, StandardCharsets.UTF_8);
+  }
+}
