@@ -111,7 +111,7 @@ record LoadSettings(
         number(flags, "channels", size.channels()),
         number(flags, "rate", size.rate()),
         number(flags, "shared-rate", size.sharedRate()),
-        number(flags, "window", 8),
+        number(flags, "window", 2),
         number(flags, "payload-bytes", 100),
         number(flags, "warmup", size.warmupSeconds()),
         number(flags, "duration", size.durationSeconds()),
