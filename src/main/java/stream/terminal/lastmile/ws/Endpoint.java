@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +27,12 @@ public final class Endpoint {
   private final Services services;
   private final TokenAuth auth;
   private final Set<Session> sessions = new HashSet<>();
+  private final Flusher flusher = new Flusher();
   private long sweepTimer = -1;
+  /** Sessions are pinged in this many groups spread over the interval: 10,000 pings at once stall the loop. */
+  private static final int SWEEP_SLICES = 10;
+  private int nextSlice;
+  private int sweepTick;
 
   /** @param connections the listener's connection count, shared by every event loop serving it */
   public Endpoint(Vertx vertx, ListenerConfig config, AtomicInteger connections, Services services) {
@@ -39,6 +45,11 @@ public final class Endpoint {
 
   ListenerConfig config() {
     return config;
+  }
+
+  /** Flushes this listener's connections on this event loop: each session writes through it. */
+  Flusher flusher() {
+    return flusher;
   }
 
   /** Server options carrying the listener's address and its frame limits. */
@@ -72,12 +83,12 @@ public final class Endpoint {
     server.webSocketHandshakeHandler(this::handshake);
     server.webSocketHandler(
         ws -> {
-          Session session = new Session(ws, this, services);
+          Session session = new Session(ws, this, services, nextSlice++ % SWEEP_SLICES);
           sessions.add(session);
           services.metrics().connectionOpened(config.role());
           session.start();
         });
-    sweepTimer = vertx.setPeriodic(config.limits().pingIntervalMs(), id -> sweep());
+    sweepTimer = vertx.setPeriodic(Math.max(1, config.limits().pingIntervalMs() / SWEEP_SLICES), id -> sweep());
   }
 
   private void handshake(ServerWebSocketHandshake handshake) {
@@ -104,10 +115,17 @@ public final class Endpoint {
     handshake.accept().onFailure(e -> connections.decrementAndGet());
   }
 
-  /** Pings every client and drops the ones that have sent nothing, not even a pong, for too long. */
+  /** A slice of the sessions, in turn: pings each client and drops those silent for too long. */
   private void sweep() {
+    int slice = sweepTick++ % SWEEP_SLICES;
     long now = System.currentTimeMillis();
-    for (Session session : new ArrayList<>(sessions)) {
+    List<Session> due = new ArrayList<>(sessions.size() / SWEEP_SLICES + 1);
+    for (Session session : sessions) {
+      if (session.sweepSlice() == slice) {
+        due.add(session);
+      }
+    }
+    for (Session session : due) {
       if (now - session.lastReadMs() > config.limits().idleTimeoutMs()) {
         session.disconnect(Disconnect.IDLE_TIMEOUT);
       } else {

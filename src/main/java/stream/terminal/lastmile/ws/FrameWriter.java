@@ -4,7 +4,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.internal.http.WebSocketInternal;
 import stream.terminal.lastmile.protocol.TextFrame;
@@ -13,28 +13,28 @@ import stream.terminal.lastmile.protocol.TextFrame;
  * Writes ready-made text frames to one WebSocket, on its event loop, below Vert.x's frame encoding: the frame's
  * bytes enter the channel's pipeline where the WebSocket encoder's output would, so whatever sits under it (the
  * HTTP codec's pass-through, TLS if a listener ever has it) still sees them. Writes keep their order with the
- * Vert.x writes (pings, close) because both run synchronously on the same loop.
+ * Vert.x writes (pings, close) because both run synchronously on the same loop; a Vert.x write also flushes ours.
  *
  * <p>Since these writes bypass Vert.x's write queue, its writeQueueFull() and drain handler do not see them: the
  * bound on buffered bytes is the channel's own writability (the high-water mark Vert.x sets from
- * setWriteQueueMaxSize), read by {@link #full()} and reported back by {@link #onWritable}.
- *
- * <p>Flushes are coalesced: a flush is deferred to the end of the loop's current batch of tasks, so the frames
- * of every message that reaches a connection within one batch leave in one send(). The kernel's path per send,
- * not the encoding, is most of what a delivery costs.
+ * setWriteQueueMaxSize), read by {@link #full()} and reported back by {@link #onWritable}. Flushing is left to
+ * the loop's {@link Flusher}.
  */
 final class FrameWriter extends ChannelInboundHandlerAdapter {
+  private final Flusher flusher;
   private ChannelHandlerContext encoder;
   private Runnable onWritable = () -> {};
+  private boolean marked;
 
-  private FrameWriter() {}
+  private FrameWriter(Flusher flusher) {
+    this.flusher = flusher;
+  }
 
   /** Installs the writer on a new WebSocket; call on its event loop before anything is written. */
-  static FrameWriter install(ServerWebSocket ws) {
+  static FrameWriter install(ServerWebSocket ws, Flusher flusher) {
     ChannelPipeline pipeline = ((WebSocketInternal) ws).channelHandlerContext().pipeline();
-    FrameWriter writer = new FrameWriter();
+    FrameWriter writer = new FrameWriter(flusher);
     pipeline.addFirst(writer);
-    pipeline.addFirst(new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
     writer.encoder = pipeline.context(WebSocketFrameEncoder.class);
     if (writer.encoder == null) {
       throw new IllegalStateException("no WebSocket frame encoder in the pipeline: " + pipeline.names());
@@ -44,7 +44,23 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
 
   void write(TextFrame frame) {
     encoder.write(frame.share(), encoder.voidPromise());
+    if (!encoder.channel().isWritable()) {
+      // past the high-water mark: send now, so that only bytes the client has not read count against it, never
+      // bytes merely waiting for the end of the batch
+      flush();
+    } else if (!marked) {
+      marked = true;
+      flusher.mark(this);
+    }
+  }
+
+  void flush() {
+    marked = false;
     encoder.flush();
+  }
+
+  EventExecutor eventLoop() {
+    return encoder.executor();
   }
 
   /** Whether the bytes waiting to be sent passed the connection's write-queue limit. */

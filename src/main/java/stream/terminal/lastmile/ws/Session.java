@@ -52,11 +52,14 @@ final class Session {
   private Future<?> publishTail = Future.succeededFuture();
   private int refusedInRow;
   private long lastReadMs;
+  private final int sweepSlice;
   private boolean closing;
 
-  Session(ServerWebSocket ws, Endpoint endpoint, Services services) {
+  /** @param sweepSlice the group of the endpoint's ping sweep this session is in */
+  Session(ServerWebSocket ws, Endpoint endpoint, Services services, int sweepSlice) {
+    this.sweepSlice = sweepSlice;
     this.ws = ws;
-    this.writer = FrameWriter.install(ws);
+    this.writer = FrameWriter.install(ws, endpoint.flusher());
     this.endpoint = endpoint;
     this.services = services;
     this.limits = endpoint.config().limits();
@@ -96,6 +99,10 @@ final class Session {
       return false;
     }
     return subscription.take(message) && send(frame);
+  }
+
+  int sweepSlice() {
+    return sweepSlice;
   }
 
   long lastReadMs() {
