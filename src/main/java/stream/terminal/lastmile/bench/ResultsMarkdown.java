@@ -90,10 +90,10 @@ final class ResultsMarkdown {
   private static String setup(List<Summary> servers) {
     List<String> parts = new ArrayList<>();
     values(servers, "channels", v -> Format.count(v)).ifPresent(v -> parts.add("channels " + v));
-    // idle runs publish nothing: their rate of 0 does not mean "as fast as acknowledged"
+    // idle runs publish nothing: their rate of 0 does not mean "as fast as delivered"
     if (servers.stream().anyMatch(s -> s.median("published").orElse(0) > 0)) {
       values(servers, "publish_rate",
-          v -> v == 0 ? "as fast as acknowledged" : Format.count(v) + " msgs/s")
+          v -> v == 0 ? "as fast as delivered" : Format.count(v) + " msgs/s")
           .ifPresent(v -> parts.add("publish rate " + v));
     }
     values(servers, "duration_s", v -> Format.count(v) + " s")

@@ -12,7 +12,7 @@ enum Scenario {
   /** Fewer subscribers, publishing as fast as messages are delivered: the most deliveries per second. */
   THROUGHPUT(new Size(100, 1, 0, 0, 2, 3), new Size(1_000, 1, 0, 0, 10, 20)),
   /** Every subscriber on its own channel, plus one channel they all share. */
-  MANY_CHANNELS(new Size(200, 200, 200, 2, 2, 3), new Size(10_000, 10_000, 5_000, 2, 10, 20)),
+  MANY_CHANNELS(new Size(200, 200, 200, 2, 2, 3), new Size(10_000, 10_000, 1_000, 2, 10, 20)),
   /** Subscribed connections that receive nothing: memory per connection. */
   IDLE(new Size(200, 1, 0, 0, 0, 2), new Size(18_000, 1, 0, 0, 0, 10)),
   /** FANOUT through a cluster: publish on an ingest node, subscribers spread over edge nodes. */

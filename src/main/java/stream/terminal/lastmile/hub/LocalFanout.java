@@ -1,6 +1,5 @@
 package stream.terminal.lastmile.hub;
 
-import stream.terminal.lastmile.protocol.TextFrame;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
  * The subscribers of one event loop, by channel, in plain collections touched only from that loop. It asks the

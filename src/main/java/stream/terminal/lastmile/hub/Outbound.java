@@ -1,8 +1,8 @@
 package stream.terminal.lastmile.hub;
 
-import stream.terminal.lastmile.protocol.TextFrame;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.protocol.TextFrame;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
 

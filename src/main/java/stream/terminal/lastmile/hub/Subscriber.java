@@ -1,8 +1,8 @@
 package stream.terminal.lastmile.hub;
 
-import stream.terminal.lastmile.protocol.TextFrame;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.protocol.TextFrame;
 
 /** A local receiver of channel messages; called on the event loop it subscribed from. */
 public interface Subscriber {

@@ -1,6 +1,5 @@
 package stream.terminal.lastmile.ws;
 
-import stream.terminal.lastmile.protocol.TextFrame;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -27,6 +26,7 @@ import stream.terminal.lastmile.protocol.ErrorCode;
 import stream.terminal.lastmile.protocol.GatewayException;
 import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.protocol.Position;
+import stream.terminal.lastmile.protocol.TextFrame;
 import stream.terminal.lastmile.protocol.WireCodec;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 import stream.terminal.lastmile.protocol.legacy.LegacyCodec;

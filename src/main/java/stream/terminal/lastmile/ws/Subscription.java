@@ -1,11 +1,11 @@
 package stream.terminal.lastmile.ws;
 
-import stream.terminal.lastmile.protocol.TextFrame;
 import java.util.ArrayList;
 import java.util.List;
 import stream.terminal.lastmile.hub.Subscriber;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
  * One channel a connection subscribes to: the last offset it was given, and, while it catches up (its position

@@ -1,6 +1,5 @@
 package stream.terminal.lastmile.hub;
 
-import stream.terminal.lastmile.protocol.TextFrame;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -30,6 +29,7 @@ import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.protocol.TextFrame;
 
 /** The node's fan-out: one consumer per channel, one encoding per dialect, each subscriber on its own loop. */
 class SubscriptionHubTest {

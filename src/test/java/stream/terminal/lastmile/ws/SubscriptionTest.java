@@ -1,6 +1,5 @@
 package stream.terminal.lastmile.ws;
 
-import stream.terminal.lastmile.protocol.TextFrame;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
  * The resume merge: a backlog replay and the live stream that arrives while it is read, joined without gap or
