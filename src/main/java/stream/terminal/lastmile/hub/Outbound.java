@@ -27,12 +27,12 @@ public final class Outbound {
   public synchronized TextFrame frame(Dialect dialect) {
     if (dialect == Dialect.LEGACY) {
       if (legacyFrame == null) {
-        legacyFrame = TextFrame.of(LegacyCodec.INSTANCE.message(message));
+        legacyFrame = TextFrame.shared(LegacyCodec.INSTANCE.message(message));
       }
       return legacyFrame;
     }
     if (nativeFrame == null) {
-      nativeFrame = TextFrame.of(NativeCodec.INSTANCE.message(message));
+      nativeFrame = TextFrame.shared(NativeCodec.INSTANCE.message(message));
     }
     return nativeFrame;
   }

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * A complete server-to-client WebSocket text frame (RFC 6455: header, then the unmasked UTF-8 payload), encoded
  * once and written as is to every subscriber of a message. A server frame carries no mask, so its bytes are the
- * same for every connection: each write takes a view of them ({@link #share()}) and the kernel reads them from
- * the one off-heap copy, instead of one encoding and one copy per subscriber.
+ * same for every connection: each write takes a view of them ({@link #share()}), and for a {@link #shared}
+ * frame the kernel reads them from the one off-heap copy, instead of one encoding and one copy per subscriber.
  */
 public final class TextFrame {
   private final ByteBuf wire;
@@ -20,13 +20,26 @@ public final class TextFrame {
     this.payloadLength = payloadLength;
   }
 
+  /** A frame written to one connection (a reply, a replayed message): on the heap, nothing to set up. */
   public static TextFrame of(String text) {
+    return encode(text, false);
+  }
+
+  /**
+   * A frame written to many connections: off-heap, so that no write copies it to a native buffer first. A JDK
+   * direct buffer is freed by the garbage collector once no frame or pending write refers to it, so neither the
+   * fan-out nor a held catch-up frame has to count references. Its allocation costs more than a heap array's:
+   * worth it only when the frame is shared.
+   */
+  public static TextFrame shared(String text) {
+    return encode(text, true);
+  }
+
+  private static TextFrame encode(String text, boolean direct) {
     byte[] payload = text.getBytes(StandardCharsets.UTF_8);
     int length = payload.length;
     int header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-    // a JDK direct buffer: freed by the garbage collector once no frame or pending write refers to it, so
-    // neither the fan-out nor a held catch-up frame has to count references
-    ByteBuffer bytes = ByteBuffer.allocateDirect(header + length);
+    ByteBuffer bytes = direct ? ByteBuffer.allocateDirect(header + length) : ByteBuffer.allocate(header + length);
     bytes.put((byte) 0x81); // FIN, opcode text
     if (length < 126) {
       bytes.put((byte) length);
