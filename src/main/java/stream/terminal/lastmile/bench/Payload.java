@@ -2,7 +2,6 @@ package stream.terminal.lastmile.bench;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The benchmark's message body: {@code {"t":<send time, µs>,"p":"xxx…"}}, padded to a fixed size. The send time is
@@ -19,13 +18,15 @@ final class Payload {
     return System.nanoTime() / 1000;
   }
 
-  /** A body of {@code size} bytes (at least the stamp's) carrying {@code sentMicros}. */
-  static Buffer body(long sentMicros, int size) {
-    String head = "{\"t\":" + sentMicros + ",\"p\":\"";
-    int padding = Math.max(0, size - head.length() - 2);
-    char[] pad = new char[padding];
-    Arrays.fill(pad, 'x');
-    return Buffer.buffer(head + new String(pad) + "\"}");
+  /** A body carrying {@code sentMicros}, padded with {@link #padding}. */
+  static Buffer body(long sentMicros, String padding) {
+    return Buffer.buffer("{\"t\":" + sentMicros + ",\"p\":\"" + padding + "\"}");
+  }
+
+  /** The padding that brings a body to {@code size} bytes; made once per run, not once per publish. */
+  static String padding(int size) {
+    // {"t":<digits>,"p":""} is 13 bytes plus the stamp's digits (about 11-16): the size is kept to within a few
+    return "x".repeat(Math.max(0, size - 13 - 14));
   }
 
   /** The stamp in {@code buf[from, to)}, or -1 when there is none. */

@@ -26,6 +26,7 @@ final class PublishLoop extends VerticleBase {
   private final Tally tally;
   private final int[] followers;
   private final int perMessage;
+  private final String padding;
   private final Promise<Counts> drained = Promise.promise();
   private final AtomicReference<String> firstError = new AtomicReference<>();
   private HttpClient http;
@@ -50,6 +51,7 @@ final class PublishLoop extends VerticleBase {
       followers[i % settings.channels()]++;
     }
     this.perMessage = followers[0];
+    this.padding = Payload.padding(settings.payloadBytes());
   }
 
   @Override
@@ -95,7 +97,7 @@ final class PublishLoop extends VerticleBase {
 
   private void publish(String channel, int deliveries) {
     expectedSent += deliveries;
-    Buffer body = Payload.body(Payload.nowMicros(), settings.payloadBytes());
+    Buffer body = Payload.body(Payload.nowMicros(), padding);
     http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(settings.publish().path(channel))
             .putHeader("Content-Type", "application/json"))
         .compose(request -> request.send(body))

@@ -66,6 +66,17 @@ class SubscriptionHubTest {
     }
   }
 
+  /** A hub on a node with channels hub.c and hub.interest. */
+  private SubscriptionHub startHub() {
+    vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
+    LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
+    registry.create("hub.c").await();
+    registry.create("hub.interest").await();
+    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(new SimpleMeterRegistry()), registry, 100);
+    vertx.deployVerticle(hub).await();
+    return hub;
+  }
+
   private static <T> T on(Context context, Function<Void, Future<T>> action) {
     Promise<T> done = Promise.promise();
     context.runOnContext(v -> action.apply(null).onComplete(done));
@@ -74,12 +85,7 @@ class SubscriptionHubTest {
 
   @Test
   void eachMessageIsEncodedOncePerDialectAndReachesEverySubscriberOnItsOwnLoop() throws Exception {
-    vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
-    LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
-    registry.create("hub.c").await();
-    registry.create("hub.interest").await();
-    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(new SimpleMeterRegistry()), registry, 100);
-    vertx.deployVerticle(hub).await();
+    SubscriptionHub hub = startHub();
     List<Context> loops = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
     CountDownLatch received = new CountDownLatch(2 * 40);
     List<Recorder> recorders = new ArrayList<>();
@@ -116,12 +122,7 @@ class SubscriptionHubTest {
 
   @Test
   void theChannelIsConsumedOnlyWhileTheNodeHasSubscribers() throws Exception {
-    vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
-    LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
-    registry.create("hub.c").await();
-    registry.create("hub.interest").await();
-    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(new SimpleMeterRegistry()), registry, 100);
-    vertx.deployVerticle(hub).await();
+    SubscriptionHub hub = startHub();
     Context loop = vertx.getOrCreateContext();
     LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
     Recorder a = new Recorder(Dialect.NATIVE, new CountDownLatch(1));
