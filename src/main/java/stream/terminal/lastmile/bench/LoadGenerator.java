@@ -1,7 +1,9 @@
 package stream.terminal.lastmile.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClient;
@@ -195,10 +197,14 @@ public final class LoadGenerator {
     return new Snapshot(System.nanoTime(), tally.delivered.sum(), publisher.counts().sent(), serverCpu, generatorCpu);
   }
 
-  /** PUTs every channel (the gateway needs a channel before it can be subscribed), a window at a time. */
+  /**
+   * PUTs every channel (the gateway needs a channel before it can be subscribed), a window at a time. The
+   * requests are made on one Vert.x context: made from this thread, a response could complete on its
+   * connection's loop before the callback that reads its body ran elsewhere, and that body never arrived.
+   */
   private void createChannels() throws Exception {
-    UrlTemplate target = settings.create();
     HttpClient http = vertx.createHttpClient();
+    Context context = vertx.getOrCreateContext();
     try {
       List<String> names = new ArrayList<>();
       for (int i = 0; i < settings.channels(); i++) {
@@ -208,23 +214,29 @@ public final class LoadGenerator {
         names.add(settings.sharedChannel());
       }
       for (int from = 0; from < names.size(); from += 64) {
-        List<Future<Integer>> batch = new ArrayList<>();
-        for (String name : names.subList(from, Math.min(names.size(), from + 64))) {
-          batch.add(http.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost(target.host())
-                  .setPort(target.port()).setURI(target.path(name)))
-              .compose(request -> request.send())
-              .compose(response -> response.body().map(b -> {
-                if (response.statusCode() != 201 && response.statusCode() != 409) {
-                  throw new IllegalStateException("create " + name + ": HTTP " + response.statusCode() + " " + b);
-                }
-                return response.statusCode();
-              })));
-        }
-        Future.all(batch).await(60, TimeUnit.SECONDS);
+        List<String> batch = names.subList(from, Math.min(names.size(), from + 64));
+        Promise<Void> created = Promise.promise();
+        context.runOnContext(v -> Future.all(batch.stream().map(name -> create(http, name)).toList())
+            .<Void>mapEmpty()
+            .onComplete(created));
+        created.future().await(60, TimeUnit.SECONDS);
       }
     } finally {
       http.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  private Future<Integer> create(HttpClient http, String name) {
+    UrlTemplate target = settings.create();
+    return http.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost(target.host())
+            .setPort(target.port()).setURI(target.path(name)))
+        .compose(request -> request.send()
+            .compose(response -> response.body().map(b -> {
+              if (response.statusCode() != 201 && response.statusCode() != 409) {
+                throw new IllegalStateException("create " + name + ": HTTP " + response.statusCode() + " " + b);
+              }
+              return response.statusCode();
+            })));
   }
 
   private static double perMessage(long micros, long messages) {
