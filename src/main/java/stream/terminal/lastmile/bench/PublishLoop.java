@@ -100,13 +100,13 @@ final class PublishLoop extends VerticleBase {
     Buffer body = Payload.body(Payload.nowMicros(), padding);
     http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(settings.publish().path(channel))
             .putHeader("Content-Type", "application/json"))
-        .compose(request -> request.send(body))
-        .compose(response -> response.body().map(b -> {
+        // the response is read in send()'s own callback: a later stage may find its body already gone
+        .compose(request -> request.send(body).compose(response -> response.body().map(b -> {
           if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("HTTP " + response.statusCode() + ": " + b);
           }
           return b;
-        }))
+        })))
         .onComplete(done -> {
           if (done.succeeded()) {
             acked++;
