@@ -1,6 +1,7 @@
 # last-mile image: one jar, every role; the configuration file and environment decide what a container runs.
 #   docker build -t last-mile .
-#   docker run --rm -p 8080:8080 -p 127.0.0.1:8081:8081 -e LASTMILE_INGEST_HOST=0.0.0.0 last-mile
+#   docker run --rm -p 8080:8080 -p 127.0.0.1:8081:8081 -e LASTMILE_INGEST_HOST=0.0.0.0 \
+#     -e LASTMILE_INGEST_ALLOW_UNAUTHENTICATED=true last-mile
 # A cluster of containers: docker-compose.yml and docs/operations.md.
 
 # ---- build stage: Maven + JDK 17 ----

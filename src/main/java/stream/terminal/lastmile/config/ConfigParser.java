@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
+import stream.terminal.lastmile.auth.OriginPolicy;
 import stream.terminal.lastmile.channel.ChannelNames;
 
 /** Validates a configuration tree (docs/configuration.md) into a {@link GatewayConfig}. */
@@ -138,7 +139,8 @@ public final class ConfigParser {
   private static List<ListenerConfig> defaultListeners() {
     return List.of(
         new ListenerConfig(
-            "public", "0.0.0.0", 8080, Role.EDGE, EnumSet.of(Permission.SUBSCRIBE), Limits.EDGE_DEFAULTS, List.of()),
+            "public", "0.0.0.0", 8080, Role.EDGE, EnumSet.of(Permission.SUBSCRIBE), Limits.EDGE_DEFAULTS, List.of(),
+            defaultOrigins(Role.EDGE), false, null),
         new ListenerConfig(
             "private",
             "127.0.0.1",
@@ -146,7 +148,10 @@ public final class ConfigParser {
             Role.INGEST,
             EnumSet.of(Permission.CREATE, Permission.PUBLISH),
             Limits.INGEST_DEFAULTS,
-            List.of()));
+            List.of(),
+            defaultOrigins(Role.INGEST),
+            false,
+            null));
   }
 
   private static List<ListenerConfig> listeners(List<ConfigReader> readers, String path) {
@@ -194,8 +199,44 @@ public final class ConfigParser {
             "a token travels in Sec-WebSocket-Protocol: 8-256 characters, letters, digits and !#$%&'*+.^_`|~-");
       }
     }
+    List<String> origins = origins(r, role);
+    if (role != Role.INGEST && r.has("allow_unauthenticated")) {
+      throw ConfigException.at(r.path("allow_unauthenticated"), "only ingest listeners take this option");
+    }
+    boolean allowUnauthenticated = r.bool("allow_unauthenticated", false);
+    TlsConfig tls = TlsConfig.read(r, role);
+    // an ingest listener grants create and publish to whoever reaches it: off loopback, someone must prove who
+    // they are (a token or a client certificate), or the operator must say that the network does it
+    if (role == Role.INGEST && tokens.isEmpty() && (tls == null || !tls.mutual()) && !allowUnauthenticated
+        && !Loopback.is(host)) {
+      throw ConfigException.at(r.path("host"), "ingest listener '" + name + "' binds " + host
+          + " (not loopback) without auth_tokens or tls.client_ca, so anyone who reaches it could publish;"
+          + " set auth_tokens, or allow_unauthenticated: true if the network alone admits publishers");
+    }
     r.rejectUnknown();
-    return new ListenerConfig(name, host, port, role, permissions, limits, List.copyOf(tokens));
+    return new ListenerConfig(name, host, port, role, permissions, limits, List.copyOf(tokens), origins,
+        allowUnauthenticated, tls);
+  }
+
+  /**
+   * Edge listeners admit any origin: their data is public and no cookie or other ambient credential is honoured,
+   * so a hostile page that opens a WebSocket gets nothing the attacker could not read himself. Private listeners
+   * admit no browser: publishers and probes are not browsers, and a browser on the private network must not be
+   * turned against it by a page it visits.
+   */
+  private static List<String> defaultOrigins(Role role) {
+    return role == Role.EDGE ? List.of("*") : List.of();
+  }
+
+  private static List<String> origins(ConfigReader r, Role role) {
+    List<String> origins = r.strings("allowed_origins", defaultOrigins(role));
+    for (int i = 0; i < origins.size(); i++) {
+      if (!OriginPolicy.isValidEntry(origins.get(i))) {
+        throw ConfigException.at(r.path("allowed_origins") + "[" + i + "]", "'" + origins.get(i)
+            + "' is not *, an origin such as https://app.example.com[:port], or https://*.example.com[:port]");
+      }
+    }
+    return List.copyOf(origins);
   }
 
   private static Set<Permission> permissions(ConfigReader r, Role role) {

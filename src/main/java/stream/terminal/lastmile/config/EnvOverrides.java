@@ -78,10 +78,15 @@ final class EnvOverrides {
     }
   }
 
-  /** LASTMILE_EDGE_HOST/PORT and LASTMILE_INGEST_HOST/PORT set the first listener of that role. */
+  /**
+   * LASTMILE_EDGE_HOST/PORT and LASTMILE_INGEST_HOST/PORT set the first listener of that role, and
+   * LASTMILE_INGEST_ALLOW_UNAUTHENTICATED its allow_unauthenticated (a container binds 0.0.0.0).
+   */
   private static void listener(JsonObject config, Map<String, String> env, Role role, Map<String, String> applied) {
     String prefix = "LASTMILE_" + role.name() + "_";
-    if (!env.containsKey(prefix + "HOST") && !env.containsKey(prefix + "PORT")) {
+    String allowVariable = prefix + "ALLOW_UNAUTHENTICATED";
+    String allow = role == Role.INGEST ? env.get(allowVariable) : null;
+    if (!env.containsKey(prefix + "HOST") && !env.containsKey(prefix + "PORT") && allow == null) {
       return;
     }
     JsonArray listeners = config.getJsonArray("listeners");
@@ -100,6 +105,14 @@ final class EnvOverrides {
           applied.put(path + "host", prefix + "HOST");
         }
         integer(env, prefix + "PORT", l, "port", path + "port", applied);
+        if (allow != null) {
+          if (!allow.equals("true") && !allow.equals("false")) {
+            throw ConfigException.at(path + "allow_unauthenticated",
+                "expected true or false, got '" + allow + "' (from " + allowVariable + ")");
+          }
+          l.put("allow_unauthenticated", Boolean.parseBoolean(allow));
+          applied.put(path + "allow_unauthenticated", allowVariable);
+        }
         return;
       }
     }

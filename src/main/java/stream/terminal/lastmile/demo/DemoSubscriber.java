@@ -41,7 +41,9 @@ public final class DemoSubscriber extends VerticleBase {
       System.exit(2);
     }
     WebSocketConnectOptions target =
-        new WebSocketConnectOptions().setAbsoluteURI(args.length > 1 ? args[1] : DEFAULT_URL);
+        new WebSocketConnectOptions().setAbsoluteURI(args.length > 1 ? args[1] : DEFAULT_URL)
+            // not a browser: no Origin header (Vert.x adds one by default), so allowed_origins does not apply
+            .setAllowOriginHeader(false);
     Vertx vertx = Vertx.vertx();
     // on Ctrl-C (and on giving up) close the WebSocket properly rather than just vanishing
     Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await()));

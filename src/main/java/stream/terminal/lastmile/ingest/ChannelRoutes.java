@@ -50,6 +50,9 @@ public final class ChannelRoutes {
         HttpReplies.error(ctx, ErrorCode.UNAUTHENTICATED, "send one of the listener's tokens as Authorization: Bearer");
       }
     });
+    // before any body is read (a route of its own: vertx-web wants a BodyHandler first on its route)
+    router.put("/channels/:channel").handler(JsonContentType::require);
+    router.post("/channels/:channel/messages").handler(JsonContentType::require);
     router.put("/channels/:channel").handler(routes::create);
     router
         .post("/channels/:channel/messages")

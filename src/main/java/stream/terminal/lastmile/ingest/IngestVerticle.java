@@ -6,6 +6,7 @@ import stream.terminal.lastmile.config.Role;
 import stream.terminal.lastmile.node.ListenerVerticle;
 import stream.terminal.lastmile.node.NodeServices;
 import stream.terminal.lastmile.ops.OperationsRoutes;
+import stream.terminal.lastmile.node.CrossOrigin;
 import stream.terminal.lastmile.node.HttpReplies;
 import stream.terminal.lastmile.protocol.ErrorCode;
 
@@ -23,6 +24,7 @@ public final class IngestVerticle extends ListenerVerticle {
   @Override
   protected Router router(ListenerConfig listener) {
     Router router = Router.router(vertx);
+    router.route().handler(new CrossOrigin(listener));
     OperationsRoutes.mount(router, node.ready(), node.prometheus());
     ChannelRoutes.mount(router, listener, node.registry(), node.publisher(), node.config().historyMaxPage());
     router.route().handler(ctx -> HttpReplies.error(ctx, 404, ErrorCode.BAD_REQUEST, "no such resource: " + ctx.request().path()));

@@ -60,7 +60,8 @@ public final class GatewayMetrics {
         Map.of(
             "limit", rejected(registry, "limit"),
             "auth", rejected(registry, "auth"),
-            "path", rejected(registry, "path"));
+            "path", rejected(registry, "path"),
+            "origin", rejected(registry, "origin"));
   }
 
   private static Counter rejected(MeterRegistry registry, String reason) {
@@ -102,7 +103,7 @@ public final class GatewayMetrics {
     errors.get(code).increment();
   }
 
-  /** @param reason one of limit, auth, path */
+  /** @param reason one of limit, auth, path, origin */
   public void rejected(String reason) {
     rejectedConnections.get(reason).increment();
   }

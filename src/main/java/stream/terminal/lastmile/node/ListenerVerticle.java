@@ -39,7 +39,8 @@ public abstract class ListenerVerticle extends VerticleBase {
     List<Future<?>> bound = new ArrayList<>();
     for (ListenerConfig listener : node.config().listeners(role())) {
       Endpoint endpoint = new Endpoint(vertx, listener, node.connections().get(listener.name()), node.forLoop(context));
-      HttpServer server = vertx.createHttpServer(endpoint.serverOptions()).requestHandler(router(listener));
+      HttpServer server = vertx.createHttpServer(ListenerTls.apply(endpoint.serverOptions(), listener.tls()))
+          .requestHandler(router(listener));
       if (webSockets()) {
         endpoint.install(server);
         endpoints.add(endpoint);

@@ -11,7 +11,9 @@ public enum ErrorCode {
   CHANNEL_NOT_FOUND("channel_not_found", 404),
   CHANNEL_EXISTS("channel_exists", 409),
   LIMIT_EXCEEDED("limit_exceeded", 429),
-  INTERNAL("internal", 500);
+  INTERNAL("internal", 500),
+  /** HTTP only: a request body that is not declared JSON. */
+  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415);
 
   private final String wire;
   private final int httpStatus;

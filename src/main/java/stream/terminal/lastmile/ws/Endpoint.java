@@ -10,12 +10,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import stream.terminal.lastmile.auth.OriginPolicy;
 import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.protocol.Disconnect;
 
 /**
- * The WebSocket side of one listener on one event loop: it gates handshakes (path, token, connection limit),
+ * The WebSocket side of one listener on one event loop: it gates handshakes (path, origin, token, connection limit),
  * starts a {@link Session} per client, and pings them, dropping those that stopped answering.
  */
 public final class Endpoint {
@@ -28,6 +29,7 @@ public final class Endpoint {
   private final AtomicInteger connections;
   private final Services services;
   private final TokenAuth auth;
+  private final OriginPolicy origins;
   private final Set<Session> sessions = new HashSet<>();
   private final Flusher flusher = new Flusher();
   private long sweepTimer = -1;
@@ -41,6 +43,7 @@ public final class Endpoint {
     this.connections = connections;
     this.services = services;
     this.auth = new TokenAuth(config.authTokens());
+    this.origins = OriginPolicy.of(config.allowedOrigins());
   }
 
   ListenerConfig config() {
@@ -96,6 +99,12 @@ public final class Endpoint {
     if (!path.equals("/") && !path.equals("/ws")) {
       services.metrics().rejected("path");
       handshake.reject(404);
+      return;
+    }
+    // cross-site WebSocket hijacking: a page elsewhere opening a socket from a visitor's browser
+    if (!origins.allows(handshake.headers().get("Origin"))) {
+      services.metrics().rejected("origin");
+      handshake.reject(403);
       return;
     }
     if (!auth.acceptsOffer(String.join(",", handshake.headers().getAll("Sec-WebSocket-Protocol")))) {

@@ -186,16 +186,30 @@ class ConfigLoaderTest {
 
   @Test
   void ingestHostVariableSetsTheFirstIngestListener() throws Exception {
-    GatewayConfig config = ConfigLoader.load(write("ok.yaml", TWO_EDGES), Map.of("LASTMILE_INGEST_HOST", "10.1.2.3"));
-    assertEquals("10.1.2.3", config.listeners().get(0).host());
+    GatewayConfig config = ConfigLoader.load(write("ok.yaml", TWO_EDGES), Map.of("LASTMILE_INGEST_HOST", "127.0.1.3"));
+    assertEquals("127.0.1.3", config.listeners().get(0).host());
     assertEquals(9001, config.listeners().get(0).port());
     assertEquals("0.0.0.0", config.listeners().get(1).host());
 
-    GatewayConfig defaults = ConfigLoader.load(null, Map.of("LASTMILE_INGEST_HOST", "10.1.2.3",
+    GatewayConfig defaults = ConfigLoader.load(null, Map.of("LASTMILE_INGEST_HOST", "127.0.1.3",
         "LASTMILE_INGEST_PORT", "9999", "LASTMILE_EDGE_HOST", "192.0.2.1"));
-    assertEquals("10.1.2.3", defaults.listeners(Role.INGEST).get(0).host());
+    assertEquals("127.0.1.3", defaults.listeners(Role.INGEST).get(0).host());
     assertEquals(9999, defaults.listeners(Role.INGEST).get(0).port());
     assertEquals("192.0.2.1", defaults.listeners(Role.EDGE).get(0).host());
+  }
+
+  @Test
+  void ingestOnAllAddressesNeedsTokensOrTheAllowUnauthenticatedVariable() {
+    ConfigException refused = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("LASTMILE_INGEST_HOST", "0.0.0.0")));
+    assertTrue(refused.getMessage().startsWith("invalid configuration: listeners[1].host: ingest listener 'private'"),
+        refused.getMessage());
+    GatewayConfig container = ConfigLoader.load(null,
+        Map.of("LASTMILE_INGEST_HOST", "0.0.0.0", "LASTMILE_INGEST_ALLOW_UNAUTHENTICATED", "true"));
+    assertTrue(container.listeners(Role.INGEST).get(0).allowUnauthenticated());
+    ConfigException bad = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("LASTMILE_INGEST_ALLOW_UNAUTHENTICATED", "yes")));
+    assertTrue(bad.getMessage().contains("LASTMILE_INGEST_ALLOW_UNAUTHENTICATED"), bad.getMessage());
   }
 
   @Test

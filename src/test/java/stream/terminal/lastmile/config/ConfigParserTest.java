@@ -187,7 +187,8 @@ class ConfigParserTest {
 
   @Test
   void duplicateHostAndPortIsRefused() {
-    ConfigException e = refused(c -> listener(c, 1).put("host", "0.0.0.0").put("port", 8080), "listeners[1].port");
+    ConfigException e = refused(c -> listener(c, 1).put("host", "0.0.0.0").put("port", 8080)
+        .put("allow_unauthenticated", true), "listeners[1].port");
     assertTrue(e.getMessage().contains("0.0.0.0:8080"), e.getMessage());
   }
 

@@ -81,6 +81,19 @@ class MainConfigErrorTest {
   }
 
   @Test
+  void ingestOffLoopbackWithoutTokensExitsWith2NamingTheListener() throws Exception {
+    // the ingest listener only: the edge's port is still the placeholder
+    String yaml = VALID.replace("host: 127.0.0.1\n    port: 0", "host: 0.0.0.0\n    port: 0").replace("EDGE_PORT", "0");
+    LauncherProcess.Result result = launch(config(yaml));
+    assertEquals(2, result.exitCode(), "stderr:\n" + result.stderr());
+    List<String> lines = launcherLines(result);
+    assertEquals(1, lines.size(), "stderr:\n" + result.stderr());
+    assertTrue(lines.get(0).startsWith("last-mile: invalid configuration: listeners[1].host: ingest listener 'private'"),
+        lines.get(0));
+    assertNoStackTrace(result);
+  }
+
+  @Test
   void missingConfigFileExitsWith2WithoutStackTrace() throws Exception {
     LauncherProcess.Result result = launch(dir.resolve("absent.yaml"));
     assertEquals(2, result.exitCode(), "stderr:\n" + result.stderr());

@@ -298,4 +298,37 @@ class HttpIngestTest {
     assertEquals(0, offsetOf("http.edge.exists"), "nothing was published through the edge");
     assertError(404, "channel_not_found", Http.get(ingest(), "/channels/http.edge.new/messages"));
   }
+
+  /** What a form or a text/plain fetch from any web page sends, without a CORS preflight. */
+  @ParameterizedTest
+  @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+      "application/jsonp", "json", "application/json+x"})
+  void aBodyNotDeclaredJsonIsRefusedWith415AndNotPublished(String type) throws Exception {
+    String channel = "ctype." + Math.abs(type.hashCode());
+    created(channel);
+    assertError(415, "unsupported_media_type",
+        Http.send("POST", ingest(), "/channels/" + channel + "/messages", "{\"a\":1}", "Content-Type", type));
+    assertEquals(0, offsetOf(channel));
+    assertError(415, "unsupported_media_type",
+        Http.send("PUT", ingest(), "/channels/" + channel + ".put", "{}", "Content-Type", type));
+    assertEquals(404, Http.get(ingest(), "/channels/" + channel + ".put/messages").status());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8",
+      "application/vnd.example+json", "text/x.custom+json; v=2"})
+  void jsonContentTypesArePublished(String type) throws Exception {
+    String channel = "jtype." + Math.abs(type.hashCode());
+    assertEquals(201,
+        Http.send("PUT", ingest(), "/channels/" + channel, "{}", "Content-Type", type).status());
+    assertEquals(200,
+        Http.send("POST", ingest(), "/channels/" + channel + "/messages", "[1]", "Content-Type", type).status());
+    assertEquals(1, offsetOf(channel));
+  }
+
+  @Test
+  void aPutWithoutBodyNeedsNoContentType() throws Exception {
+    assertEquals(201, Http.send("PUT", ingest(), "/channels/ctype.nobody", null, "Content-Type", "text/plain")
+        .status());
+  }
 }

@@ -3,6 +3,7 @@ package stream.terminal.lastmile.support;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -11,7 +12,7 @@ import java.time.Duration;
 public final class Http {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  public record Reply(int status, String body) {
+  public record Reply(int status, String body, HttpHeaders headers) {
     public JsonObject json() {
       return new JsonObject(body);
     }
@@ -23,17 +24,24 @@ public final class Http {
 
   private Http() {}
 
+  /** @param headers name, value, ...; a Content-Type given here replaces the default application/json */
   public static Reply send(String method, int port, String path, String body, String... headers) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-            .header("Content-Type", "application/json");
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    boolean typed = false;
+    for (int i = 0; i < headers.length; i += 2) {
+      typed |= headers[i].equalsIgnoreCase("Content-Type");
+    }
+    if (!typed) {
+      request.header("Content-Type", "application/json");
+    }
     if (headers.length > 0) {
       request.headers(headers);
     }
     HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    return new Reply(response.statusCode(), response.body());
+    return new Reply(response.statusCode(), response.body(), response.headers());
   }
 
   public static Reply get(int port, String path) throws Exception {

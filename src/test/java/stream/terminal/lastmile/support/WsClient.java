@@ -41,11 +41,18 @@ public final class WsClient implements AutoCloseable {
   }
 
   public static WsClient connect(Vertx vertx, int port, String path, List<String> subProtocols) throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxMessageSize(64 * 1024 * 1024)
-        .setMaxFrameSize(64 * 1024 * 1024));
-    WebSocketConnectOptions options =
-        new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path).setSubProtocols(subProtocols);
-    return new WsClient(client.connect(options).await(TIMEOUT_S, TimeUnit.SECONDS));
+    return connect(vertx, new WebSocketClientOptions(),
+        // like any client that is not a browser: no Origin header (Vert.x sends one unless told not to)
+        new WebSocketConnectOptions().setPort(port).setURI(path).setSubProtocols(subProtocols)
+            .setAllowOriginHeader(false));
+  }
+
+  /** Connects to 127.0.0.1 with the given client options (TLS, for instance) and connect options (headers). */
+  public static WsClient connect(Vertx vertx, WebSocketClientOptions clientOptions, WebSocketConnectOptions options)
+      throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions(clientOptions)
+        .setMaxMessageSize(64 * 1024 * 1024).setMaxFrameSize(64 * 1024 * 1024));
+    return new WsClient(client.connect(options.setHost("127.0.0.1")).await(TIMEOUT_S, TimeUnit.SECONDS));
   }
 
   public WebSocket socket() {

@@ -1,0 +1,44 @@
+package stream.terminal.lastmile.ingest;
+
+import io.vertx.core.MultiMap;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import stream.terminal.lastmile.node.HttpReplies;
+import stream.terminal.lastmile.protocol.ErrorCode;
+
+/**
+ * Requests with a body must declare it JSON ({@code application/json} or {@code type/anything+json}, parameters
+ * such as charset allowed), else 415. A web page can send a form or {@code text/plain} POST to any address
+ * without a CORS preflight; a JSON content type forces one, so a page cannot publish through a listener that its
+ * visitor's browser can reach. Checked before the body is read.
+ */
+final class JsonContentType {
+  private JsonContentType() {}
+
+  static void require(RoutingContext ctx) {
+    MultiMap headers = ctx.request().headers();
+    if (!hasBody(headers) || isJson(headers.get("Content-Type"))) {
+      ctx.next();
+    } else {
+      HttpReplies.error(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "a request body must be sent with Content-Type: application/json");
+    }
+  }
+
+  static boolean isJson(String contentType) {
+    if (contentType == null) {
+      return false;
+    }
+    int semicolon = contentType.indexOf(';');
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    int slash = type.indexOf('/');
+    return type.equals("application/json")
+        || (slash > 0 && type.endsWith("+json") && type.length() > slash + 1 + "+json".length()
+            && type.indexOf('/', slash + 1) < 0);
+  }
+
+  private static boolean hasBody(MultiMap headers) {
+    String length = headers.get("Content-Length");
+    return headers.contains("Transfer-Encoding") || (length != null && !length.trim().equals("0"));
+  }
+}
