@@ -39,7 +39,7 @@ public abstract class ListenerVerticle extends VerticleBase {
     List<Future<?>> bound = new ArrayList<>();
     for (ListenerConfig listener : node.config().listeners(role())) {
       Endpoint endpoint = new Endpoint(vertx, listener, node.connections().get(listener.name()), node.forLoop(context));
-      HttpServer server = vertx.createHttpServer(ListenerTls.apply(endpoint.serverOptions(), listener.tls()))
+      HttpServer server = vertx.createHttpServer(ListenerTls.apply(vertx, listener, endpoint.serverOptions()))
           .requestHandler(router(listener));
       if (webSockets()) {
         endpoint.install(server);
