@@ -29,7 +29,7 @@ public final class OriginPolicy {
 
   private OriginPolicy(List<String> entries) {
     this.any = entries.contains("*");
-    this.exact = entries.stream().filter(e -> !e.equals("*") && !e.contains("*")).map(OriginPolicy::lower).toList();
+    this.exact = entries.stream().filter(e -> !e.contains("*")).map(OriginPolicy::lower).toList();
     this.wildcards = entries.stream()
         .filter(e -> e.contains("://*."))
         .map(e -> lower(e).split("\\*", 2))
