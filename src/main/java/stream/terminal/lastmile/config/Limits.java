@@ -3,7 +3,8 @@ package stream.terminal.lastmile.config;
 /**
  * Per-listener limits. Each one bounds what a single client (or a crowd of them) can cost the node.
  *
- * @param maxConnections open WebSockets on the listener; stops descriptor and memory exhaustion
+ * @param maxConnections open TCP connections on the listener, upgraded or not; stops descriptor and memory
+ *     exhaustion
  * @param maxFrameBytes largest incoming WebSocket message; larger ones close the connection with 1009
  * @param maxDataBytes largest published payload (serialised JSON); larger ones get {@code too_large}
  * @param commandsPerSecond token-bucket refill per connection (0 = unlimited); stops command floods
@@ -12,6 +13,12 @@ package stream.terminal.lastmile.config;
  * @param writeQueueBytes outbound bytes buffered for a connection before it is dropped as a slow consumer
  * @param pingIntervalMs how often the server pings each connection
  * @param idleTimeoutMs a connection that sends nothing (not even a pong) for this long is closed
+ * @param handshakeTimeoutMs an HTTP request (a WebSocket upgrade included) must arrive whole within this time of
+ *     its first byte (of the accept, for a connection's first request); stops slowloris clients
+ * @param keepAliveTimeoutMs an HTTP connection with no request in progress and not upgraded is closed after
+ *     this long; stops idle keep-alive connections from holding descriptors
+ * @param maxConnectionsPerIp open TCP connections from one client address (0 = no cap); stops one host from
+ *     taking the whole of {@code maxConnections}
  */
 public record Limits(
     int maxConnections,
@@ -22,15 +29,25 @@ public record Limits(
     int maxSubscriptions,
     int writeQueueBytes,
     int pingIntervalMs,
-    int idleTimeoutMs) {
+    int idleTimeoutMs,
+    int handshakeTimeoutMs,
+    int keepAliveTimeoutMs,
+    int maxConnectionsPerIp) {
 
-  /** Public listeners: enough for any honest browser, little for an abusive one. */
+  /**
+   * Public listeners: enough for any honest browser, little for an abusive one. 256 connections per address
+   * leave room for the many users a carrier-grade NAT puts behind one address (a browser opens a handful),
+   * while one host alone cannot take more than 1/40 of the listener.
+   */
   public static final Limits EDGE_DEFAULTS =
-      new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000);
+      new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256);
 
-  /** Private listeners: trusted publishers, so no rate limit and room for larger frames. */
+  /**
+   * Private listeners: trusted publishers, so no rate limit, room for larger frames and no cap per address
+   * (a few publisher hosts may each keep a large pool).
+   */
   public static final Limits INGEST_DEFAULTS =
-      new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000);
+      new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0);
 
   public static Limits defaultsFor(Role role) {
     return role == Role.EDGE ? EDGE_DEFAULTS : INGEST_DEFAULTS;

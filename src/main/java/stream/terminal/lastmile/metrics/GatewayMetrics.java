@@ -24,6 +24,8 @@ public final class GatewayMetrics {
   private final Map<Disconnect, Counter> disconnects = new EnumMap<>(Disconnect.class);
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<String, Counter> rejectedConnections;
+  private final Map<Role, Map<String, Counter>> refusedConnections = new EnumMap<>(Role.class);
+  private final Map<Role, Map<String, Counter>> httpTimeouts = new EnumMap<>(Role.class);
 
   public GatewayMetrics(MeterRegistry registry) {
     for (Role role : List.of(Role.INGEST, Role.EDGE)) {
@@ -58,10 +60,21 @@ public final class GatewayMetrics {
     }
     rejectedConnections =
         Map.of(
-            "limit", rejected(registry, "limit"),
             "auth", rejected(registry, "auth"),
             "path", rejected(registry, "path"),
             "origin", rejected(registry, "origin"));
+    for (Role role : Role.values()) {
+      refusedConnections.put(role, Map.of(
+          "limit", tagged(registry, "lastmile.connections.refused", "TCP connections closed at accept", role, "reason", "limit"),
+          "per_ip", tagged(registry, "lastmile.connections.refused", "TCP connections closed at accept", role, "reason", "per_ip")));
+      httpTimeouts.put(role, Map.of(
+          "handshake", tagged(registry, "lastmile.http.timeouts", "HTTP connections closed by a timeout", role, "timeout", "handshake"),
+          "keep_alive", tagged(registry, "lastmile.http.timeouts", "HTTP connections closed by a timeout", role, "timeout", "keep_alive")));
+    }
+  }
+
+  private static Counter tagged(MeterRegistry registry, String name, String description, Role role, String tag, String value) {
+    return Counter.builder(name).description(description).tag("role", role.wire()).tag(tag, value).register(registry);
   }
 
   private static Counter rejected(MeterRegistry registry, String reason) {
@@ -103,8 +116,18 @@ public final class GatewayMetrics {
     errors.get(code).increment();
   }
 
-  /** @param reason one of limit, auth, path, origin */
+  /** @param reason one of auth, path, origin */
   public void rejected(String reason) {
     rejectedConnections.get(reason).increment();
+  }
+
+  /** @param reason one of limit, per_ip */
+  public void refused(Role role, String reason) {
+    refusedConnections.get(role).get(reason).increment();
+  }
+
+  /** @param timeout one of handshake, keep_alive */
+  public void timedOut(Role role, String timeout) {
+    httpTimeouts.get(role).get(timeout).increment();
   }
 }

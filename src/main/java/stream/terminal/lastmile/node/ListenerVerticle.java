@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Role;
+import stream.terminal.lastmile.net.HttpSurface;
+import stream.terminal.lastmile.net.ListenerGuard;
 import stream.terminal.lastmile.ws.Endpoint;
 
 /**
@@ -38,9 +40,10 @@ public abstract class ListenerVerticle extends VerticleBase {
   public Future<?> start() {
     List<Future<?>> bound = new ArrayList<>();
     for (ListenerConfig listener : node.config().listeners(role())) {
-      Endpoint endpoint = new Endpoint(vertx, listener, node.connections().get(listener.name()), node.forLoop(context));
-      HttpServer server = vertx.createHttpServer(ListenerTls.apply(vertx, listener, endpoint.serverOptions()))
+      Endpoint endpoint = new Endpoint(vertx, listener, node.forLoop(context));
+      HttpServer server = vertx.createHttpServer(ListenerTls.apply(vertx, listener, HttpSurface.restrict(endpoint.serverOptions())))
           .requestHandler(router(listener));
+      ListenerGuard.install(server, listener, node.gates().get(listener.name()), node.metrics());
       if (webSockets()) {
         endpoint.install(server);
         endpoints.add(endpoint);

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.cluster.HazelcastChannelRegistry;
@@ -34,6 +33,7 @@ import stream.terminal.lastmile.edge.EdgeVerticle;
 import stream.terminal.lastmile.hub.SubscriptionHub;
 import stream.terminal.lastmile.ingest.IngestVerticle;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
+import stream.terminal.lastmile.net.ConnectionGate;
 import stream.terminal.lastmile.ops.OpsVerticle;
 import stream.terminal.lastmile.protocol.ErrorCode;
 import stream.terminal.lastmile.protocol.GatewayException;
@@ -88,9 +88,9 @@ public final class Node {
         ? new LocalChannelRegistry(config.maxChannels(), config.channelPolicies())
         : new HazelcastChannelRegistry(vertx, cluster.getHazelcastInstance(), config.maxChannels(),
             config.channelPolicies());
-    Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
+    Map<String, ConnectionGate> gates = new ConcurrentHashMap<>();
     for (ListenerConfig listener : config.listeners()) {
-      connections.put(listener.name(), new AtomicInteger());
+      gates.put(listener.name(), new ConnectionGate(listener.name(), listener.limits()));
     }
     NodeServices services =
         new NodeServices(
@@ -100,7 +100,7 @@ public final class Node {
             new SubscriptionHub(metrics, registry, HOLE_WAIT_MS),
             metrics,
             prometheus,
-            connections,
+            gates,
             new ConcurrentHashMap<>(),
             new Readiness(cluster == null ? null : cluster.getHazelcastInstance()));
     Node node = new Node(vertx, services);

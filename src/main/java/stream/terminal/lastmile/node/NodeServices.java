@@ -3,17 +3,17 @@ package stream.terminal.lastmile.node;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.Publisher;
 import stream.terminal.lastmile.config.GatewayConfig;
 import stream.terminal.lastmile.hub.SubscriptionHub;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
+import stream.terminal.lastmile.net.ConnectionGate;
 import stream.terminal.lastmile.ws.Services;
 
 /**
  * What every verticle of a node shares: the channel registry and publisher, the subscription hub, the meters,
- * the per-listener connection counts (one listener is served by several event loops), the ports listeners
+ * the per-listener connection gates (one listener is served by several event loops), the ports listeners
  * actually bound, and the readiness flag.
  *
  * @param prometheus the registry {@code /metrics} scrapes, or null when metrics are off
@@ -25,7 +25,7 @@ public record NodeServices(
     SubscriptionHub hub,
     GatewayMetrics metrics,
     PrometheusMeterRegistry prometheus,
-    Map<String, AtomicInteger> connections,
+    Map<String, ConnectionGate> gates,
     Map<String, Integer> ports,
     Readiness ready) {
 

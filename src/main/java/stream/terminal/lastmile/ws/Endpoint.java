@@ -9,14 +9,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import stream.terminal.lastmile.auth.OriginPolicy;
 import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.protocol.Disconnect;
 
 /**
- * The WebSocket side of one listener on one event loop: it gates handshakes (path, origin, token, connection limit),
+ * The WebSocket side of one listener on one event loop: it gates handshakes (path, origin, token),
  * starts a {@link Session} per client, and pings them, dropping those that stopped answering.
  */
 public final class Endpoint {
@@ -26,7 +25,6 @@ public final class Endpoint {
 
   private final Vertx vertx;
   private final ListenerConfig config;
-  private final AtomicInteger connections;
   private final Services services;
   private final TokenAuth auth;
   private final OriginPolicy origins;
@@ -36,11 +34,9 @@ public final class Endpoint {
   private int nextSlice;
   private int sweepTick;
 
-  /** @param connections the listener's connection count, shared by every event loop serving it */
-  public Endpoint(Vertx vertx, ListenerConfig config, AtomicInteger connections, Services services) {
+  public Endpoint(Vertx vertx, ListenerConfig config, Services services) {
     this.vertx = vertx;
     this.config = config;
-    this.connections = connections;
     this.services = services;
     this.auth = new TokenAuth(config.authTokens());
     this.origins = OriginPolicy.of(config.allowedOrigins());
@@ -113,15 +109,7 @@ public final class Endpoint {
       handshake.reject(401);
       return;
     }
-    if (connections.incrementAndGet() > config.limits().maxConnections()) {
-      connections.decrementAndGet();
-      services.metrics().rejected("limit");
-      LOG.log(Level.WARNING, "refused {0} on {1}: {2} connections open",
-          handshake.remoteAddress(), config.name(), config.limits().maxConnections());
-      handshake.reject(503);
-      return;
-    }
-    handshake.accept().onFailure(e -> connections.decrementAndGet());
+    handshake.accept();
   }
 
   /** A slice of the sessions, in turn: pings each client and drops those silent for too long. */
@@ -145,7 +133,6 @@ public final class Endpoint {
 
   void closed(Session session) {
     if (sessions.remove(session)) {
-      connections.decrementAndGet();
       services.metrics().connectionClosed(config.role());
     }
   }

@@ -81,13 +81,13 @@ class ConfigParserTest {
     assertTrue(edge.commandsPerSecond() >= 100, "an honest client needs at least 100 commands/s");
     assertTrue(edge.burst() >= 100, "an honest client needs a burst of at least 100");
     assertTrue(edge.idleTimeoutMs() > edge.pingIntervalMs());
-    assertEquals(new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000), edge);
+    assertEquals(new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256), edge);
 
     Limits ingest = Limits.INGEST_DEFAULTS;
     assertEquals(0, ingest.commandsPerSecond(), "the trusted side has no rate limit");
     assertFalse(ingest.rateLimited());
     assertTrue(ingest.idleTimeoutMs() > ingest.pingIntervalMs());
-    assertEquals(new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000), ingest);
+    assertEquals(new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0), ingest);
 
     assertEquals(edge, Limits.defaultsFor(Role.EDGE));
     assertEquals(ingest, Limits.defaultsFor(Role.INGEST));
@@ -272,6 +272,23 @@ class ConfigParserTest {
         "listeners[0].limits.max_connections");
     refused(c -> listener(c, 0).put("limits", new JsonObject().put("max_frame_bytes", "big")),
         "listeners[0].limits.max_frame_bytes");
+    refused(c -> listener(c, 0).put("limits", new JsonObject().put("handshake_timeout_ms", 99)),
+        "listeners[0].limits.handshake_timeout_ms");
+    refused(c -> listener(c, 0).put("limits", new JsonObject().put("keep_alive_timeout_ms", 3_600_001)),
+        "listeners[0].limits.keep_alive_timeout_ms");
+    refused(c -> listener(c, 1).put("limits", new JsonObject().put("max_connections_per_ip", -1)),
+        "listeners[1].limits.max_connections_per_ip");
+  }
+
+  @Test
+  void connectionLimitsAreRead() {
+    JsonObject config = valid();
+    listener(config, 0).put("limits", new JsonObject().put("handshake_timeout_ms", 2000)
+        .put("keep_alive_timeout_ms", 5000).put("max_connections_per_ip", 0));
+    Limits limits = ConfigParser.parse(config).listeners().get(0).limits();
+    assertEquals(2000, limits.handshakeTimeoutMs());
+    assertEquals(5000, limits.keepAliveTimeoutMs());
+    assertEquals(0, limits.maxConnectionsPerIp(), "0 turns the per-address cap off");
   }
 
   @ParameterizedTest
