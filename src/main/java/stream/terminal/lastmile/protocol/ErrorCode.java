@@ -11,7 +11,9 @@ public enum ErrorCode {
   CHANNEL_NOT_FOUND("channel_not_found", 404),
   CHANNEL_EXISTS("channel_exists", 409),
   LIMIT_EXCEEDED("limit_exceeded", 429),
-  INTERNAL("internal", 500);
+  INTERNAL("internal", 500),
+  /** A command that a later command of the same connection made moot (a subscribe undone by an unsubscribe). */
+  CANCELLED("cancelled", 409);
 
   private final String wire;
   private final int httpStatus;

@@ -260,13 +260,24 @@ final class Session {
     services.metrics().subscriptionsChanged(1);
     return services.registry()
         .get(channel)
-        .compose(info -> closing
-            ? Future.failedFuture(new GatewayException(ErrorCode.INTERNAL, "connection closed"))
-            : services.fanout().add(channel, subscription))
+        .compose(info -> attach(channel, subscription))
         .compose(v -> services.registry().read(channel, since == null ? Long.MAX_VALUE : since.offset() + 1,
             services.historyMaxPage()))
         .map(page -> start(s, subscription, since, page))
-        .onFailure(e -> dropSubscription(channel));
+        .onFailure(e -> dropSubscription(channel, subscription));
+  }
+
+  /**
+   * Hands a subscription to the fan-out once its channel is known, unless the connection dropped it while the
+   * lookup was in flight (an unsubscribe, a close): attached then, it would stay in the fan-out for good and
+   * the node would keep consuming the channel for nobody.
+   */
+  private Future<Void> attach(String channel, Subscription subscription) {
+    if (subscriptions.get(channel) != subscription) {
+      return Future.failedFuture(new GatewayException(ErrorCode.CANCELLED,
+          closing ? "connection closed" : "unsubscribed before the subscription completed"));
+    }
+    return services.fanout().add(channel, subscription);
   }
 
   /** The subscribe reply, and the catch-up to run once it is written. */
@@ -334,8 +345,13 @@ final class Session {
   }
 
   private boolean dropSubscription(String channel) {
-    Subscription subscription = subscriptions.remove(channel);
-    if (subscription == null) {
+    Subscription subscription = subscriptions.get(channel);
+    return subscription != null && dropSubscription(channel, subscription);
+  }
+
+  /** Drops this very subscription, never a newer one to the same channel that replaced it meanwhile. */
+  private boolean dropSubscription(String channel, Subscription subscription) {
+    if (!subscriptions.remove(channel, subscription)) {
       return false;
     }
     subscription.drop();
