@@ -70,9 +70,9 @@ public final class Endpoint {
   }
 
   /**
-   * The largest single frame the WebSocket codec reads. Messages over max_frame_bytes but under this cap are
-   * refused by the session with a notice and close code 1009; the codec drops a larger frame without reading
-   * it, so the cap bounds the memory one hostile frame can take.
+   * The largest single frame the WebSocket codec reads. Frames over max_frame_bytes never reach it: each
+   * session's {@link FrameSizeGuard} discards them and closes with 1009. The cap still bounds the memory of a
+   * frame that arrives in the same read as the handshake, before the guard is in place.
    */
   private static int hardFrameCap(ListenerConfig config) {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(64L * 1024, 4L * config.limits().maxFrameBytes()));

@@ -1,5 +1,7 @@
 package stream.terminal.lastmile.ws;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -43,7 +45,18 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
   }
 
   void write(TextFrame frame) {
-    encoder.write(frame.share(), encoder.voidPromise());
+    write(frame.share());
+  }
+
+  /** Answers a client's ping (its payload is at most 125 bytes: the decoder refuses longer control frames). */
+  void writePong(ByteBuf payload) {
+    int length = payload.readableBytes();
+    ByteBuf frame = Unpooled.buffer(2 + length).writeByte(0x8A).writeByte(length); // FIN, opcode pong, unmasked
+    write(frame.writeBytes(payload, payload.readerIndex(), length));
+  }
+
+  private void write(ByteBuf bytes) {
+    encoder.write(bytes, encoder.voidPromise());
     if (!encoder.channel().isWritable()) {
       // past the high-water mark: send now, so that only bytes the client has not read count against it, never
       // bytes merely waiting for the end of the batch
@@ -57,6 +70,11 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
   void flush() {
     marked = false;
     encoder.flush();
+  }
+
+  /** The connection's pipeline, where the session's inbound guards go. */
+  ChannelPipeline pipeline() {
+    return encoder.pipeline();
   }
 
   EventExecutor eventLoop() {

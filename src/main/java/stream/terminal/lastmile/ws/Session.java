@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -72,6 +73,8 @@ final class Session {
   void start() {
     // sets the channel's high-water mark, which is what FrameWriter.full() reads
     ws.setWriteQueueMaxSize(limits.writeQueueBytes());
+    FrameSizeGuard.install(writer.pipeline(), limits.maxFrameBytes(), this::tooLarge);
+    ControlFrames.install(writer.pipeline(), this::onPing, this::onPong);
     ws.frameHandler(this::onFrame);
     ws.exceptionHandler(e -> LOG.log(Level.DEBUG, "connection error from {0}: {1}", ws.remoteAddress(), e.toString()));
     ws.shutdownHandler(v -> disconnect(Disconnect.SHUTDOWN));
@@ -119,6 +122,33 @@ final class Session {
     lastReadMs = System.currentTimeMillis();
   }
 
+  /**
+   * A client's ping is answered like a command: it takes a token (a refused one is not answered and counts
+   * toward the flood disconnect), and its pong meets the outbound bound, so pings cannot queue what the client
+   * does not read.
+   */
+  private void onPing(ByteBuf payload) {
+    touch();
+    if (admitControl() && hasRoom()) {
+      writer.writePong(payload);
+    }
+  }
+
+  /** Our own pings' answers cost the client one token per ping interval; unsolicited pong floods are dropped. */
+  private void onPong() {
+    touch();
+    admitControl();
+  }
+
+  /** A message over max_frame_bytes: whether one frame or fragments, the client gets the notice and 1009. */
+  private void tooLarge() {
+    touch();
+    if (!closing) {
+      LOG.log(Level.DEBUG, "closing {0}: message over {1} bytes", ws.remoteAddress(), limits.maxFrameBytes());
+      disconnect(Disconnect.MESSAGE_TOO_BIG);
+    }
+  }
+
   /** Every frame counts as activity; complete messages are handled, oversized ones close with 1009. */
   private void onFrame(WebSocketFrame frame) {
     touch();
@@ -132,10 +162,7 @@ final class Session {
           reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text"));
         }
       }
-      case TOO_LARGE -> {
-        LOG.log(Level.DEBUG, "closing {0}: message over {1} bytes", ws.remoteAddress(), limits.maxFrameBytes());
-        disconnect(Disconnect.MESSAGE_TOO_BIG);
-      }
+      case TOO_LARGE -> tooLarge();
       case INCOMPLETE -> {
         // wait for the rest
       }
@@ -193,6 +220,21 @@ final class Session {
 
   /** The rate limit: a refused command gets {@code rate_limited}; a client that keeps flooding is dropped. */
   private boolean admit(String idJson) {
+    if (admitControl()) {
+      return true;
+    }
+    if (!closing) {
+      reply(idJson, null, new GatewayException(ErrorCode.RATE_LIMITED,
+          "more than " + limits.commandsPerSecond() + " commands per second"));
+    }
+    return false;
+  }
+
+  /** Takes a token for any frame; past {@code burst} refusals in a row the client is dropped as a flood. */
+  private boolean admitControl() {
+    if (closing) {
+      return false;
+    }
     if (rateLimiter == null || rateLimiter.tryAcquire(System.nanoTime())) {
       refusedInRow = 0;
       return true;
@@ -200,9 +242,6 @@ final class Session {
     if (++refusedInRow > limits.burst()) {
       LOG.log(Level.INFO, "dropping {0}: kept sending past its rate limit", ws.remoteAddress());
       disconnect(Disconnect.FLOOD);
-    } else {
-      reply(idJson, null, new GatewayException(ErrorCode.RATE_LIMITED,
-          "more than " + limits.commandsPerSecond() + " commands per second"));
     }
     return false;
   }
@@ -417,6 +456,15 @@ final class Session {
 
   /** The one write path: a client whose outbound queue is full is dropped, never buffered without bound. */
   private boolean send(TextFrame frame) {
+    if (!hasRoom()) {
+      return false;
+    }
+    writer.write(frame);
+    return true;
+  }
+
+  /** Whether a frame may be written now; a client whose outbound queue is full is dropped instead. */
+  private boolean hasRoom() {
     if (closing) {
       return false;
     }
@@ -425,7 +473,6 @@ final class Session {
       disconnect(Disconnect.SLOW_CONSUMER);
       return false;
     }
-    writer.write(frame);
     return true;
   }
 
