@@ -236,7 +236,8 @@ public final class ConfigParser {
             r.integer("max_subscriptions", d.maxSubscriptions(), 1, 1_000_000),
             r.integer("write_queue_bytes", d.writeQueueBytes(), 1024, 1024 * 1024 * 1024),
             r.integer("ping_interval_ms", d.pingIntervalMs(), 50, 3_600_000),
-            r.integer("idle_timeout_ms", d.idleTimeoutMs(), 100, 86_400_000));
+            r.integer("idle_timeout_ms", d.idleTimeoutMs(), 100, 86_400_000),
+            r.integer("max_unwritable_ms", d.maxUnwritableMs(), 100, 86_400_000));
     if (limits.idleTimeoutMs() <= limits.pingIntervalMs()) {
       throw ConfigException.at(
           r.path("idle_timeout_ms"), "must be longer than ping_interval_ms, or live clients would be dropped");

@@ -12,6 +12,9 @@ package stream.terminal.lastmile.config;
  * @param writeQueueBytes outbound bytes buffered for a connection before it is dropped as a slow consumer
  * @param pingIntervalMs how often the server pings each connection
  * @param idleTimeoutMs a connection that sends nothing (not even a pong) for this long is closed
+ * @param maxUnwritableMs a connection whose outbound queue stays past its bound this long is dropped as a slow
+ *     consumer, even while it answers pings: a client that stops reading cannot pin a paused replay or a full
+ *     queue forever
  */
 public record Limits(
     int maxConnections,
@@ -22,15 +25,16 @@ public record Limits(
     int maxSubscriptions,
     int writeQueueBytes,
     int pingIntervalMs,
-    int idleTimeoutMs) {
+    int idleTimeoutMs,
+    int maxUnwritableMs) {
 
   /** Public listeners: enough for any honest browser, little for an abusive one. */
   public static final Limits EDGE_DEFAULTS =
-      new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000);
+      new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 30_000);
 
   /** Private listeners: trusted publishers, so no rate limit and room for larger frames. */
   public static final Limits INGEST_DEFAULTS =
-      new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000);
+      new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 30_000);
 
   public static Limits defaultsFor(Role role) {
     return role == Role.EDGE ? EDGE_DEFAULTS : INGEST_DEFAULTS;

@@ -115,7 +115,10 @@ public final class Endpoint {
     handshake.accept().onFailure(e -> connections.decrementAndGet());
   }
 
-  /** A slice of the sessions, in turn: pings each client and drops those silent for too long. */
+  /**
+   * A slice of the sessions, in turn: pings each client and drops those silent for too long, and those whose
+   * outbound queue stayed full too long (a replay waits for room without writing, so no write would drop them).
+   */
   private void sweep() {
     int slice = sweepTick++ % SWEEP_SLICES;
     long now = System.currentTimeMillis();
@@ -128,6 +131,10 @@ public final class Endpoint {
     for (Session session : due) {
       if (now - session.lastReadMs() > config.limits().idleTimeoutMs()) {
         session.disconnect(Disconnect.IDLE_TIMEOUT);
+      } else if (session.unwritableMs(now) > config.limits().maxUnwritableMs()) {
+        LOG.log(Level.INFO, "dropping slow consumer on {0}: outbound queue full for {1} ms",
+            config.name(), session.unwritableMs(now));
+        session.disconnect(Disconnect.SLOW_CONSUMER);
       } else {
         session.ping();
       }

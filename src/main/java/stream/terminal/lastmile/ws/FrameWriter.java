@@ -27,6 +27,8 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext encoder;
   private Runnable onWritable = () -> {};
   private boolean marked;
+  /** When the waiting bytes last passed the limit, or 0 while they are under it. */
+  private long unwritableSinceMs;
 
   private FrameWriter(Flusher flusher) {
     this.flusher = flusher;
@@ -91,10 +93,18 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
     this.onWritable = action;
   }
 
+  /** How long the waiting bytes have been past the limit without falling back under it (0 when they are not). */
+  long unwritableMs(long nowMs) {
+    return unwritableSinceMs == 0 ? 0 : nowMs - unwritableSinceMs;
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (ctx.channel().isWritable()) {
+      unwritableSinceMs = 0;
       onWritable.run();
+    } else if (unwritableSinceMs == 0) {
+      unwritableSinceMs = System.currentTimeMillis();
     }
     ctx.fireChannelWritabilityChanged();
   }

@@ -28,6 +28,7 @@ import stream.terminal.lastmile.protocol.GatewayException;
 import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.protocol.Position;
 import stream.terminal.lastmile.protocol.TextFrame;
+import stream.terminal.lastmile.protocol.Utf8;
 import stream.terminal.lastmile.protocol.WireCodec;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
@@ -110,6 +111,11 @@ final class Session {
 
   long lastReadMs() {
     return lastReadMs;
+  }
+
+  /** How long the outbound queue has stayed past write_queue_bytes (0 when it is under). */
+  long unwritableMs(long nowMs) {
+    return writer.unwritableMs(nowMs);
   }
 
   void ping() {
@@ -334,9 +340,24 @@ final class Session {
     result.put("recovered", recovered).put("first_available", page.firstAvailable());
     // a resume from another epoch replays nothing: that history is gone, the client starts at the present
     subscription.position(page.epoch(), sameEpoch ? since.offset() : page.lastOffset());
-    List<ChannelMessage> replay = sameEpoch ? page.messages() : List.of();
     return new Outcome(codec().result(s, result),
-        () -> replay(s.channel(), subscription, replay.iterator(), replay.size() == services.historyMaxPage()));
+        () -> {
+          if (sameEpoch) {
+            replay(s.channel(), subscription, page);
+          } else {
+            finishCatchUp(s.channel(), subscription);
+          }
+        });
+  }
+
+  /**
+   * Replays one page read from the backlog, cut to the connection's outbound bound: a paused replay holds at
+   * most that much, however large the channel's messages. Reads on while the page was full or cut.
+   */
+  private void replay(String channel, Subscription subscription, BacklogPage read) {
+    List<ChannelMessage> page = read.limitBytes(limits.writeQueueBytes()).messages();
+    int readCount = read.messages().size();
+    replay(channel, subscription, page.iterator(), page.size() < readCount || readCount == services.historyMaxPage());
   }
 
   /** Writes replayed messages as fast as the client reads them, page after page, then ends the catch-up. */
@@ -363,8 +384,7 @@ final class Session {
         finishCatchUp(channel, subscription);
         return;
       }
-      List<ChannelMessage> next = ar.result().messages();
-      replay(channel, subscription, next.iterator(), next.size() == services.historyMaxPage());
+      replay(channel, subscription, ar.result());
     });
   }
 
@@ -433,7 +453,7 @@ final class Session {
       page = page.compose(p -> p.epoch().equals(h.since().epoch()) ? Future.succeededFuture(p)
           : services.registry().read(channel, 0, limit));
     }
-    return page.map(p -> new Outcome(codec().history(h, p), () -> {}));
+    return page.map(p -> new Outcome(codec().history(h, p.limitBytes(limits.writeQueueBytes())), () -> {}));
   }
 
   private void require(Permission permission) {

@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import stream.terminal.lastmile.support.Http;
 import stream.terminal.lastmile.support.RawWebSocket;
 import stream.terminal.lastmile.support.TestGateway;
 import stream.terminal.lastmile.support.WsClient;
@@ -22,14 +21,6 @@ class ControlFrameFloodTest {
   @AfterEach
   void tearDown() throws Exception {
     gateway.close();
-  }
-
-  private double disconnects(String reason) throws Exception {
-    String prefix = "lastmile_disconnects_total{reason=\"" + reason + "\"} ";
-    return Http.get(gateway.ingestPort(), "/metrics").body().lines()
-        .filter(l -> l.startsWith(prefix))
-        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
-        .findFirst().orElseThrow();
   }
 
   /** Reads past the pongs; returns how many there were and checks the notice and close frame that follow. */
@@ -81,10 +72,10 @@ class ControlFrameFloodTest {
     gateway.start();
     try (RawWebSocket flooder = new RawWebSocket(gateway.ingestPort(), 4096); WsClient other = gateway.ingest()) {
       // 1,000 pings of 125 bytes a batch, up to 400,000 (about 50 MB of pongs), until the node gives up on it
-      for (int batch = 0; batch < 400 && disconnects("slow_consumer") == 0; batch++) {
+      for (int batch = 0; batch < 400 && gateway.disconnects("slow_consumer") == 0; batch++) {
         flooder.sendPings(1_000, PAYLOAD);
       }
-      assertEquals(1.0, disconnects("slow_consumer"), "the node kept queueing pongs");
+      assertEquals(1.0, gateway.disconnects("slow_consumer"), "the node kept queueing pongs");
       // what reached the client is bounded: the kernel's buffers, the queue's bound, then the notice and 4001
       assertTrue(pongsThenDisconnect(flooder, 4001) < 400_000);
       assertResult(other.request("ping", null));

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.protocol.ErrorCode;
 import stream.terminal.lastmile.protocol.GatewayException;
 import stream.terminal.lastmile.support.HeldLookups;
-import stream.terminal.lastmile.support.Http;
 import stream.terminal.lastmile.support.TestGateway;
 import stream.terminal.lastmile.support.WsClient;
 
@@ -38,10 +37,7 @@ class SubscribeLookupRaceTest {
   }
 
   private double channelsConsumed() throws Exception {
-    return Http.get(gateway.ingestPort(), "/metrics").body().lines()
-        .filter(l -> l.startsWith("lastmile_channels_consumed "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
-        .findFirst().orElseThrow();
+    return gateway.metric("lastmile_channels_consumed");
   }
 
   @Test

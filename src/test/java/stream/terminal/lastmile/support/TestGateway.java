@@ -80,6 +80,20 @@ public final class TestGateway implements AutoCloseable {
     return WsClient.connect(clients, ingestPort());
   }
 
+  /** The value of one meter on {@code /metrics}, named as in its line: {@code name{tags}} (fails when absent). */
+  public double metric(String series) throws Exception {
+    String prefix = series + " ";
+    return Http.get(ingestPort(), "/metrics").body().lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + series + " on /metrics"));
+  }
+
+  /** How many connections the node dropped for a reason ({@code slow_consumer}, {@code flood}, ...). */
+  public double disconnects(String reason) throws Exception {
+    return metric("lastmile_disconnects_total{reason=\"" + reason + "\"}");
+  }
+
   public Vertx clients() {
     return clients;
   }
