@@ -135,7 +135,7 @@ final class Session {
    */
   private void onPing(ByteBuf payload) {
     touch();
-    if (admitControl() && hasRoom()) {
+    if (takeToken() && hasRoom()) {
       writer.writePong(payload);
     }
   }
@@ -143,7 +143,7 @@ final class Session {
   /** Our own pings' answers cost the client one token per ping interval; unsolicited pong floods are dropped. */
   private void onPong() {
     touch();
-    admitControl();
+    takeToken();
   }
 
   /** A message over max_frame_bytes: whether one frame or fragments, the client gets the notice and 1009. */
@@ -226,7 +226,7 @@ final class Session {
 
   /** The rate limit: a refused command gets {@code rate_limited}; a client that keeps flooding is dropped. */
   private boolean admit(String idJson) {
-    if (admitControl()) {
+    if (takeToken()) {
       return true;
     }
     if (!closing) {
@@ -237,7 +237,7 @@ final class Session {
   }
 
   /** Takes a token for any frame; past {@code burst} refusals in a row the client is dropped as a flood. */
-  private boolean admitControl() {
+  private boolean takeToken() {
     if (closing) {
       return false;
     }
