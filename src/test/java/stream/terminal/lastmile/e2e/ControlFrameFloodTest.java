@@ -47,8 +47,8 @@ class ControlFrameFloodTest {
     try (RawWebSocket flooder = new RawWebSocket(gateway.edgePort()); WsClient other = gateway.edge()) {
       flooder.sendPings(2_000, PAYLOAD);
       int pongs = pongsThenDisconnect(flooder, 4003);
-      // the burst (200 by default) is answered, and a little refill while the pings arrive
-      assertTrue(pongs >= 200 && pongs < 400, pongs + " pongs");
+      // the burst (200 by default) is answered, and the refill (100/s) while the pings are read; not the rest
+      assertTrue(pongs >= 200 && pongs < 1_000, pongs + " pongs");
       assertResult(other.request("ping", null));
     }
   }
