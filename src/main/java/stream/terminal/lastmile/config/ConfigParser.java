@@ -280,7 +280,8 @@ public final class ConfigParser {
             r.integer("idle_timeout_ms", d.idleTimeoutMs(), 100, 86_400_000),
             r.integer("handshake_timeout_ms", d.handshakeTimeoutMs(), 100, 600_000),
             r.integer("keep_alive_timeout_ms", d.keepAliveTimeoutMs(), 100, 3_600_000),
-            r.integer("max_connections_per_ip", d.maxConnectionsPerIp(), 0, 1_000_000));
+            r.integer("max_connections_per_ip", d.maxConnectionsPerIp(), 0, 1_000_000),
+            r.integer("max_unwritable_ms", d.maxUnwritableMs(), 100, 86_400_000));
     if (limits.idleTimeoutMs() <= limits.pingIntervalMs()) {
       throw ConfigException.at(
           r.path("idle_timeout_ms"), "must be longer than ping_interval_ms, or live clients would be dropped");

@@ -19,6 +19,9 @@ package stream.terminal.lastmile.config;
  *     this long; stops idle keep-alive connections from holding descriptors
  * @param maxConnectionsPerIp open TCP connections from one client address (0 = no cap); stops one host from
  *     taking the whole of {@code maxConnections}
+ * @param maxUnwritableMs a connection whose outbound queue stays past its bound this long is dropped as a slow
+ *     consumer, even while it answers pings: a client that stops reading cannot pin a paused replay or a full
+ *     queue forever
  */
 public record Limits(
     int maxConnections,
@@ -32,7 +35,8 @@ public record Limits(
     int idleTimeoutMs,
     int handshakeTimeoutMs,
     int keepAliveTimeoutMs,
-    int maxConnectionsPerIp) {
+    int maxConnectionsPerIp,
+    int maxUnwritableMs) {
 
   /**
    * Public listeners: enough for any honest browser, little for an abusive one. 256 connections per address
@@ -40,14 +44,14 @@ public record Limits(
    * while one host alone cannot take more than 1/40 of the listener.
    */
   public static final Limits EDGE_DEFAULTS =
-      new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256);
+      new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256, 30_000);
 
   /**
    * Private listeners: trusted publishers, so no rate limit, room for larger frames and no cap per address
    * (a few publisher hosts may each keep a large pool).
    */
   public static final Limits INGEST_DEFAULTS =
-      new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0);
+      new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0, 30_000);
 
   public static Limits defaultsFor(Role role) {
     return role == Role.EDGE ? EDGE_DEFAULTS : INGEST_DEFAULTS;

@@ -90,6 +90,7 @@ public final class SubscriptionHub extends VerticleBase {
           interest.fanouts.remove(fanout);
           if (interest.fanouts.isEmpty()) {
             channels.remove(channel);
+            metrics.channelsConsumedChanged(-1);
             interest.consumer.unregister();
             vertx.cancelTimer(interest.holeTimer);
           }
@@ -98,6 +99,7 @@ public final class SubscriptionHub extends VerticleBase {
 
   private Interest consume(String channel) {
     Interest interest = new Interest(channel);
+    metrics.channelsConsumedChanged(1);
     interest.consumer =
         vertx.eventBus().consumer(Addresses.channel(channel), message -> receive(interest, message.body()));
     // the position is read after registration: every message after it reaches this consumer

@@ -116,7 +116,7 @@ public final class ChannelRoutes {
           .read(channel, since + 1, limit)
           .onSuccess(page -> ctx.response()
               .putHeader("Content-Type", "application/json")
-              .end(NativeCodec.INSTANCE.page(channel, page)))
+              .end(NativeCodec.INSTANCE.page(channel, page.limitBytes(listener.limits().writeQueueBytes()))))
           .onFailure(e -> HttpReplies.failure(ctx, e));
     } catch (GatewayException e) {
       HttpReplies.error(ctx, e);

@@ -18,6 +18,7 @@ import stream.terminal.lastmile.protocol.ErrorCode;
 public final class GatewayMetrics {
   private final Map<Role, AtomicLong> connections = new EnumMap<>(Role.class);
   private final AtomicLong subscriptions = new AtomicLong();
+  private final AtomicLong channelsConsumed = new AtomicLong();
   private final Counter published;
   private final Counter delivered;
   private final Counter skipped;
@@ -38,6 +39,9 @@ public final class GatewayMetrics {
     }
     Gauge.builder("lastmile.subscriptions", subscriptions, AtomicLong::get)
         .description("channel subscriptions held by open connections")
+        .register(registry);
+    Gauge.builder("lastmile.channels.consumed", channelsConsumed, AtomicLong::get)
+        .description("channels whose event-bus address this node consumes for its subscribers")
         .register(registry);
     published = Counter.builder("lastmile.messages.published").description("messages accepted").register(registry);
     delivered =
@@ -94,6 +98,10 @@ public final class GatewayMetrics {
 
   public void subscriptionsChanged(int delta) {
     subscriptions.addAndGet(delta);
+  }
+
+  public void channelsConsumedChanged(int delta) {
+    channelsConsumed.addAndGet(delta);
   }
 
   public void published() {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.cluster.HazelcastChannelRegistry;
@@ -62,6 +63,14 @@ public final class Node {
    * cluster. Fails, with every resource released, when the cluster cannot be joined or a listener cannot bind.
    */
   public static Future<Node> start(GatewayConfig config) {
+    return start(config, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts a node whose channel registry is wrapped by {@code registryView}: tests use it to hold a lookup in
+   * flight, as a cluster's registry may.
+   */
+  public static Future<Node> start(GatewayConfig config, UnaryOperator<ChannelRegistry> registryView) {
     PrometheusMeterRegistry prometheus =
         config.metricsEnabled() ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : null;
     MeterRegistry meters = prometheus != null ? prometheus : new SimpleMeterRegistry();
@@ -73,21 +82,21 @@ public final class Node {
             .setEventBusOptions(eventBus(config)))
         .withMetrics(new MicrometerMetricsFactory(meters));
     if (!config.cluster().enabled()) {
-      return start(config, builder.build(), null, prometheus, meters);
+      return start(config, builder.build(), null, prometheus, meters, registryView);
     }
     HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastSetup.build(config.cluster()));
     return builder.withClusterManager(cluster).buildClustered()
-        .compose(vertx -> start(config, vertx, cluster, prometheus, meters));
+        .compose(vertx -> start(config, vertx, cluster, prometheus, meters, registryView));
   }
 
   private static Future<Node> start(GatewayConfig config, Vertx vertx, HazelcastClusterManager cluster,
-      PrometheusMeterRegistry prometheus, MeterRegistry meters) {
+      PrometheusMeterRegistry prometheus, MeterRegistry meters, UnaryOperator<ChannelRegistry> registryView) {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
     GatewayMetrics metrics = new GatewayMetrics(meters);
-    ChannelRegistry registry = cluster == null
+    ChannelRegistry registry = registryView.apply(cluster == null
         ? new LocalChannelRegistry(config.maxChannels(), config.channelPolicies())
         : new HazelcastChannelRegistry(vertx, cluster.getHazelcastInstance(), config.maxChannels(),
-            config.channelPolicies());
+            config.channelPolicies()));
     Map<String, ConnectionGate> gates = new ConcurrentHashMap<>();
     for (ListenerConfig listener : config.listeners()) {
       gates.put(listener.name(), new ConnectionGate(listener.name(), listener.limits()));

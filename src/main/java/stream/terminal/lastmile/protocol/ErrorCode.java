@@ -13,7 +13,9 @@ public enum ErrorCode {
   LIMIT_EXCEEDED("limit_exceeded", 429),
   INTERNAL("internal", 500),
   /** HTTP only: a request body that is not declared JSON. */
-  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415);
+  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
+  /** A command that a later command of the same connection made moot (a subscribe undone by an unsubscribe). */
+  CANCELLED("cancelled", 409);
 
   private final String wire;
   private final int httpStatus;

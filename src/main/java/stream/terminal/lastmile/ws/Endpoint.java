@@ -69,9 +69,9 @@ public final class Endpoint {
   }
 
   /**
-   * The largest single frame the WebSocket codec reads. Messages over max_frame_bytes but under this cap are
-   * refused by the session with a notice and close code 1009; the codec drops a larger frame without reading
-   * it, so the cap bounds the memory one hostile frame can take.
+   * The largest single frame the WebSocket codec reads. Frames over max_frame_bytes never reach it: each
+   * session's {@link FrameSizeGuard} discards them and closes with 1009. The cap still bounds the memory of a
+   * frame that arrives in the same read as the handshake, before the guard is in place.
    */
   private static int hardFrameCap(ListenerConfig config) {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(64L * 1024, 4L * config.limits().maxFrameBytes()));
@@ -112,7 +112,10 @@ public final class Endpoint {
     handshake.accept();
   }
 
-  /** A slice of the sessions, in turn: pings each client and drops those silent for too long. */
+  /**
+   * A slice of the sessions, in turn: pings each client and drops those silent for too long, and those whose
+   * outbound queue stayed full too long (a replay waits for room without writing, so no write would drop them).
+   */
   private void sweep() {
     int slice = sweepTick++ % SWEEP_SLICES;
     long now = System.currentTimeMillis();
@@ -125,6 +128,10 @@ public final class Endpoint {
     for (Session session : due) {
       if (now - session.lastReadMs() > config.limits().idleTimeoutMs()) {
         session.disconnect(Disconnect.IDLE_TIMEOUT);
+      } else if (session.unwritableMs(now) > config.limits().maxUnwritableMs()) {
+        LOG.log(Level.INFO, "dropping slow consumer on {0}: outbound queue full for {1} ms",
+            config.name(), session.unwritableMs(now));
+        session.disconnect(Disconnect.SLOW_CONSUMER);
       } else {
         session.ping();
       }

@@ -1,5 +1,7 @@
 package stream.terminal.lastmile.ws;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
@@ -25,6 +27,8 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext encoder;
   private Runnable onWritable = () -> {};
   private boolean marked;
+  /** When the waiting bytes last passed the limit, or 0 while they are under it. */
+  private long unwritableSinceMs;
 
   private FrameWriter(Flusher flusher) {
     this.flusher = flusher;
@@ -43,7 +47,18 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
   }
 
   void write(TextFrame frame) {
-    encoder.write(frame.share(), encoder.voidPromise());
+    write(frame.share());
+  }
+
+  /** Answers a client's ping (its payload is at most 125 bytes: the decoder refuses longer control frames). */
+  void writePong(ByteBuf payload) {
+    int length = payload.readableBytes();
+    ByteBuf frame = Unpooled.buffer(2 + length).writeByte(0x8A).writeByte(length); // FIN, opcode pong, unmasked
+    write(frame.writeBytes(payload, payload.readerIndex(), length));
+  }
+
+  private void write(ByteBuf bytes) {
+    encoder.write(bytes, encoder.voidPromise());
     if (!encoder.channel().isWritable()) {
       // past the high-water mark: send now, so that only bytes the client has not read count against it, never
       // bytes merely waiting for the end of the batch
@@ -57,6 +72,11 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
   void flush() {
     marked = false;
     encoder.flush();
+  }
+
+  /** The connection's pipeline, where the session's inbound guards go. */
+  ChannelPipeline pipeline() {
+    return encoder.pipeline();
   }
 
   EventExecutor eventLoop() {
@@ -73,10 +93,18 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
     this.onWritable = action;
   }
 
+  /** How long the waiting bytes have been past the limit without falling back under it (0 when they are not). */
+  long unwritableMs(long nowMs) {
+    return unwritableSinceMs == 0 ? 0 : nowMs - unwritableSinceMs;
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     if (ctx.channel().isWritable()) {
+      unwritableSinceMs = 0;
       onWritable.run();
+    } else if (unwritableSinceMs == 0) {
+      unwritableSinceMs = System.currentTimeMillis();
     }
     ctx.fireChannelWritabilityChanged();
   }

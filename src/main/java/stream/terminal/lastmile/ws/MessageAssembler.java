@@ -36,7 +36,7 @@ final class MessageAssembler {
       partial = frame.isFinal() ? frame.binaryData() : frame.binaryData().copy();
       text = frame.isText();
     } else {
-      return Outcome.INCOMPLETE; // control frames: pings are answered by Vert.x, pongs only count as activity
+      return Outcome.INCOMPLETE; // a close frame (pings and pongs are taken by ControlFrames)
     }
     if (partial.length() > maxBytes) {
       partial = null;

@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -27,6 +28,7 @@ import stream.terminal.lastmile.protocol.GatewayException;
 import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.protocol.Position;
 import stream.terminal.lastmile.protocol.TextFrame;
+import stream.terminal.lastmile.protocol.Utf8;
 import stream.terminal.lastmile.protocol.WireCodec;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
@@ -72,6 +74,8 @@ final class Session {
   void start() {
     // sets the channel's high-water mark, which is what FrameWriter.full() reads
     ws.setWriteQueueMaxSize(limits.writeQueueBytes());
+    FrameSizeGuard.install(writer.pipeline(), limits.maxFrameBytes(), this::tooLarge);
+    ControlFrames.install(writer.pipeline(), this::onPing, this::onPong);
     ws.frameHandler(this::onFrame);
     ws.exceptionHandler(e -> LOG.log(Level.DEBUG, "connection error from {0}: {1}", ws.remoteAddress(), e.toString()));
     ws.shutdownHandler(v -> disconnect(Disconnect.SHUTDOWN));
@@ -109,6 +113,11 @@ final class Session {
     return lastReadMs;
   }
 
+  /** How long the outbound queue has stayed past write_queue_bytes (0 when it is under). */
+  long unwritableMs(long nowMs) {
+    return writer.unwritableMs(nowMs);
+  }
+
   void ping() {
     if (!closing) {
       ws.writePing(Buffer.buffer());
@@ -117,6 +126,33 @@ final class Session {
 
   private void touch() {
     lastReadMs = System.currentTimeMillis();
+  }
+
+  /**
+   * A client's ping is answered like a command: it takes a token (a refused one is not answered and counts
+   * toward the flood disconnect), and its pong meets the outbound bound, so pings cannot queue what the client
+   * does not read.
+   */
+  private void onPing(ByteBuf payload) {
+    touch();
+    if (takeToken() && hasRoom()) {
+      writer.writePong(payload);
+    }
+  }
+
+  /** Our own pings' answers cost the client one token per ping interval; unsolicited pong floods are dropped. */
+  private void onPong() {
+    touch();
+    takeToken();
+  }
+
+  /** A message over max_frame_bytes: whether one frame or fragments, the client gets the notice and 1009. */
+  private void tooLarge() {
+    touch();
+    if (!closing) {
+      LOG.log(Level.DEBUG, "closing {0}: message over {1} bytes", ws.remoteAddress(), limits.maxFrameBytes());
+      disconnect(Disconnect.MESSAGE_TOO_BIG);
+    }
   }
 
   /** Every frame counts as activity; complete messages are handled, oversized ones close with 1009. */
@@ -132,10 +168,7 @@ final class Session {
           reply(null, null, new GatewayException(ErrorCode.BAD_REQUEST, "binary frames are not supported; send JSON text"));
         }
       }
-      case TOO_LARGE -> {
-        LOG.log(Level.DEBUG, "closing {0}: message over {1} bytes", ws.remoteAddress(), limits.maxFrameBytes());
-        disconnect(Disconnect.MESSAGE_TOO_BIG);
-      }
+      case TOO_LARGE -> tooLarge();
       case INCOMPLETE -> {
         // wait for the rest
       }
@@ -193,6 +226,21 @@ final class Session {
 
   /** The rate limit: a refused command gets {@code rate_limited}; a client that keeps flooding is dropped. */
   private boolean admit(String idJson) {
+    if (takeToken()) {
+      return true;
+    }
+    if (!closing) {
+      reply(idJson, null, new GatewayException(ErrorCode.RATE_LIMITED,
+          "more than " + limits.commandsPerSecond() + " commands per second"));
+    }
+    return false;
+  }
+
+  /** Takes a token for any frame; past {@code burst} refusals in a row the client is dropped as a flood. */
+  private boolean takeToken() {
+    if (closing) {
+      return false;
+    }
     if (rateLimiter == null || rateLimiter.tryAcquire(System.nanoTime())) {
       refusedInRow = 0;
       return true;
@@ -200,9 +248,6 @@ final class Session {
     if (++refusedInRow > limits.burst()) {
       LOG.log(Level.INFO, "dropping {0}: kept sending past its rate limit", ws.remoteAddress());
       disconnect(Disconnect.FLOOD);
-    } else {
-      reply(idJson, null, new GatewayException(ErrorCode.RATE_LIMITED,
-          "more than " + limits.commandsPerSecond() + " commands per second"));
     }
     return false;
   }
@@ -260,13 +305,24 @@ final class Session {
     services.metrics().subscriptionsChanged(1);
     return services.registry()
         .get(channel)
-        .compose(info -> closing
-            ? Future.failedFuture(new GatewayException(ErrorCode.INTERNAL, "connection closed"))
-            : services.fanout().add(channel, subscription))
+        .compose(info -> attach(channel, subscription))
         .compose(v -> services.registry().read(channel, since == null ? Long.MAX_VALUE : since.offset() + 1,
             services.historyMaxPage()))
         .map(page -> start(s, subscription, since, page))
-        .onFailure(e -> dropSubscription(channel));
+        .onFailure(e -> dropSubscription(channel, subscription));
+  }
+
+  /**
+   * Hands a subscription to the fan-out once its channel is known, unless the connection dropped it while the
+   * lookup was in flight (an unsubscribe, a close): attached then, it would stay in the fan-out for good and
+   * the node would keep consuming the channel for nobody.
+   */
+  private Future<Void> attach(String channel, Subscription subscription) {
+    if (subscriptions.get(channel) != subscription) {
+      return Future.failedFuture(new GatewayException(ErrorCode.CANCELLED,
+          closing ? "connection closed" : "unsubscribed before the subscription completed"));
+    }
+    return services.fanout().add(channel, subscription);
   }
 
   /** The subscribe reply, and the catch-up to run once it is written. */
@@ -284,9 +340,24 @@ final class Session {
     result.put("recovered", recovered).put("first_available", page.firstAvailable());
     // a resume from another epoch replays nothing: that history is gone, the client starts at the present
     subscription.position(page.epoch(), sameEpoch ? since.offset() : page.lastOffset());
-    List<ChannelMessage> replay = sameEpoch ? page.messages() : List.of();
     return new Outcome(codec().result(s, result),
-        () -> replay(s.channel(), subscription, replay.iterator(), replay.size() == services.historyMaxPage()));
+        () -> {
+          if (sameEpoch) {
+            replay(s.channel(), subscription, page);
+          } else {
+            finishCatchUp(s.channel(), subscription);
+          }
+        });
+  }
+
+  /**
+   * Replays one page read from the backlog, cut to the connection's outbound bound: a paused replay holds at
+   * most that much, however large the channel's messages. Reads on while the page was full or cut.
+   */
+  private void replay(String channel, Subscription subscription, BacklogPage read) {
+    List<ChannelMessage> page = read.limitBytes(limits.writeQueueBytes()).messages();
+    int readCount = read.messages().size();
+    replay(channel, subscription, page.iterator(), page.size() < readCount || readCount == services.historyMaxPage());
   }
 
   /** Writes replayed messages as fast as the client reads them, page after page, then ends the catch-up. */
@@ -313,8 +384,7 @@ final class Session {
         finishCatchUp(channel, subscription);
         return;
       }
-      List<ChannelMessage> next = ar.result().messages();
-      replay(channel, subscription, next.iterator(), next.size() == services.historyMaxPage());
+      replay(channel, subscription, ar.result());
     });
   }
 
@@ -334,8 +404,13 @@ final class Session {
   }
 
   private boolean dropSubscription(String channel) {
-    Subscription subscription = subscriptions.remove(channel);
-    if (subscription == null) {
+    Subscription subscription = subscriptions.get(channel);
+    return subscription != null && dropSubscription(channel, subscription);
+  }
+
+  /** Drops this very subscription, never a newer one to the same channel that replaced it meanwhile. */
+  private boolean dropSubscription(String channel, Subscription subscription) {
+    if (!subscriptions.remove(channel, subscription)) {
       return false;
     }
     subscription.drop();
@@ -378,7 +453,7 @@ final class Session {
       page = page.compose(p -> p.epoch().equals(h.since().epoch()) ? Future.succeededFuture(p)
           : services.registry().read(channel, 0, limit));
     }
-    return page.map(p -> new Outcome(codec().history(h, p), () -> {}));
+    return page.map(p -> new Outcome(codec().history(h, p.limitBytes(limits.writeQueueBytes())), () -> {}));
   }
 
   private void require(Permission permission) {
@@ -401,6 +476,15 @@ final class Session {
 
   /** The one write path: a client whose outbound queue is full is dropped, never buffered without bound. */
   private boolean send(TextFrame frame) {
+    if (!hasRoom()) {
+      return false;
+    }
+    writer.write(frame);
+    return true;
+  }
+
+  /** Whether a frame may be written now; a client whose outbound queue is full is dropped instead. */
+  private boolean hasRoom() {
     if (closing) {
       return false;
     }
@@ -409,7 +493,6 @@ final class Session {
       disconnect(Disconnect.SLOW_CONSUMER);
       return false;
     }
-    writer.write(frame);
     return true;
   }
 

@@ -81,13 +81,13 @@ class ConfigParserTest {
     assertTrue(edge.commandsPerSecond() >= 100, "an honest client needs at least 100 commands/s");
     assertTrue(edge.burst() >= 100, "an honest client needs a burst of at least 100");
     assertTrue(edge.idleTimeoutMs() > edge.pingIntervalMs());
-    assertEquals(new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256), edge);
+    assertEquals(new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256, 30_000), edge);
 
     Limits ingest = Limits.INGEST_DEFAULTS;
     assertEquals(0, ingest.commandsPerSecond(), "the trusted side has no rate limit");
     assertFalse(ingest.rateLimited());
     assertTrue(ingest.idleTimeoutMs() > ingest.pingIntervalMs());
-    assertEquals(new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0), ingest);
+    assertEquals(new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0, 30_000), ingest);
 
     assertEquals(edge, Limits.defaultsFor(Role.EDGE));
     assertEquals(ingest, Limits.defaultsFor(Role.INGEST));
@@ -264,6 +264,12 @@ class ConfigParserTest {
         "listeners[0].limits.idle_timeout_ms");
     refused(c -> listener(c, 1).put("limits", new JsonObject().put("idle_timeout_ms", 20_000)),
         "listeners[1].limits.idle_timeout_ms");
+  }
+
+  @Test
+  void maxUnwritableTimeIsReadAndBounded() throws Exception {
+    refused(c -> listener(c, 0).put("limits", new JsonObject().put("max_unwritable_ms", 99)),
+        "listeners[0].limits.max_unwritable_ms");
   }
 
   @Test

@@ -12,7 +12,7 @@ class ConnectionGateTest {
     Limits d = Limits.EDGE_DEFAULTS;
     return new ConnectionGate("test", new Limits(max, d.maxFrameBytes(), d.maxDataBytes(), d.commandsPerSecond(),
         d.burst(), d.maxSubscriptions(), d.writeQueueBytes(), d.pingIntervalMs(), d.idleTimeoutMs(),
-        d.handshakeTimeoutMs(), d.keepAliveTimeoutMs(), perIp));
+        d.handshakeTimeoutMs(), d.keepAliveTimeoutMs(), perIp, d.maxUnwritableMs()));
   }
 
   @Test

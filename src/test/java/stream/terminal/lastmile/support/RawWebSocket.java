@@ -31,7 +31,16 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   public RawWebSocket(int port) throws IOException {
-    socket = new Socket("127.0.0.1", port);
+    this(port, 0);
+  }
+
+  /** @param receiveBuffer the socket's receive buffer in bytes (small: the server's queue fills sooner), or 0 */
+  public RawWebSocket(int port, int receiveBuffer) throws IOException {
+    socket = new Socket();
+    if (receiveBuffer > 0) {
+      socket.setReceiveBufferSize(receiveBuffer);
+    }
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
     socket.setSoTimeout(20_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
@@ -90,8 +99,43 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** Sends {@code count} pings with this payload in one write, without reading anything. */
+  public void sendPings(int count, byte[] payload) throws IOException {
+    sendControl(0x89, count, payload);
+  }
+
+  /** Sends {@code count} unsolicited pongs with this payload in one write. */
+  public void sendPongs(int count, byte[] payload) throws IOException {
+    sendControl(0x8A, count, payload);
+  }
+
+  private void sendControl(int first, int count, byte[] payload) throws IOException {
+    byte[] frame = frame(first, payload);
+    byte[] all = new byte[frame.length * count];
+    for (int i = 0; i < count; i++) {
+      System.arraycopy(frame, 0, all, i * frame.length, frame.length);
+    }
+    out.write(all);
+    out.flush();
+  }
+
+  /** Answers the server's close frame with one of ours, as a client ends the closing handshake. */
+  public void sendClose(int code) throws IOException {
+    sendFrame(0x88, new byte[] {(byte) (code >> 8), (byte) code});
+  }
+
+  /** Whether the server closed the TCP connection cleanly (end of stream, not a reset) before sending more. */
+  public boolean endOfStream() throws IOException {
+    return in.read() < 0;
+  }
+
   private void sendFrame(int first, byte[] payload) throws IOException {
-    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    out.write(frame(first, payload));
+    out.flush();
+  }
+
+  private static byte[] frame(int first, byte[] payload) {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write(first);
     if (payload.length < 126) {
       frame.write(0x80 | payload.length);
@@ -106,12 +150,11 @@ public final class RawWebSocket implements AutoCloseable {
       }
     }
     byte[] mask = {1, 2, 3, 4};
-    frame.write(mask);
+    frame.writeBytes(mask);
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i % 4]);
     }
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   @Override

@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.config.ConfigParser;
 import stream.terminal.lastmile.node.Node;
 
@@ -16,6 +18,7 @@ public final class TestGateway implements AutoCloseable {
   /** The tests' own Vert.x, for their WebSocket clients: never the node's. */
   private final Vertx clients = Vertx.vertx();
   private Node node;
+  private UnaryOperator<ChannelRegistry> registryView = UnaryOperator.identity();
 
   public TestGateway() {
     config =
@@ -52,8 +55,14 @@ public final class TestGateway implements AutoCloseable {
     throw new IllegalArgumentException(listener);
   }
 
+  /** Wraps the node's channel registry (for example to hold lookups in flight); call before start. */
+  public TestGateway registryView(UnaryOperator<ChannelRegistry> view) {
+    this.registryView = view;
+    return this;
+  }
+
   public TestGateway start() throws Exception {
-    node = Node.start(ConfigParser.parse(config.copy())).await(30, TimeUnit.SECONDS);
+    node = Node.start(ConfigParser.parse(config.copy()), registryView).await(30, TimeUnit.SECONDS);
     return this;
   }
 
@@ -69,6 +78,20 @@ public final class TestGateway implements AutoCloseable {
   /** A WebSocket client connected to the private listener. */
   public WsClient ingest() throws Exception {
     return WsClient.connect(clients, ingestPort());
+  }
+
+  /** The value of one meter on {@code /metrics}, named as in its line: {@code name{tags}} (fails when absent). */
+  public double metric(String series) throws Exception {
+    String prefix = series + " ";
+    return Http.get(ingestPort(), "/metrics").body().lines()
+        .filter(l -> l.startsWith(prefix))
+        .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length())))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + series + " on /metrics"));
+  }
+
+  /** How many connections the node dropped for a reason ({@code slow_consumer}, {@code flood}, ...). */
+  public double disconnects(String reason) throws Exception {
+    return metric("lastmile_disconnects_total{reason=\"" + reason + "\"}");
   }
 
   public Vertx clients() {

@@ -1,10 +1,10 @@
-package stream.terminal.lastmile.ws;
+package stream.terminal.lastmile.protocol;
 
 /** UTF-8 sizes without encoding, for limit checks on the hot path. */
-final class Utf8 {
+public final class Utf8 {
   private Utf8() {}
 
-  static int length(String s) {
+  public static int length(String s) {
     int bytes = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
