@@ -166,10 +166,10 @@ public final class AbuseHarness {
       peaks.add(now);
     });
     Attack.Outcome outcome;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(sizes.attackSeconds());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(attack.seconds(sizes));
     try {
       outcome = onContext(() -> attack.run(vertx, target, sizes, deadline))
-          .await(sizes.attackSeconds() + 60L, TimeUnit.SECONDS);
+          .await(attack.seconds(sizes) + 60L, TimeUnit.SECONDS);
     } catch (Exception e) {
       outcome = new Attack.Outcome(0, "harness error: " + e);
     } finally {

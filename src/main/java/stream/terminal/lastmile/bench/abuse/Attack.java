@@ -10,6 +10,11 @@ interface Attack {
 
   String name();
 
+  /** The most seconds this attack may run. */
+  default int seconds(Sizes sizes) {
+    return sizes.attackSeconds();
+  }
+
   /**
    * Runs the attack; called on a Vert.x context, where all its sockets live.
    *

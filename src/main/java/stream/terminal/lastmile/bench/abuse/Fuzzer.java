@@ -35,6 +35,12 @@ final class Fuzzer implements Attack {
     return "fuzzer";
   }
 
+  /** The fuzzer promises a count, not a time: it gets its own, longer bound. */
+  @Override
+  public int seconds(Sizes sizes) {
+    return sizes.fuzzSeconds();
+  }
+
   @Override
   public Future<Outcome> run(Vertx vertx, Target target, Sizes sizes, long deadlineNanos) {
     FrameMutator mutator = new FrameMutator(seed);
@@ -45,9 +51,9 @@ final class Fuzzer implements Attack {
     Bounded.Tally ends = new Bounded.Tally();
     Bounded.Tally statuses = new Bounded.Tally();
     int connections = (sizes.fuzzFrames() + FRAMES_PER_CONNECTION - 1) / FRAMES_PER_CONNECTION;
-    Future<Integer> websockets = Bounded.each(connections, 4, deadlineNanos, c -> {
+    Future<Integer> websockets = Bounded.each(connections, 8, deadlineNanos, c -> {
       int count = Math.min(FRAMES_PER_CONNECTION, sizes.fuzzFrames() - c * FRAMES_PER_CONNECTION);
-      return fuzzOne(vertx, client, target, mutator, c % 2 == 1, count, frames, ends);
+      return fuzzOne(vertx, client, target, mutator, c % 2 == 1, c % 3 == 2, count, frames, ends);
     });
     Future<Integer> requests = Bounded.each(sizes.fuzzRequests(), 16, deadlineNanos,
         i -> request(http, target, mutator.http()).onSuccess(status -> statuses.add((status / 100) + "xx"))
@@ -61,14 +67,15 @@ final class Fuzzer implements Attack {
   }
 
   private static Future<Void> fuzzOne(Vertx vertx, NetClient client, Target target, FrameMutator mutator,
-      boolean legacy, int count, long[] frames, Bounded.Tally ends) {
+      boolean legacy, boolean violate, int count, long[] frames, Bounded.Tally ends) {
     Watch watch = new Watch();
     return WsConnection.open(client, target.host(), target.edgePort(), "/", List.of(), watch)
         .compose(connection -> {
           connection.socket().write(mutator.opening(legacy));
           frames[0]++;
           for (int i = 1; i < count && !watch.isEnded(); i++, frames[0]++) {
-            connection.socket().write(i == count - 1 && i % 7 == 0 ? mutator.protocolViolation() : mutator.next(legacy));
+            // every third connection ends with a frame that breaks RFC 6455: the node must close it cleanly
+            connection.socket().write(violate && i == count - 1 ? mutator.protocolViolation() : mutator.next(legacy));
           }
           // a moment for the answers, then the next connection: whatever ended it is tallied
           Promise<String> settled = Promise.promise();

@@ -19,6 +19,7 @@ package stream.terminal.lastmile.bench.abuse;
  * @param historyMessages messages stored in the history channel (one page asks for all of them)
  * @param fuzzFrames random and mutated WebSocket frames
  * @param fuzzRequests random HTTP requests
+ * @param fuzzSeconds the fuzzer's own time bound: it promises a count, which a loaded machine may take a while to send
  */
 public record Sizes(
     int quietSeconds,
@@ -35,17 +36,18 @@ public record Sizes(
     int historyRequests,
     int historyMessages,
     int fuzzFrames,
-    int fuzzRequests) {
+    int fuzzRequests,
+    int fuzzSeconds) {
 
   /** Moderate: within a 2-core machine and 20,000 open files per process. */
   public static final Sizes DEFAULT =
-      new Sizes(5, 30, 200, 400_000, 5_000, 20, 5, 2_000, 5, 1 << 20, 10, 150, 1000, 14_000, 6_000);
+      new Sizes(5, 30, 200, 400_000, 5_000, 20, 5, 2_000, 5, 1 << 20, 10, 150, 1000, 14_000, 6_000, 300);
 
   /** {@code --quick}: each attack in seconds; the fuzzer still sends 10,000 frames and requests. */
   public static final Sizes QUICK =
-      new Sizes(3, 15, 100, 40_000, 300, 12, 3, 300, 2, 256 << 10, 3, 40, 300, 7_000, 3_000);
+      new Sizes(3, 15, 100, 40_000, 300, 12, 3, 300, 2, 256 << 10, 3, 40, 300, 7_000, 3_000, 120);
 
   /** For the CI smoke test: every attack, a second or so each. */
   public static final Sizes TINY =
-      new Sizes(1, 10, 50, 2_000, 20, 1, 1, 20, 1, 64 << 10, 1, 10, 50, 300, 200);
+      new Sizes(1, 10, 50, 2_000, 20, 1, 1, 20, 1, 64 << 10, 1, 10, 50, 300, 200, 20);
 }
