@@ -56,7 +56,7 @@ final class Bounded {
   }
 
   /** Counts of outcomes by reason, written "reason ×n, reason ×m". */
-  static final class Tally {
+  static final class Reasons {
     private final Map<String, Integer> counts = new TreeMap<>();
 
     void add(String reason) {

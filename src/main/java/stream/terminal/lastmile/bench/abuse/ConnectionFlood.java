@@ -23,7 +23,7 @@ final class ConnectionFlood implements Attack {
     NetClient client = Bounded.client(vertx, SOURCE);
     List<WsConnection> accepted = new ArrayList<>();
     List<Watch> watches = new ArrayList<>();
-    Bounded.Tally refused = new Bounded.Tally();
+    Bounded.Reasons refused = new Bounded.Reasons();
     return Bounded.each(sizes.floodConnections(), 100, deadlineNanos, i -> {
           Watch watch = new Watch();
           return WsConnection.open(client, target.host(), target.edgePort(), "/", List.of(), watch)
@@ -36,7 +36,7 @@ final class ConnectionFlood implements Attack {
         .compose(started -> {
           long holdMillis = Math.max(1, Math.min(sizes.holdSeconds() * 1000L, (deadlineNanos - System.nanoTime()) / 1_000_000));
           return vertx.timer(holdMillis).map(v -> {
-            Bounded.Tally ended = new Bounded.Tally();
+            Bounded.Reasons ended = new Bounded.Reasons();
             watches.stream().filter(Watch::isEnded).forEach(w -> ended.add(w.ended().result()));
             return new Outcome(started, String.format(Locale.ROOT,
                 "%,d connections from %s: %,d upgraded, %,d refused (%s); closed by the node while held: %s",

@@ -48,8 +48,8 @@ final class Fuzzer implements Attack {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(target.host())
         .setLocalAddress(SOURCE), new PoolOptions().setHttp1MaxSize(16));
     long[] frames = {0};
-    Bounded.Tally ends = new Bounded.Tally();
-    Bounded.Tally statuses = new Bounded.Tally();
+    Bounded.Reasons ends = new Bounded.Reasons();
+    Bounded.Reasons statuses = new Bounded.Reasons();
     int connections = (sizes.fuzzFrames() + FRAMES_PER_CONNECTION - 1) / FRAMES_PER_CONNECTION;
     Future<Integer> websockets = Bounded.each(connections, 8, deadlineNanos, c -> {
       int count = Math.min(FRAMES_PER_CONNECTION, sizes.fuzzFrames() - c * FRAMES_PER_CONNECTION);
@@ -67,7 +67,7 @@ final class Fuzzer implements Attack {
   }
 
   private static Future<Void> fuzzOne(Vertx vertx, NetClient client, Target target, FrameMutator mutator,
-      boolean legacy, boolean violate, int count, long[] frames, Bounded.Tally ends) {
+      boolean legacy, boolean violate, int count, long[] frames, Bounded.Reasons ends) {
     Watch watch = new Watch();
     return WsConnection.open(client, target.host(), target.edgePort(), "/", List.of(), watch)
         .compose(connection -> {

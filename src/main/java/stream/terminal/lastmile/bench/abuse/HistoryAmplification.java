@@ -59,7 +59,7 @@ final class HistoryAmplification implements Attack {
         .compose(started -> {
           long holdMillis = Math.max(1, Math.min(sizes.holdSeconds() * 1000L, (deadlineNanos - System.nanoTime()) / 1_000_000));
           return vertx.timer(holdMillis).map(v -> {
-            Bounded.Tally ended = new Bounded.Tally();
+            Bounded.Reasons ended = new Bounded.Reasons();
             watches.stream().filter(Watch::isEnded).forEach(w -> ended.add(w.ended().result()));
             long requests = (long) connections.size() * sizes.historyRequests();
             double askedMib = requests * (double) sizes.historyMessages() * MESSAGE_BYTES / (1 << 20);

@@ -27,8 +27,8 @@ final class OversizedFrames implements Attack {
   @Override
   public Future<Outcome> run(Vertx vertx, Target target, Sizes sizes, long deadlineNanos) {
     NetClient client = Bounded.client(vertx, SOURCE);
-    Bounded.Tally single = new Bounded.Tally();
-    Bounded.Tally fragmented = new Bounded.Tally();
+    Bounded.Reasons single = new Bounded.Reasons();
+    Bounded.Reasons fragmented = new Bounded.Reasons();
     Buffer big = WsConnection.masked(1, text(SINGLE_BYTES));
     Buffer fragment = text(FRAGMENT_BYTES);
     return Bounded.each(sizes.oversizedRounds() * 2, 1, deadlineNanos, i -> i % 2 == 0
@@ -46,7 +46,7 @@ final class OversizedFrames implements Attack {
 
   /** Opens a WebSocket, sends, and records how the server ended it (or that it did not within 5 s). */
   private static Future<Void> attempt(
-      Vertx vertx, NetClient client, Target target, Bounded.Tally tally, Consumer<WsConnection> send) {
+      Vertx vertx, NetClient client, Target target, Bounded.Reasons tally, Consumer<WsConnection> send) {
     Watch watch = new Watch();
     return WsConnection.open(client, target.host(), target.edgePort(), "/", List.of(), watch)
         .compose(connection -> {

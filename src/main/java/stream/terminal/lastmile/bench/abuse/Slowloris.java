@@ -24,8 +24,8 @@ final class Slowloris implements Attack {
   public Future<Outcome> run(Vertx vertx, Target target, Sizes sizes, long deadlineNanos) {
     NetClient client = Bounded.client(vertx, SOURCE);
     List<NetSocket> open = new ArrayList<>();
-    Bounded.Tally failed = new Bounded.Tally();
-    Bounded.Tally ended = new Bounded.Tally();
+    Bounded.Reasons failed = new Bounded.Reasons();
+    Bounded.Reasons ended = new Bounded.Reasons();
     return Bounded.each(sizes.slowlorisSockets(), 100, deadlineNanos, i ->
             client.connect(target.edgePort(), target.host())
                 .onSuccess(socket -> {
