@@ -4,15 +4,15 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 
 /** How the report writes a figure; a missing one is "n/a", never a zero that reads as a measurement. */
-final class Format {
-  static final String NA = "n/a";
+public final class Format {
+  public static final String NA = "n/a";
   private static final double KIB_PER_MIB = 1024;
   private static final double KIB_PER_GIB = 1024 * 1024;
 
   private Format() {}
 
   /** A whole number with thousands separators. */
-  static String count(double value) {
+  public static String count(double value) {
     return String.format(Locale.ROOT, "%,.0f", value);
   }
 
@@ -42,7 +42,7 @@ final class Format {
   }
 
   /** A memory size in MiB below a GiB, in GiB above. */
-  static String size(double kib) {
+  public static String size(double kib) {
     return kib < KIB_PER_GIB ? fixed(kib / KIB_PER_MIB, 1) + " MiB" : fixed(kib / KIB_PER_GIB, 2) + " GiB";
   }
 

@@ -8,22 +8,22 @@ import java.util.stream.IntStream;
  * A markdown table, padded so it also reads as plain text. A column holding nothing but "n/a" is left out (a
  * scenario shows what it measured), except the leading columns, which always show.
  */
-final class MarkdownTable {
+public final class MarkdownTable {
   private final List<String> headers;
   private final int alwaysShown;
   private final List<List<String>> rows = new ArrayList<>();
 
-  MarkdownTable(List<String> headers, int alwaysShown) {
+  public MarkdownTable(List<String> headers, int alwaysShown) {
     this.headers = headers;
     this.alwaysShown = alwaysShown;
   }
 
-  MarkdownTable row(List<String> cells) {
+  public MarkdownTable row(List<String> cells) {
     rows.add(cells);
     return this;
   }
 
-  String render() {
+  public String render() {
     List<Integer> shown = IntStream.range(0, headers.size())
         .filter(c -> c < alwaysShown || rows.stream().anyMatch(row -> !Format.NA.equals(row.get(c))))
         .boxed()

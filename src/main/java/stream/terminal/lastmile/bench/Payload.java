@@ -9,28 +9,28 @@ import java.nio.charset.StandardCharsets;
  * The gateway wraps the body in its envelope as {@code "data"}; Nchan and the floor server send it as is: the
  * stamp is found by a byte scan in both.
  */
-final class Payload {
+public final class Payload {
   private static final byte[] MARK = "\"t\":".getBytes(StandardCharsets.US_ASCII);
 
   private Payload() {}
 
-  static long nowMicros() {
+  public static long nowMicros() {
     return System.nanoTime() / 1000;
   }
 
   /** A body carrying {@code sentMicros}, padded with {@link #padding}. */
-  static Buffer body(long sentMicros, String padding) {
+  public static Buffer body(long sentMicros, String padding) {
     return Buffer.buffer("{\"t\":" + sentMicros + ",\"p\":\"" + padding + "\"}");
   }
 
   /** The padding that brings a body to {@code size} bytes; made once per run, not once per publish. */
-  static String padding(int size) {
+  public static String padding(int size) {
     // {"t":<digits>,"p":""} is 13 bytes plus the stamp's digits (about 11-16): the size is kept to within a few
     return "x".repeat(Math.max(0, size - 13 - 14));
   }
 
   /** The stamp in {@code buf[from, to)}, or -1 when there is none. */
-  static long stamp(Buffer buf, int from, int to) {
+  public static long stamp(Buffer buf, int from, int to) {
     int last = to - MARK.length;
     for (int i = from; i <= last; i++) {
       if (buf.getByte(i) == '"' && buf.getByte(i + 1) == 't' && buf.getByte(i + 2) == '"' && buf.getByte(i + 3) == ':') {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * Reads a server process's CPU time and memory from Linux's {@code /proc}, and a JVM's heap after a full GC
  * through {@code jcmd}: the figures must come from outside the server, the same way for every server measured.
  */
-final class ProcessProbe {
+public final class ProcessProbe {
   /** USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux architecture Java runs on. */
   private static final long TICKS_PER_SECOND = 100;
   private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
@@ -22,7 +22,7 @@ final class ProcessProbe {
   private ProcessProbe() {}
 
   /** User plus system CPU time the process has used, in microseconds (10 ms resolution). */
-  static long cpuMicros(long pid) {
+  public static long cpuMicros(long pid) {
     String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
     // fields after the command name, which is in parentheses and may contain spaces
     String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -31,7 +31,7 @@ final class ProcessProbe {
   }
 
   /** Resident set size in KiB. */
-  static long rssKib(long pid) {
+  public static long rssKib(long pid) {
     for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.replaceAll("\\D", ""));

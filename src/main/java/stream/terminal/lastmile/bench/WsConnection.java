@@ -15,10 +15,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * gateway's native protocol) and is ready once each has a reply; in raw mode (Nchan, the floor server) the URL
  * subscribes and it is ready after the handshake.
  */
-final class WsConnection implements FrameReader.Listener {
+public final class WsConnection implements FrameReader.Listener {
   /** What a connection reports to its owner; all calls come on the connection's event loop. */
-  interface Sink {
+  public interface Sink {
     void message(long stampMicros);
+
+    /** A whole data frame after the subscribe replies, {@code buf[from, to)}; by default its stamp only. */
+    default void frame(Buffer buf, int from, int to) {
+      message(Payload.stamp(buf, from, to));
+    }
 
     /** The connection failed or was closed by the server after it was ready. */
     void lost(String why);
@@ -45,7 +50,7 @@ final class WsConnection implements FrameReader.Listener {
    *
    * @param commands native-protocol commands to send after the handshake, each answered by one reply
    */
-  static Future<WsConnection> open(
+  public static Future<WsConnection> open(
       NetClient client, String host, int port, String path, List<String> commands, Sink sink) {
     WsConnection connection = new WsConnection(sink, commands);
     return client
@@ -73,7 +78,12 @@ final class WsConnection implements FrameReader.Listener {
     return ready.future();
   }
 
-  Future<Void> close() {
+  /** The TCP socket, for clients that write their own frames (the abuse harness). */
+  public NetSocket socket() {
+    return socket;
+  }
+
+  public Future<Void> close() {
     closing = true;
     return socket == null ? Future.succeededFuture() : socket.close();
   }
@@ -130,7 +140,7 @@ final class WsConnection implements FrameReader.Listener {
       return;
     }
     if (fin) {
-      sink.message(Payload.stamp(buf, from, to));
+      sink.frame(buf, from, to);
     }
   }
 
@@ -153,9 +163,17 @@ final class WsConnection implements FrameReader.Listener {
   }
 
   /** A client frame: RFC 6455 requires clients to mask. */
-  static Buffer masked(int opcode, Buffer payload) {
+  public static Buffer masked(int opcode, Buffer payload) {
+    return masked(0x80 | opcode, true, payload);
+  }
+
+  /**
+   * A masked client frame with any first byte (FIN, RSV bits, opcode): {@code fin} false clears FIN, for
+   * fragments; a fuzzer also sets reserved bits and opcodes here.
+   */
+  public static Buffer masked(int firstByte, boolean fin, Buffer payload) {
     int length = payload.length();
-    Buffer frame = Buffer.buffer(length + 14).appendByte((byte) (0x80 | opcode));
+    Buffer frame = Buffer.buffer(length + 14).appendByte((byte) (fin ? firstByte | 0x80 : firstByte & 0x7f));
     if (length < 126) {
       frame.appendByte((byte) (0x80 | length));
     } else if (length < 65536) {

@@ -1,0 +1,66 @@
+package stream.terminal.lastmile.bench.abuse;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+import java.util.List;
+import java.util.Locale;
+import stream.terminal.lastmile.bench.WsConnection;
+
+/**
+ * One WebSocket sends 125-byte pings as fast as its socket takes them and never reads: every pong the server
+ * queues stays in the server's memory unless something bounds it.
+ */
+final class PingFlood implements Attack {
+  private static final int PER_TURN = 512;
+
+  @Override
+  public String name() {
+    return "ping flood";
+  }
+
+  @Override
+  public Future<Outcome> run(Vertx vertx, Target target, Sizes sizes, long deadlineNanos) {
+    NetClient client = Bounded.client(vertx, SOURCE);
+    Watch watch = new Watch();
+    long start = System.nanoTime();
+    return WsConnection.open(client, target.host(), target.edgePort(), "/", List.of(), watch)
+        .compose(connection -> {
+          NetSocket socket = connection.socket();
+          socket.pause(); // never read: the pongs pile up on the server's side
+          Buffer ping = WsConnection.masked(9, Buffer.buffer("p".repeat(125)));
+          Promise<Long> flooded = Promise.promise();
+          new Object() {
+            long sent;
+
+            void turn() {
+              if (watch.isEnded() || sent >= sizes.pings() || System.nanoTime() > deadlineNanos) {
+                flooded.tryComplete(sent);
+                return;
+              }
+              for (int i = 0; i < PER_TURN && sent < sizes.pings() && !socket.writeQueueFull(); i++, sent++) {
+                socket.write(ping.copy());
+              }
+              if (socket.writeQueueFull()) {
+                socket.drainHandler(v -> turn());
+              } else {
+                vertx.runOnContext(v -> turn());
+              }
+            }
+          }.turn();
+          long holdUntil = Math.min(deadlineNanos, System.nanoTime() + sizes.holdSeconds() * 1_000_000_000L);
+          return flooded.future().compose(sent -> {
+            String took = Bounded.seconds(System.nanoTime() - start);
+            // still not reading: whatever the server queued stays queued while the probe samples it
+            return vertx.timer(Math.max(1, (holdUntil - System.nanoTime()) / 1_000_000))
+                .map(v -> new Outcome(sent, String.format(Locale.ROOT, "%,d pings in %s; %s", sent, took,
+                    watch.isEnded() ? "cut off: " + watch.ended().result() : "never cut off")))
+                .eventually(connection::close);
+          });
+        })
+        .eventually(client::close);
+  }
+}
