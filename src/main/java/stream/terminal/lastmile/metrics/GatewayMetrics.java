@@ -24,8 +24,14 @@ public final class GatewayMetrics {
   private final Map<Disconnect, Counter> disconnects = new EnumMap<>(Disconnect.class);
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<String, Counter> rejectedConnections;
+  private final Map<String, Counter> busDropped = new java.util.HashMap<>();
+  private final Counter backlogTrimmed;
+  private final Counter channelsEvicted;
+
+  private final MeterRegistry meters;
 
   public GatewayMetrics(MeterRegistry registry) {
+    this.meters = registry;
     for (Role role : List.of(Role.INGEST, Role.EDGE)) {
       AtomicLong count = new AtomicLong();
       connections.put(role, count);
@@ -61,6 +67,29 @@ public final class GatewayMetrics {
             "limit", rejected(registry, "limit"),
             "auth", rejected(registry, "auth"),
             "path", rejected(registry, "path"));
+    for (String reason : BUS_DROP_REASONS) {
+      busDropped.put(reason, Counter.builder("lastmile.bus.dropped")
+          .description("channel messages from the event bus a node refused: an epoch the registry does not know, "
+              + "an offset no publisher gave, or no room behind a hole")
+          .tag("reason", reason)
+          .register(registry));
+    }
+    backlogTrimmed = Counter.builder("lastmile.backlog.trimmed")
+        .description("backlog messages dropped before their time to keep the node within channels.backlog_max_bytes")
+        .register(registry);
+    channelsEvicted = Counter.builder("lastmile.channels.evicted")
+        .description("idle channels removed after channels.idle_evict_seconds")
+        .register(registry);
+  }
+
+  /** Why a node refuses a message from the bus (tag values of {@code lastmile.bus.dropped}). */
+  public static final List<String> BUS_DROP_REASONS = List.of("unknown_epoch", "unnumbered_offset", "sequencer_full");
+
+  /** Reports the registry's backlog accounting (the embedded registry's; a clustered one keeps it in Hazelcast). */
+  public void backlogBytes(java.util.function.LongSupplier bytes) {
+    Gauge.builder("lastmile.backlog.bytes", bytes, b -> b.getAsLong())
+        .description("bytes held by this node's channel backlogs, as the registry counts them")
+        .register(meters);
   }
 
   private static Counter rejected(MeterRegistry registry, String reason) {
@@ -92,6 +121,19 @@ public final class GatewayMetrics {
 
   public void skipped(long offsets) {
     skipped.increment(offsets);
+  }
+
+  /** @param reason one of {@link #BUS_DROP_REASONS} */
+  public void busDropped(String reason, long messages) {
+    busDropped.get(reason).increment(messages);
+  }
+
+  public void backlogTrimmed(long messages) {
+    backlogTrimmed.increment(messages);
+  }
+
+  public void channelsEvicted(long channels) {
+    channelsEvicted.increment(channels);
   }
 
   public void disconnected(Disconnect reason) {

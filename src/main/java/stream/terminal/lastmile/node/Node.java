@@ -46,6 +46,12 @@ public final class Node {
    * the backlog: long enough for the usual reordering between two ingest nodes, short enough to go unnoticed.
    */
   private static final long HOLE_WAIT_MS = 200;
+  /**
+   * How many messages of one channel a node holds while it waits (behind a hole, for an epoch check): far more
+   * than two ingest nodes reorder in {@link #HOLE_WAIT_MS}, and a bound on what a broken or hostile member of the
+   * cluster network can make it keep. Real messages dropped past it come back from the backlog with their hole.
+   */
+  private static final int MAX_WAITING = 4096;
 
   private final Vertx vertx;
   private final NodeServices services;
@@ -97,7 +103,7 @@ public final class Node {
             config,
             registry,
             new Publisher(registry, config.channelPolicies(), vertx.eventBus(), metrics),
-            new SubscriptionHub(metrics, registry, HOLE_WAIT_MS),
+            new SubscriptionHub(metrics, registry, HOLE_WAIT_MS, MAX_WAITING),
             metrics,
             prometheus,
             connections,
