@@ -63,6 +63,7 @@ public final class ConfigParser {
       patterns.add(policy(r, defaults, pattern));
     }
     int historyMaxPage = channels.integer("history_max_page", 1000, 1, 1000);
+    ChannelBounds bounds = bounds(channels);
     channels.rejectUnknown();
 
     ClusterConfig cluster = cluster(root.object("cluster"));
@@ -79,7 +80,15 @@ public final class ConfigParser {
     }
     return new GatewayConfig(
         roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled, cluster,
-        new ChannelPolicies(patterns, defaults), historyMaxPage);
+        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds);
+  }
+
+  private static ChannelBounds bounds(ConfigReader channels) {
+    ChannelBounds d = ChannelBounds.DEFAULTS;
+    return new ChannelBounds(
+        channels.longInteger("backlog_max_bytes", d.backlogMaxBytes(), 1024 * 1024, 1L << 40),
+        channels.integer("sweep_interval_ms", d.sweepIntervalMs(), 10, 3_600_000),
+        channels.integer("idle_evict_seconds", d.idleEvictSeconds(), 0, 365 * 86_400));
   }
 
   /** A policy read from {@code r}, each option falling back to {@code d}'s. */

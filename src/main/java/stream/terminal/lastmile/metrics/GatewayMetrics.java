@@ -1,12 +1,14 @@
 package stream.terminal.lastmile.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import stream.terminal.lastmile.config.Role;
 import stream.terminal.lastmile.protocol.Disconnect;
 import stream.terminal.lastmile.protocol.ErrorCode;
@@ -16,6 +18,9 @@ import stream.terminal.lastmile.protocol.ErrorCode;
  * name or a client, which would let the public grow the registry without bound.
  */
 public final class GatewayMetrics {
+  /** Why a node refuses a message from the bus (tag values of {@code lastmile.bus.dropped}). */
+  public static final List<String> BUS_DROP_REASONS = List.of("unknown_epoch", "unnumbered_offset", "sequencer_full");
+
   private final Map<Role, AtomicLong> connections = new EnumMap<>(Role.class);
   private final AtomicLong subscriptions = new AtomicLong();
   private final Counter published;
@@ -25,7 +30,6 @@ public final class GatewayMetrics {
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<String, Counter> rejectedConnections;
   private final Map<String, Counter> busDropped = new java.util.HashMap<>();
-  private final Counter backlogTrimmed;
   private final Counter channelsEvicted;
 
   private final MeterRegistry meters;
@@ -74,21 +78,19 @@ public final class GatewayMetrics {
           .tag("reason", reason)
           .register(registry));
     }
-    backlogTrimmed = Counter.builder("lastmile.backlog.trimmed")
-        .description("backlog messages dropped before their time to keep the node within channels.backlog_max_bytes")
-        .register(registry);
     channelsEvicted = Counter.builder("lastmile.channels.evicted")
         .description("idle channels removed after channels.idle_evict_seconds")
         .register(registry);
   }
 
-  /** Why a node refuses a message from the bus (tag values of {@code lastmile.bus.dropped}). */
-  public static final List<String> BUS_DROP_REASONS = List.of("unknown_epoch", "unnumbered_offset", "sequencer_full");
-
-  /** Reports the registry's backlog accounting (the embedded registry's; a clustered one keeps it in Hazelcast). */
-  public void backlogBytes(java.util.function.LongSupplier bytes) {
-    Gauge.builder("lastmile.backlog.bytes", bytes, b -> b.getAsLong())
-        .description("bytes held by this node's channel backlogs, as the registry counts them")
+  /** Reports the embedded registry's backlog accounting (a clustered node's backlogs live in Hazelcast). */
+  public <T> void backlogs(T registry, ToLongFunction<T> bytes, ToLongFunction<T> trimmed) {
+    // Micrometer holds the object weakly: the registry, which the node keeps, not a lambda nobody keeps
+    Gauge.builder("lastmile.backlog.bytes", registry, r -> bytes.applyAsLong(r))
+        .description("bytes held by this node's channel backlogs, as channels.backlog_max_bytes counts them")
+        .register(meters);
+    FunctionCounter.builder("lastmile.backlog.trimmed", registry, r -> trimmed.applyAsLong(r))
+        .description("backlog messages dropped before their time to keep the node within channels.backlog_max_bytes")
         .register(meters);
   }
 
@@ -128,11 +130,7 @@ public final class GatewayMetrics {
     busDropped.get(reason).increment(messages);
   }
 
-  public void backlogTrimmed(long messages) {
-    backlogTrimmed.increment(messages);
-  }
-
-  public void channelsEvicted(long channels) {
+  public void channelsEvicted(int channels) {
     channelsEvicted.increment(channels);
   }
 

@@ -18,10 +18,12 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
+import stream.terminal.lastmile.channel.ChannelSweeper;
 import stream.terminal.lastmile.cluster.HazelcastChannelRegistry;
 import stream.terminal.lastmile.cluster.HazelcastSetup;
 import stream.terminal.lastmile.channel.LocalChannelRegistry;
@@ -91,7 +93,7 @@ public final class Node {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
     GatewayMetrics metrics = new GatewayMetrics(meters);
     ChannelRegistry registry = cluster == null
-        ? new LocalChannelRegistry(config.maxChannels(), config.channelPolicies())
+        ? new LocalChannelRegistry(config.maxChannels(), config.channelPolicies(), config.channelBounds())
         : new HazelcastChannelRegistry(vertx, cluster.getHazelcastInstance(), config.maxChannels(),
             config.channelPolicies());
     Map<String, AtomicInteger> connections = new ConcurrentHashMap<>();
@@ -111,6 +113,8 @@ public final class Node {
             new Readiness(cluster == null ? null : cluster.getHazelcastInstance()));
     Node node = new Node(vertx, services);
     return vertx.deployVerticle(services.hub())
+        .compose(id -> registry instanceof LocalChannelRegistry local ? bound(vertx, local, services)
+            : Future.succeededFuture())
         .compose(id -> node.declareChannels())
         .compose(v -> node.deployRoles())
         .map(v -> {
@@ -122,6 +126,17 @@ public final class Node {
           vertx.close();
           return Future.failedFuture(e);
         });
+  }
+
+  /**
+   * The embedded registry's backlog budget in metrics and its periodic sweep; a clustered node's backlogs are
+   * Hazelcast ringbuffers, bounded by their capacity and TTL (docs/operations.md).
+   */
+  private static Future<String> bound(Vertx vertx, LocalChannelRegistry registry, NodeServices services) {
+    services.metrics().backlogs(registry, LocalChannelRegistry::backlogBytes, LocalChannelRegistry::trimmed);
+    Set<String> declared = Set.copyOf(services.config().declaredChannels());
+    return vertx.deployVerticle(new ChannelSweeper(registry, services.config().channelBounds().sweepIntervalMs(),
+        channel -> declared.contains(channel) || services.hub().consumes(channel), services.metrics()));
   }
 
   /** In a cluster the event bus binds and announces the operator's address, like Hazelcast. */
