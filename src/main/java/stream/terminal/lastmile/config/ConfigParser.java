@@ -123,9 +123,28 @@ public final class ConfigParser {
     }
     int eventBusPort = r.integer("event_bus_port", d.eventBusPort(), 0, 65535);
     int joinWait = r.integer("join_wait_seconds", d.joinWaitSeconds(), 0, 300);
+    ClusterTls tls = r.has("tls") ? clusterTls(r.object("tls")) : null;
     r.rejectUnknown();
     return new ClusterConfig(enabled, name, host, publicHost, port, List.copyOf(members), eventBusPort,
-        hazelcastConfig, joinWait);
+        hazelcastConfig, joinWait, tls);
+  }
+
+  /** All three files are required: TLS without the peer check would let any host on the bus. */
+  private static ClusterTls clusterTls(ConfigReader r) {
+    ClusterTls tls = new ClusterTls(pemFile(r, "cert"), pemFile(r, "key"), pemFile(r, "ca"));
+    r.rejectUnknown();
+    return tls;
+  }
+
+  private static String pemFile(ConfigReader r, String key) {
+    String path = r.string(key, null);
+    if (path == null) {
+      throw ConfigException.at(r.path(key), "required: a PEM file (cert, key and ca are all needed for mutual TLS)");
+    }
+    if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(path))) {
+      throw ConfigException.at(r.path(key), "cannot read '" + path + "'");
+    }
+    return path;
   }
 
   private static Set<Role> roles(ConfigReader node) {

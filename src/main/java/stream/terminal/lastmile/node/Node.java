@@ -10,6 +10,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
@@ -139,12 +142,21 @@ public final class Node {
         channel -> declared.contains(channel) || services.hub().consumes(channel), services.metrics()));
   }
 
-  /** In a cluster the event bus binds and announces the operator's address, like Hazelcast. */
+  /**
+   * In a cluster the event bus binds and announces the operator's address, like Hazelcast, and with
+   * {@code cluster.tls} speaks TLS both ways: a peer must present a certificate signed by the configured CA.
+   */
   private static EventBusOptions eventBus(GatewayConfig config) {
     ClusterConfig cluster = config.cluster();
     EventBusOptions options = new EventBusOptions();
     if (cluster.enabled()) {
       options.setHost(cluster.host()).setPort(cluster.eventBusPort()).setClusterPublicHost(cluster.announcedHost());
+      if (cluster.tls() != null) {
+        options.setSsl(true)
+            .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cluster.tls().cert()).setKeyPath(cluster.tls().key()))
+            .setTrustOptions(new PemTrustOptions().addCertPath(cluster.tls().ca()))
+            .setClientAuth(ClientAuth.REQUIRED);
+      }
     }
     return options;
   }

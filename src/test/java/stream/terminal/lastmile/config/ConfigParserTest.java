@@ -343,6 +343,23 @@ class ConfigParserTest {
   }
 
   @Test
+  void clusterTlsNeedsCertKeyAndCaFilesThatExist(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("x.pem"), "-----BEGIN CERTIFICATE-----\n");
+    JsonObject tls = new JsonObject().put("cert", pem.toString()).put("key", pem.toString()).put("ca", pem.toString());
+    assertEquals(null, ConfigParser.parse(valid()).cluster().tls(), "plain TCP unless configured");
+    GatewayConfig config = ConfigParser.parse(valid().put("cluster", new JsonObject().put("tls", tls.copy())));
+    assertEquals(new ClusterTls(pem.toString(), pem.toString(), pem.toString()), config.cluster().tls());
+    refused(c -> c.put("cluster", new JsonObject().put("tls", tls.copy().put("ca", dir.resolve("none").toString()))),
+        "cluster.tls.ca");
+    JsonObject noCa = tls.copy();
+    noCa.remove("ca");
+    refused(c -> c.put("cluster", new JsonObject().put("tls", noCa)), "cluster.tls.ca");
+    refused(c -> c.put("cluster", new JsonObject().put("tls", tls.copy().put("client_auth", "none"))),
+        "cluster.tls.client_auth");
+  }
+
+  @Test
   void channelBoundsHaveSafeDefaultsAndRanges() {
     assertEquals(new ChannelBounds(256L * 1024 * 1024, 10_000, 86_400), ConfigParser.parse(new JsonObject()).channelBounds());
     GatewayConfig config = ConfigParser.parse(new JsonObject().put("channels", new JsonObject()
