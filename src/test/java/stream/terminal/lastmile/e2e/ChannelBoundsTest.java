@@ -87,6 +87,10 @@ class ChannelBoundsTest {
           .put("since", new JsonObject().put("epoch", epoch).put("offset", 1))).getJsonObject("result");
       assertFalse(resumed.getBoolean("recovered"), resumed.encode());
       assertEquals(fresh, resumed.getString("epoch"));
+
+      // once its last subscriber leaves, the node lets go of the watched channel too
+      assertResult(subscriber.request("unsubscribe", "bounds.watched"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> !channels().contains("bounds.watched"));
     }
   }
 }
