@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +30,7 @@ public final class GatewayMetrics {
   private final Map<Disconnect, Counter> disconnects = new EnumMap<>(Disconnect.class);
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<String, Counter> rejectedConnections;
-  private final Map<String, Counter> busDropped = new java.util.HashMap<>();
+  private final Map<String, Counter> busDropped = new HashMap<>();
   private final Counter channelsEvicted;
 
   private final MeterRegistry meters;
