@@ -32,7 +32,7 @@ class ChannelBoundsTest {
     gateway.config().put("channels", new JsonObject()
         .put("declare", new JsonArray().add("bounds.declared"))
         .put("sweep_interval_ms", 50)
-        .put("idle_evict_seconds", 1)
+        .put("idle_evict_seconds", 2)
         .put("defaults", new JsonObject().put("backlog_ttl_seconds", 1)));
     gateway.start();
   }
@@ -67,10 +67,10 @@ class ChannelBoundsTest {
     try (WsClient publisher = gateway.ingest(); WsClient subscriber = gateway.edge()) {
       String epoch = publisher.request("create", "bounds.idle").getJsonObject("result").getString("epoch");
       assertResult(publisher.request("create", "bounds.watched"));
+      assertResult(subscriber.request("subscribe", "bounds.watched"));
       for (String c : List.of("bounds.idle", "bounds.watched", "bounds.declared")) {
         assertResult(publish(publisher, c));
       }
-      assertResult(subscriber.request("subscribe", "bounds.watched"));
 
       // nothing touches the channels: the sweep alone empties the backlogs, then evicts the idle channel
       await().atMost(Duration.ofSeconds(10)).until(() -> metric("lastmile_backlog_bytes") == 0.0);
