@@ -16,8 +16,4 @@ public record ChannelBounds(long backlogMaxBytes, int sweepIntervalMs, int idleE
 
   /** No budget, no eviction: for registries built outside a node (tests, tools). */
   public static final ChannelBounds NONE = new ChannelBounds(Long.MAX_VALUE, 10_000, 0);
-
-  public boolean evictsIdle() {
-    return idleEvictSeconds > 0;
-  }
 }
