@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import stream.terminal.lastmile.config.ChannelBounds;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.config.ChannelPolicy;
 import stream.terminal.lastmile.protocol.ChannelMessage;
@@ -16,7 +18,9 @@ import stream.terminal.lastmile.protocol.GatewayException;
 
 /**
  * The registry of a node that is not clustered: channels and their backlogs in this JVM, safe from every event
- * loop. Each channel is guarded by its own lock, held only to number, store or copy messages.
+ * loop. Each channel is guarded by its own lock, held only to number, store, copy or drop messages; no thread
+ * holds two. All backlogs together stay within a byte budget ({@link BacklogBudget}), and {@link #sweep} drops
+ * expired messages and idle channels that no request touches.
  */
 public final class LocalChannelRegistry implements ChannelRegistry {
   private final ConcurrentMap<String, Entry> channels = new ConcurrentHashMap<>();
@@ -24,30 +28,61 @@ public final class LocalChannelRegistry implements ChannelRegistry {
   private final AtomicInteger taken = new AtomicInteger();
   private final int maxChannels;
   private final ChannelPolicies policies;
+  private final BacklogBudget budget;
+  private final long idleEvictMs;
 
-  /** @param maxChannels how many channels may exist, so a publisher bug cannot exhaust memory */
+  /** A registry without byte budget or idle eviction (tests, tools). */
   public LocalChannelRegistry(int maxChannels, ChannelPolicies policies) {
-    this.maxChannels = maxChannels;
-    this.policies = policies;
+    this(maxChannels, policies, ChannelBounds.NONE);
   }
 
-  /** A channel, its last offset and its backlog (oldest first), trimmed by size on append and by age on use. */
-  private static final class Entry {
+  /**
+   * @param maxChannels how many channels may exist, so a publisher bug cannot exhaust memory
+   * @param bounds the byte budget of all backlogs and how long an idle channel is kept
+   */
+  public LocalChannelRegistry(int maxChannels, ChannelPolicies policies, ChannelBounds bounds) {
+    this.maxChannels = maxChannels;
+    this.policies = policies;
+    this.budget = new BacklogBudget(bounds.backlogMaxBytes());
+    this.idleEvictMs = bounds.idleEvictSeconds() * 1000L;
+  }
+
+  /**
+   * A channel, its last offset and its backlog (oldest first), trimmed by count on append, by age on use and by
+   * each sweep, and by the node's byte budget. Every removal goes through {@link #dropOldest} so the budget's
+   * count stays exact.
+   */
+  final class Entry {
     final Channel channel;
     final ChannelPolicy policy;
     final ArrayDeque<ChannelMessage> backlog = new ArrayDeque<>();
     long lastOffset;
+    /** What {@link BacklogBudget#size} counts for this backlog. */
+    long bytes;
+    /** The last create or publish: an idle channel is evicted some time after it. */
+    long lastActivity;
+    /** Set, under the entry's lock, when the channel is evicted: a publish that still holds it must not store. */
+    boolean removed;
 
     Entry(Channel channel, ChannelPolicy policy) {
       this.channel = channel;
       this.policy = policy;
+      this.lastActivity = channel.createdAt();
     }
 
     void expire(long now) {
       long oldest = now - policy.backlogTtlSeconds() * 1000L;
       while (!backlog.isEmpty() && backlog.peekFirst().ts() < oldest) {
-        backlog.removeFirst();
+        dropOldest();
       }
+    }
+
+    /** Drops the oldest stored message; returns the bytes it freed. */
+    long dropOldest() {
+      long freed = BacklogBudget.size(backlog.removeFirst());
+      bytes -= freed;
+      budget.released(freed);
+      return freed;
     }
 
     long firstAvailable() {
@@ -90,17 +125,65 @@ public final class LocalChannelRegistry implements ChannelRegistry {
     if (entry == null) {
       return notFound(name);
     }
+    ChannelMessage message;
     synchronized (entry) {
-      ChannelMessage message = new ChannelMessage(name, entry.channel.epoch(), ++entry.lastOffset, ts, data);
+      if (entry.removed) {
+        return notFound(name);
+      }
+      message = new ChannelMessage(name, entry.channel.epoch(), ++entry.lastOffset, ts, data);
+      entry.lastActivity = ts;
       if (entry.policy.keepsBacklog()) {
         entry.backlog.addLast(message);
+        long size = BacklogBudget.size(message);
+        entry.bytes += size;
+        budget.taken(size);
         if (entry.backlog.size() > entry.policy.backlogSize()) {
-          entry.backlog.removeFirst();
+          entry.dropOldest();
         }
         entry.expire(ts);
       }
-      return Future.succeededFuture(message);
     }
+    // outside the entry's lock: trimming takes the locks of other channels, one at a time
+    budget.enforce(channels.values());
+    return Future.succeededFuture(message);
+  }
+
+  /**
+   * Drops expired messages from every backlog, so the TTL holds for channels no request touches, and evicts the
+   * channels idle for longer than the configured time: backlog empty, no publish since, and {@code keep} false
+   * (it says which channels have subscribers on this node or are declared). A publisher of an evicted channel
+   * gets {@code channel_not_found} (or, with {@code create_on_publish}, a fresh channel with a new epoch); a
+   * subscriber resuming it gets the new epoch and {@code recovered: false}.
+   *
+   * @return how many channels were evicted
+   */
+  public int sweep(long now, Predicate<String> keep) {
+    int evicted = 0;
+    for (Entry entry : channels.values()) {
+      synchronized (entry) {
+        entry.expire(now);
+        if (idleEvictMs == 0 || !entry.backlog.isEmpty() || now - entry.lastActivity < idleEvictMs
+            || keep.test(entry.channel.name())) {
+          continue;
+        }
+        entry.removed = true;
+      }
+      if (channels.remove(entry.channel.name(), entry)) {
+        taken.decrementAndGet();
+        evicted++;
+      }
+    }
+    return evicted;
+  }
+
+  /** The bytes all backlogs hold, as the budget counts them. */
+  public long backlogBytes() {
+    return budget.used();
+  }
+
+  /** How many messages the budget has dropped before their time since the node started. */
+  public long trimmed() {
+    return budget.trimmed();
   }
 
   @Override

@@ -99,7 +99,20 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
 
   @Override
   public Future<ChannelMessage> append(String name, long ts, String data) {
-    return appenders.computeIfAbsent(name, this::appender).append(ts, data, vertx.getOrCreateContext());
+    Appender appender = appenders.computeIfAbsent(name, this::appender);
+    return appender.append(ts, data, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
+  }
+
+  /** A publish to a channel that does not exist leaves no entry behind: any name could be tried. */
+  private void forget(String name, Appender appender, Throwable failure) {
+    if (GatewayException.of(failure).code() == ErrorCode.CHANNEL_NOT_FOUND) {
+      appenders.remove(name, appender);
+    }
+  }
+
+  /** How many channels this node keeps per-channel state for (tests: it must not grow with unknown names). */
+  int channelsTracked() {
+    return appenders.size() + epochs.size();
   }
 
   /** A channel's batches go to its ringbuffer, or, without a backlog, only take offsets from the channel map. */

@@ -16,6 +16,7 @@ import java.util.List;
  * @param hazelcastConfig a Hazelcast XML file to start from (conf/cluster.xml), or null for the one Vert.x
  *     ships (default-cluster.xml), to which the channel map is added
  * @param joinWaitSeconds how long a starting member waits for others before it forms a cluster alone
+ * @param tls mutual TLS on the event bus, or null for plain TCP (Hazelcast's own port has no TLS either way)
  */
 public record ClusterConfig(
     boolean enabled,
@@ -26,10 +27,11 @@ public record ClusterConfig(
     List<String> members,
     int eventBusPort,
     String hazelcastConfig,
-    int joinWaitSeconds) {
+    int joinWaitSeconds,
+    ClusterTls tls) {
 
   public static final ClusterConfig DISABLED =
-      new ClusterConfig(false, "last-mile", "127.0.0.1", null, 5701, List.of("127.0.0.1"), 0, null, 5);
+      new ClusterConfig(false, "last-mile", "127.0.0.1", null, 5701, List.of("127.0.0.1"), 0, null, 5, null);
 
   public String announcedHost() {
     return publicHost == null ? host : publicHost;

@@ -64,6 +64,7 @@ public final class ConfigParser {
       patterns.add(policy(r, defaults, pattern));
     }
     int historyMaxPage = channels.integer("history_max_page", 1000, 1, 1000);
+    ChannelBounds bounds = bounds(channels);
     channels.rejectUnknown();
 
     ClusterConfig cluster = cluster(root.object("cluster"));
@@ -80,7 +81,15 @@ public final class ConfigParser {
     }
     return new GatewayConfig(
         roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled, cluster,
-        new ChannelPolicies(patterns, defaults), historyMaxPage);
+        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds);
+  }
+
+  private static ChannelBounds bounds(ConfigReader channels) {
+    ChannelBounds d = ChannelBounds.DEFAULTS;
+    return new ChannelBounds(
+        channels.longInteger("backlog_max_bytes", d.backlogMaxBytes(), 1024 * 1024, 1L << 40),
+        channels.integer("sweep_interval_ms", d.sweepIntervalMs(), 10, 3_600_000),
+        channels.integer("idle_evict_seconds", d.idleEvictSeconds(), 0, 365 * 86_400));
   }
 
   /** A policy read from {@code r}, each option falling back to {@code d}'s. */
@@ -115,9 +124,28 @@ public final class ConfigParser {
     }
     int eventBusPort = r.integer("event_bus_port", d.eventBusPort(), 0, 65535);
     int joinWait = r.integer("join_wait_seconds", d.joinWaitSeconds(), 0, 300);
+    ClusterTls tls = r.has("tls") ? clusterTls(r.object("tls")) : null;
     r.rejectUnknown();
     return new ClusterConfig(enabled, name, host, publicHost, port, List.copyOf(members), eventBusPort,
-        hazelcastConfig, joinWait);
+        hazelcastConfig, joinWait, tls);
+  }
+
+  /** All three files are required: TLS without the peer check would let any host on the bus. */
+  private static ClusterTls clusterTls(ConfigReader r) {
+    ClusterTls tls = new ClusterTls(pemFile(r, "cert"), pemFile(r, "key"), pemFile(r, "ca"));
+    r.rejectUnknown();
+    return tls;
+  }
+
+  private static String pemFile(ConfigReader r, String key) {
+    String path = r.string(key, null);
+    if (path == null) {
+      throw ConfigException.at(r.path(key), "required: a PEM file (cert, key and ca are all needed for mutual TLS)");
+    }
+    if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(path))) {
+      throw ConfigException.at(r.path(key), "cannot read '" + path + "'");
+    }
+    return path;
   }
 
   private static Set<Role> roles(ConfigReader node) {

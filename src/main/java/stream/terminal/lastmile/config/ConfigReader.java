@@ -31,6 +31,10 @@ final class ConfigReader {
   }
 
   int integer(String key, int fallback, int min, int max) {
+    return (int) longInteger(key, fallback, min, max);
+  }
+
+  long longInteger(String key, long fallback, long min, long max) {
     Object value = value(key);
     if (value == null) {
       return fallback;
@@ -42,7 +46,7 @@ final class ConfigReader {
     if (n < min || n > max) {
       throw ConfigException.at(path(key), n + " is out of range [" + min + ", " + max + "]");
     }
-    return (int) n;
+    return n;
   }
 
   boolean bool(String key, boolean fallback) {

@@ -16,6 +16,7 @@ import java.util.Set;
  * @param cluster how the node joins a cluster, or {@link ClusterConfig#DISABLED}
  * @param channelPolicies backlog and creation rules by channel pattern
  * @param historyMaxPage the most messages one history request returns
+ * @param channelBounds what the node's channels may hold: backlog budget, expiry sweep, idle eviction
  */
 public record GatewayConfig(
     Set<Role> roles,
@@ -28,7 +29,8 @@ public record GatewayConfig(
     boolean metricsEnabled,
     ClusterConfig cluster,
     ChannelPolicies channelPolicies,
-    int historyMaxPage) {
+    int historyMaxPage,
+    ChannelBounds channelBounds) {
 
   /** The listeners of a role this node opens: ops listeners always, the others when the node runs their role. */
   public List<ListenerConfig> listeners(Role role) {

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
@@ -28,13 +30,19 @@ public final class SubscriptionHub extends VerticleBase {
   private final GatewayMetrics metrics;
   private final ChannelRegistry registry;
   private final long holeWaitMs;
+  private final int maxWaiting;
   private final Map<String, Interest> channels = new HashMap<>();
+  /** The channels this node consumes, readable from any thread: the registry keeps them from idle eviction. */
+  private final Set<String> consumed = ConcurrentHashMap.newKeySet();
 
   private static final class Interest {
     final String channel;
     final List<LocalFanout> fanouts = new ArrayList<>(2);
     /** Messages that arrive before the channel's position is known. */
     final List<ChannelMessage> beforeStart = new ArrayList<>();
+    /** Messages of an epoch the sequencer does not have, held while the registry is asked whether it is real. */
+    List<ChannelMessage> otherEpoch = new ArrayList<>();
+    boolean epochCheck;
     MessageConsumer<ChannelMessage> consumer;
     Future<Void> registered;
     Sequencer sequencer;
@@ -49,11 +57,20 @@ public final class SubscriptionHub extends VerticleBase {
    * Deploy it (one instance per node) before any fanout asks it for a channel: deployment gives it its context.
    *
    * @param holeWaitMs how long a message waits for a missing earlier one before the hole is read from the backlog
+   * @param maxWaiting how many messages of a channel may wait (behind a hole, for the channel's position, or
+   *     for an epoch check) before more are dropped: bounds what a broken or hostile cluster member can make
+   *     the node hold
    */
-  public SubscriptionHub(GatewayMetrics metrics, ChannelRegistry registry, long holeWaitMs) {
+  public SubscriptionHub(GatewayMetrics metrics, ChannelRegistry registry, long holeWaitMs, int maxWaiting) {
     this.metrics = metrics;
     this.registry = registry;
     this.holeWaitMs = holeWaitMs;
+    this.maxWaiting = maxWaiting;
+  }
+
+  /** Whether some subscriber of this node listens to the channel (safe from any thread). */
+  public boolean consumes(String channel) {
+    return consumed.contains(channel);
   }
 
   GatewayMetrics metrics() {
@@ -91,6 +108,7 @@ public final class SubscriptionHub extends VerticleBase {
           if (interest.fanouts.isEmpty()) {
             channels.remove(channel);
             metrics.channelsConsumedChanged(-1);
+            consumed.remove(channel);
             interest.consumer.unregister();
             vertx.cancelTimer(interest.holeTimer);
           }
@@ -100,13 +118,15 @@ public final class SubscriptionHub extends VerticleBase {
   private Interest consume(String channel) {
     Interest interest = new Interest(channel);
     metrics.channelsConsumedChanged(1);
+    consumed.add(channel);
     interest.consumer =
         vertx.eventBus().consumer(Addresses.channel(channel), message -> receive(interest, message.body()));
     // the position is read after registration: every message after it reaches this consumer
     interest.registered = interest.consumer.completion()
         .compose(v -> registry.get(channel))
         .map(info -> {
-          interest.sequencer = new Sequencer(info.channel().epoch(), info.lastOffset() + 1);
+          interest.sequencer = new Sequencer(info.channel().epoch(), info.lastOffset() + 1, maxWaiting,
+              n -> metrics.busDropped("sequencer_full", n));
           interest.beforeStart.forEach(m -> receive(interest, m));
           interest.beforeStart.clear();
           return null;
@@ -116,11 +136,60 @@ public final class SubscriptionHub extends VerticleBase {
 
   private void receive(Interest interest, ChannelMessage message) {
     if (interest.sequencer == null) {
-      interest.beforeStart.add(message);
+      hold(interest.beforeStart, message);
+      return;
+    }
+    if (!message.epoch().equals(interest.sequencer.epoch())) {
+      checkEpoch(interest, message);
       return;
     }
     release(interest, interest.sequencer.accept(message));
     awaitHole(interest);
+  }
+
+  /** Keeps a message that cannot be placed yet, while there is room; one that is real comes back from the backlog. */
+  private void hold(List<ChannelMessage> waiting, ChannelMessage message) {
+    if (waiting.size() >= maxWaiting) {
+      metrics.busDropped("sequencer_full", 1);
+      return;
+    }
+    waiting.add(message);
+  }
+
+  /**
+   * A message of an epoch the sequencer does not have: the channel was re-created, or a member of the cluster
+   * network put a made-up message on the channel's address. Only an epoch the registry confirms restarts the
+   * sequencer; anything else is dropped, so a forged message cannot make the node discard the channel's real
+   * messages. One registry lookup at a time per channel; what arrives meanwhile waits (bounded).
+   */
+  private void checkEpoch(Interest interest, ChannelMessage message) {
+    hold(interest.otherEpoch, message);
+    if (interest.epochCheck) {
+      return;
+    }
+    interest.epochCheck = true;
+    registry.get(interest.channel).onComplete(info -> {
+      interest.epochCheck = false;
+      List<ChannelMessage> held = interest.otherEpoch;
+      interest.otherEpoch = new ArrayList<>();
+      if (channels.get(interest.channel) != interest) {
+        return;
+      }
+      Sequencer sequencer = interest.sequencer;
+      String current = info.succeeded() ? info.result().channel().epoch() : sequencer.epoch();
+      if (!current.equals(sequencer.epoch())) {
+        // re-created: start at its first message that arrived, as a subscriber of the new epoch expects
+        sequencer.restart(current, held.stream().filter(m -> m.epoch().equals(current))
+            .mapToLong(ChannelMessage::offset).min().orElse(info.result().lastOffset() + 1));
+      }
+      long unknown = held.stream().filter(m -> !m.epoch().equals(current)).count();
+      if (unknown > 0) {
+        metrics.busDropped("unknown_epoch", unknown);
+        LOG.log(Level.DEBUG, "channel {0}: dropped {1} message(s) of an epoch the registry does not know",
+            interest.channel, unknown);
+      }
+      held.stream().filter(m -> m.epoch().equals(current)).forEach(m -> receive(interest, m));
+    });
   }
 
   /** While messages wait behind a hole, arms one timer; when it fires the hole is read from the backlog. */
@@ -145,6 +214,14 @@ public final class SubscriptionHub extends VerticleBase {
               return;
             }
             release(interest, sequencer.fill(page.result().messages()));
+            if (page.result().epoch().equals(sequencer.epoch())) {
+              int forged = sequencer.dropBeyond(page.result().lastOffset());
+              if (forged > 0) {
+                metrics.busDropped("unnumbered_offset", forged);
+                LOG.log(Level.DEBUG, "channel {0}: dropped {1} message(s) with offsets past the channel''s last",
+                    interest.channel, forged);
+              }
+            }
             if (sequencer.waiting() && sequencer.next() == from) {
               // not in the backlog (expired, or lost with its node): say so, and go on with what did arrive
               List<ChannelMessage> released = new ArrayList<>();

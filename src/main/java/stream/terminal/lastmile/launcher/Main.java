@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import stream.terminal.lastmile.cluster.DeserializationFilter;
 import stream.terminal.lastmile.config.ConfigException;
 import stream.terminal.lastmile.config.ConfigLoader;
 import stream.terminal.lastmile.config.GatewayConfig;
@@ -28,6 +29,10 @@ public final class Main {
 
   public static void main(String[] args) {
     Logging.configure();
+    // before anything can read from a cluster peer: it allows only the classes nodes exchange
+    if (!DeserializationFilter.install()) {
+      log().log(System.Logger.Level.INFO, "keeping the JVM's own deserialization filter (jdk.serialFilter)");
+    }
     String configArg = null;
     // the flags are shorthands for their environment variables, and win over them
     Map<String, String> env = new HashMap<>(System.getenv());

@@ -1,12 +1,15 @@
 package stream.terminal.lastmile.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToLongFunction;
 import stream.terminal.lastmile.config.Role;
 import stream.terminal.lastmile.protocol.Disconnect;
 import stream.terminal.lastmile.protocol.ErrorCode;
@@ -16,6 +19,9 @@ import stream.terminal.lastmile.protocol.ErrorCode;
  * name or a client, which would let the public grow the registry without bound.
  */
 public final class GatewayMetrics {
+  /** Why a node refuses a message from the bus (tag values of {@code lastmile.bus.dropped}). */
+  public static final List<String> BUS_DROP_REASONS = List.of("unknown_epoch", "unnumbered_offset", "sequencer_full");
+
   private final Map<Role, AtomicLong> connections = new EnumMap<>(Role.class);
   private final AtomicLong subscriptions = new AtomicLong();
   private final AtomicLong channelsConsumed = new AtomicLong();
@@ -27,8 +33,13 @@ public final class GatewayMetrics {
   private final Map<String, Counter> rejectedConnections;
   private final Map<Role, Map<String, Counter>> refusedConnections = new EnumMap<>(Role.class);
   private final Map<Role, Map<String, Counter>> httpTimeouts = new EnumMap<>(Role.class);
+  private final Map<String, Counter> busDropped = new HashMap<>();
+  private final Counter channelsEvicted;
+
+  private final MeterRegistry meters;
 
   public GatewayMetrics(MeterRegistry registry) {
+    this.meters = registry;
     for (Role role : List.of(Role.INGEST, Role.EDGE)) {
       AtomicLong count = new AtomicLong();
       connections.put(role, count);
@@ -75,10 +86,31 @@ public final class GatewayMetrics {
           "handshake", tagged(registry, "lastmile.http.timeouts", "HTTP connections closed by a timeout", role, "timeout", "handshake"),
           "keep_alive", tagged(registry, "lastmile.http.timeouts", "HTTP connections closed by a timeout", role, "timeout", "keep_alive")));
     }
+    for (String reason : BUS_DROP_REASONS) {
+      busDropped.put(reason, Counter.builder("lastmile.bus.dropped")
+          .description("channel messages from the event bus a node refused: an epoch the registry does not know, "
+              + "an offset no publisher gave, or no room behind a hole")
+          .tag("reason", reason)
+          .register(registry));
+    }
+    channelsEvicted = Counter.builder("lastmile.channels.evicted")
+        .description("idle channels removed after channels.idle_evict_seconds")
+        .register(registry);
   }
 
   private static Counter tagged(MeterRegistry registry, String name, String description, Role role, String tag, String value) {
     return Counter.builder(name).description(description).tag("role", role.wire()).tag(tag, value).register(registry);
+  }
+
+  /** Reports the embedded registry's backlog accounting (a clustered node's backlogs live in Hazelcast). */
+  public <T> void backlogs(T registry, ToLongFunction<T> bytes, ToLongFunction<T> trimmed) {
+    // Micrometer holds the object weakly: the registry, which the node keeps, not a lambda nobody keeps
+    Gauge.builder("lastmile.backlog.bytes", registry, r -> bytes.applyAsLong(r))
+        .description("bytes held by this node's channel backlogs, as channels.backlog_max_bytes counts them")
+        .register(meters);
+    FunctionCounter.builder("lastmile.backlog.trimmed", registry, r -> trimmed.applyAsLong(r))
+        .description("backlog messages dropped before their time to keep the node within channels.backlog_max_bytes")
+        .register(meters);
   }
 
   private static Counter rejected(MeterRegistry registry, String reason) {
@@ -114,6 +146,15 @@ public final class GatewayMetrics {
 
   public void skipped(long offsets) {
     skipped.increment(offsets);
+  }
+
+  /** @param reason one of {@link #BUS_DROP_REASONS} */
+  public void busDropped(String reason, long messages) {
+    busDropped.get(reason).increment(messages);
+  }
+
+  public void channelsEvicted(int channels) {
+    channelsEvicted.increment(channels);
   }
 
   public void disconnected(Disconnect reason) {

@@ -10,6 +10,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
@@ -18,10 +21,12 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
+import stream.terminal.lastmile.channel.ChannelSweeper;
 import stream.terminal.lastmile.cluster.HazelcastChannelRegistry;
 import stream.terminal.lastmile.cluster.HazelcastSetup;
 import stream.terminal.lastmile.channel.LocalChannelRegistry;
@@ -47,6 +52,12 @@ public final class Node {
    * the backlog: long enough for the usual reordering between two ingest nodes, short enough to go unnoticed.
    */
   private static final long HOLE_WAIT_MS = 200;
+  /**
+   * How many messages of one channel a node holds while it waits (behind a hole, for an epoch check): far more
+   * than two ingest nodes reorder in {@link #HOLE_WAIT_MS}, and a bound on what a broken or hostile member of the
+   * cluster network can make it keep. Real messages dropped past it come back from the backlog with their hole.
+   */
+  private static final int MAX_WAITING = 4096;
 
   private final Vertx vertx;
   private final NodeServices services;
@@ -94,7 +105,7 @@ public final class Node {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
     GatewayMetrics metrics = new GatewayMetrics(meters);
     ChannelRegistry registry = registryView.apply(cluster == null
-        ? new LocalChannelRegistry(config.maxChannels(), config.channelPolicies())
+        ? new LocalChannelRegistry(config.maxChannels(), config.channelPolicies(), config.channelBounds())
         : new HazelcastChannelRegistry(vertx, cluster.getHazelcastInstance(), config.maxChannels(),
             config.channelPolicies()));
     Map<String, ConnectionGate> gates = new ConcurrentHashMap<>();
@@ -106,7 +117,7 @@ public final class Node {
             config,
             registry,
             new Publisher(registry, config.channelPolicies(), vertx.eventBus(), metrics),
-            new SubscriptionHub(metrics, registry, HOLE_WAIT_MS),
+            new SubscriptionHub(metrics, registry, HOLE_WAIT_MS, MAX_WAITING),
             metrics,
             prometheus,
             gates,
@@ -114,6 +125,8 @@ public final class Node {
             new Readiness(cluster == null ? null : cluster.getHazelcastInstance()));
     Node node = new Node(vertx, services);
     return vertx.deployVerticle(services.hub())
+        .compose(id -> registry instanceof LocalChannelRegistry local ? bound(vertx, local, services)
+            : Future.succeededFuture())
         .compose(id -> node.declareChannels())
         .compose(v -> node.deployRoles())
         .map(v -> {
@@ -127,12 +140,32 @@ public final class Node {
         });
   }
 
-  /** In a cluster the event bus binds and announces the operator's address, like Hazelcast. */
+  /**
+   * The embedded registry's backlog budget in metrics and its periodic sweep; a clustered node's backlogs are
+   * Hazelcast ringbuffers, bounded by their capacity and TTL (docs/operations.md).
+   */
+  private static Future<String> bound(Vertx vertx, LocalChannelRegistry registry, NodeServices services) {
+    services.metrics().backlogs(registry, LocalChannelRegistry::backlogBytes, LocalChannelRegistry::trimmed);
+    Set<String> declared = Set.copyOf(services.config().declaredChannels());
+    return vertx.deployVerticle(new ChannelSweeper(registry, services.config().channelBounds().sweepIntervalMs(),
+        channel -> declared.contains(channel) || services.hub().consumes(channel), services.metrics()));
+  }
+
+  /**
+   * In a cluster the event bus binds and announces the operator's address, like Hazelcast, and with
+   * {@code cluster.tls} speaks TLS both ways: a peer must present a certificate signed by the configured CA.
+   */
   private static EventBusOptions eventBus(GatewayConfig config) {
     ClusterConfig cluster = config.cluster();
     EventBusOptions options = new EventBusOptions();
     if (cluster.enabled()) {
       options.setHost(cluster.host()).setPort(cluster.eventBusPort()).setClusterPublicHost(cluster.announcedHost());
+      if (cluster.tls() != null) {
+        options.setSsl(true)
+            .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cluster.tls().cert()).setKeyPath(cluster.tls().key()))
+            .setTrustOptions(new PemTrustOptions().addCertPath(cluster.tls().ca()))
+            .setClientAuth(ClientAuth.REQUIRED);
+      }
     }
     return options;
   }

@@ -16,7 +16,7 @@ import stream.terminal.lastmile.config.ClusterConfig;
 /** The Hazelcast configuration a member starts with, built in memory: no member is started. */
 class HazelcastSetupTest {
   private static ClusterConfig cluster(List<String> members, String file) {
-    return new ClusterConfig(true, "c1", "127.0.0.1", "10.9.8.7", 5801, members, 0, file, 0);
+    return new ClusterConfig(true, "c1", "127.0.0.1", "10.9.8.7", 5801, members, 0, file, 0, null);
   }
 
   @Test

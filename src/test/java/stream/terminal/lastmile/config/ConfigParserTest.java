@@ -367,6 +367,34 @@ class ConfigParserTest {
   }
 
   @Test
+  void clusterTlsNeedsCertKeyAndCaFilesThatExist(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path pem = java.nio.file.Files.writeString(dir.resolve("x.pem"), "-----BEGIN CERTIFICATE-----\n");
+    JsonObject tls = new JsonObject().put("cert", pem.toString()).put("key", pem.toString()).put("ca", pem.toString());
+    assertEquals(null, ConfigParser.parse(valid()).cluster().tls(), "plain TCP unless configured");
+    GatewayConfig config = ConfigParser.parse(valid().put("cluster", new JsonObject().put("tls", tls.copy())));
+    assertEquals(new ClusterTls(pem.toString(), pem.toString(), pem.toString()), config.cluster().tls());
+    refused(c -> c.put("cluster", new JsonObject().put("tls", tls.copy().put("ca", dir.resolve("none").toString()))),
+        "cluster.tls.ca");
+    JsonObject noCa = tls.copy();
+    noCa.remove("ca");
+    refused(c -> c.put("cluster", new JsonObject().put("tls", noCa)), "cluster.tls.ca");
+    refused(c -> c.put("cluster", new JsonObject().put("tls", tls.copy().put("client_auth", "none"))),
+        "cluster.tls.client_auth");
+  }
+
+  @Test
+  void channelBoundsHaveSafeDefaultsAndRanges() {
+    assertEquals(new ChannelBounds(256L * 1024 * 1024, 10_000, 86_400), ConfigParser.parse(new JsonObject()).channelBounds());
+    GatewayConfig config = ConfigParser.parse(new JsonObject().put("channels", new JsonObject()
+        .put("backlog_max_bytes", 8L << 30).put("sweep_interval_ms", 50).put("idle_evict_seconds", 0)));
+    assertEquals(new ChannelBounds(8L << 30, 50, 0), config.channelBounds());
+    channelsRefused(new JsonObject().put("backlog_max_bytes", 1024), "channels.backlog_max_bytes");
+    channelsRefused(new JsonObject().put("sweep_interval_ms", 0), "channels.sweep_interval_ms");
+    channelsRefused(new JsonObject().put("idle_evict_seconds", -1), "channels.idle_evict_seconds");
+  }
+
+  @Test
   void patternsParseInOrderAndTheFirstMatchWins() {
     GatewayConfig config = withChannels(new JsonObject()
         .put("patterns", new JsonArray()

@@ -18,6 +18,10 @@ class SequencerTest {
     return new ChannelMessage("c", "e1", offset, offset, String.valueOf(offset));
   }
 
+  private static Sequencer sequencer(long next) {
+    return new Sequencer("e1", next, 1000, n -> {});
+  }
+
   private static List<Long> offsets(List<ChannelMessage> messages) {
     return messages.stream().map(ChannelMessage::offset).toList();
   }
@@ -30,7 +34,7 @@ class SequencerTest {
       Collections.shuffle(arrival, random);
       // duplicates sprinkled in, as a redelivery would
       arrival.add(random.nextInt(arrival.size()), arrival.get(random.nextInt(arrival.size())));
-      Sequencer sequencer = new Sequencer("e1", 1);
+      Sequencer sequencer = sequencer(1);
       List<Long> released = new ArrayList<>();
       for (long offset : arrival) {
         released.addAll(offsets(sequencer.accept(m(offset))));
@@ -42,7 +46,7 @@ class SequencerTest {
 
   @Test
   void aHoleIsReportedThenFilledFromTheBacklog() {
-    Sequencer sequencer = new Sequencer("e1", 10);
+    Sequencer sequencer = sequencer(10);
     assertEquals(List.of(10L), offsets(sequencer.accept(m(10))));
     assertTrue(offsets(sequencer.accept(m(13))).isEmpty());
     assertTrue(sequencer.waiting());
@@ -56,7 +60,7 @@ class SequencerTest {
 
   @Test
   void aHoleTheBacklogNoLongerHasIsSkippedAndCounted() {
-    Sequencer sequencer = new Sequencer("e1", 1);
+    Sequencer sequencer = sequencer(1);
     sequencer.accept(m(4));
     sequencer.accept(m(5));
     assertTrue(sequencer.fill(List.of()).isEmpty());
@@ -67,11 +71,47 @@ class SequencerTest {
   }
 
   @Test
-  void aNewEpochStartsOverAtItsFirstMessage() {
-    Sequencer sequencer = new Sequencer("e1", 7);
+  void aMessageOfAnotherEpochNeitherResetsItNorIsReleased() {
+    Sequencer sequencer = sequencer(7);
     sequencer.accept(m(9));
+    assertTrue(sequencer.accept(new ChannelMessage("c", "forged", 1, 0, "1")).isEmpty());
+    assertEquals("e1", sequencer.epoch());
+    assertEquals(List.of(7L, 8L, 9L), offsets(sequencer.fill(List.of(m(7), m(8)))), "what waited is still there");
+  }
+
+  @Test
+  void aConfirmedNewEpochStartsOverWhereItIsToldTo() {
+    Sequencer sequencer = sequencer(7);
+    sequencer.accept(m(9));
+    sequencer.restart("e2", 1);
     ChannelMessage fresh = new ChannelMessage("c", "e2", 1, 0, "1");
     assertEquals(List.of(fresh), sequencer.accept(fresh));
     assertFalse(sequencer.waiting());
+  }
+
+  @Test
+  void theMessagesWaitingBehindAHoleAreBoundedByDroppingTheFurthest() {
+    List<Long> overflowed = new ArrayList<>();
+    Sequencer sequencer = new Sequencer("e1", 1, 3, overflowed::add);
+    for (long offset : List.of(1_000_000L, 10L, 20L, 30L, 5L, 2_000_000L)) {
+      sequencer.accept(m(offset));
+    }
+    assertEquals(3, overflowed.size());
+    assertEquals(4, sequencer.holeSize(), "the nearest offsets are kept");
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), offsets(sequencer.fill(List.of(m(1), m(2), m(3), m(4)))));
+    assertEquals(List.of(6L, 7L, 8L, 9L, 10L),
+        offsets(sequencer.fill(List.of(m(6), m(7), m(8), m(9)))));
+  }
+
+  @Test
+  void offsetsPastTheChannelsLastAreDroppedInsteadOfSkippedTo() {
+    Sequencer sequencer = sequencer(1);
+    sequencer.accept(m(3));
+    sequencer.accept(m(999_999));
+    assertEquals(1, sequencer.dropBeyond(3));
+    List<ChannelMessage> released = new ArrayList<>();
+    assertEquals(2, sequencer.skip(released));
+    assertEquals(List.of(3L), offsets(released));
+    assertEquals(List.of(4L), offsets(sequencer.accept(m(4))), "offset 4 is not taken for a duplicate");
   }
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
+import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.LocalChannelRegistry;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
@@ -34,6 +35,8 @@ import stream.terminal.lastmile.protocol.TextFrame;
 /** The node's fan-out: one consumer per channel, one encoding per dialect, each subscriber on its own loop. */
 class SubscriptionHubTest {
   private final Vertx vertx = Vertx.vertx();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private ChannelRegistry registry;
 
   @AfterEach
   void close() {
@@ -68,13 +71,23 @@ class SubscriptionHubTest {
 
   /** A hub on a node with channels hub.c and hub.interest. */
   private SubscriptionHub startHub() {
-    vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
     LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
     registry.create("hub.c").await();
     registry.create("hub.interest").await();
-    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(new SimpleMeterRegistry()), registry, 100);
+    return startHub(registry);
+  }
+
+  private SubscriptionHub startHub(ChannelRegistry registry) {
+    vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
+    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(meters), registry, 100, 1000);
     vertx.deployVerticle(hub).await();
+    this.registry = registry;
     return hub;
+  }
+
+  /** The channel's next message, stored as an ingest node would before it publishes it. */
+  private ChannelMessage real(String channel) {
+    return registry.append(channel, System.currentTimeMillis(), "\"hi\"").await();
   }
 
   private static <T> T on(Context context, Function<Void, Future<T>> action) {
@@ -98,7 +111,7 @@ class SubscriptionHubTest {
       }
     }
 
-    vertx.eventBus().publish(Addresses.channel("hub.c"), new ChannelMessage("hub.c", "e1", 1, 5, "\"hi\""));
+    vertx.eventBus().publish(Addresses.channel("hub.c"), real("hub.c"));
     assertTrue(received.await(10, TimeUnit.SECONDS));
 
     TextFrame nativeFrame = null;
@@ -134,7 +147,7 @@ class SubscriptionHubTest {
       fanout.remove("hub.interest", a);
       return Future.succeededFuture();
     });
-    vertx.eventBus().publish(Addresses.channel("hub.interest"), new ChannelMessage("hub.interest", "e", 1, 1, "1"));
+    vertx.eventBus().publish(Addresses.channel("hub.interest"), real("hub.interest"));
     assertTrue(b.received.await(10, TimeUnit.SECONDS));
     assertEquals(0, a.frames.size());
     on(loop, v -> {
@@ -142,6 +155,52 @@ class SubscriptionHubTest {
       return Future.succeededFuture();
     });
     assertNoConsumerEventually("hub.interest");
+  }
+
+  @Test
+  void aMessageWithAnEpochTheRegistryDoesNotKnowIsDroppedAndDeliveryGoesOn() throws Exception {
+    SubscriptionHub hub = startHub();
+    Context loop = vertx.getOrCreateContext();
+    LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
+    Recorder recorder = new Recorder(Dialect.NATIVE, new CountDownLatch(2));
+    on(loop, v -> fanout.add("hub.c", recorder));
+
+    ChannelMessage one = real("hub.c");
+    vertx.eventBus().publish(Addresses.channel("hub.c"), real("hub.c")); // offset 2 waits for offset 1
+    vertx.eventBus().publish(Addresses.channel("hub.c"), new ChannelMessage("hub.c", "forged", 1, 5, "\"x\""));
+    await().atMost(Duration.ofSeconds(10)).until(() -> dropped("unknown_epoch") == 1);
+    vertx.eventBus().publish(Addresses.channel("hub.c"), one);
+
+    assertTrue(recorder.received.await(10, TimeUnit.SECONDS));
+    assertEquals(List.of(1L, 2L), recorder.frames.stream()
+        .map(f -> new io.vertx.core.json.JsonObject(f.toString()).getLong("offset")).toList(),
+        "the forged message neither reached the subscriber nor made the hub forget offset 2");
+  }
+
+  @Test
+  void anEpochTheRegistryConfirmsRestartsTheChannel() throws Exception {
+    LocalChannelRegistry first = new LocalChannelRegistry(10, ChannelPolicies.defaults());
+    first.create("hub.c").await();
+    LocalChannelRegistry recreated = new LocalChannelRegistry(10, ChannelPolicies.defaults());
+    recreated.create("hub.c").await();
+    // the registry the hub asks: the first epoch while it subscribes, the re-created one afterwards
+    java.util.concurrent.atomic.AtomicReference<ChannelRegistry> current = new java.util.concurrent.atomic.AtomicReference<>(first);
+    SubscriptionHub hub = startHub((ChannelRegistry) java.lang.reflect.Proxy.newProxyInstance(
+        ChannelRegistry.class.getClassLoader(), new Class<?>[] {ChannelRegistry.class},
+        (proxy, method, args) -> method.invoke(current.get(), args)));
+    Context loop = vertx.getOrCreateContext();
+    LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
+    Recorder recorder = new Recorder(Dialect.NATIVE, new CountDownLatch(1));
+    on(loop, v -> fanout.add("hub.c", recorder));
+
+    current.set(recreated);
+    vertx.eventBus().publish(Addresses.channel("hub.c"), real("hub.c"));
+    assertTrue(recorder.received.await(10, TimeUnit.SECONDS));
+    assertEquals(0, dropped("unknown_epoch"));
+  }
+
+  private double dropped(String reason) {
+    return meters.get("lastmile.bus.dropped").tag("reason", reason).counter().count();
   }
 
   /** How a request to the channel's address fails: NO_HANDLERS at once when nobody consumes it. */

@@ -34,7 +34,7 @@ public final class ClusterNodes implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
@@ -42,6 +42,15 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** Starts a node running {@code role} (ingest or edge), with an ops listener; does not wait for it. */
   public GatewayProcess start(String name, String role) throws IOException {
+    return start(name, role, "");
+  }
+
+  /**
+   * As {@link #start(String, String)}, with more options for the node's cluster section.
+   *
+   * @param clusterOptions YAML flow-mapping entries, each with its leading comma: {@code ", tls: {...}"}
+   */
+  public GatewayProcess start(String name, String role, String clusterOptions) throws IOException {
     String members = memberPorts.values().stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
     String listener = role.equals("edge")
         ? "  - {name: public, role: edge, host: 127.0.0.1, port: 0}"
@@ -50,7 +59,7 @@ public final class ClusterNodes implements AutoCloseable {
     Files.writeString(config, String.join("\n",
         "node: {roles: [" + role + "], edge_instances: 1, shutdown_grace_ms: 3000}",
         "cluster: {enabled: true, name: " + clusterName + ", host: 127.0.0.1, port: " + memberPorts.get(name)
-            + ", members: [" + members + "], join_wait_seconds: 0}",
+            + ", members: [" + members + "], join_wait_seconds: 0" + clusterOptions + "}",
         "listeners:",
         listener,
         "  - {name: ops, role: ops, host: 127.0.0.1, port: 0}",

@@ -1,0 +1,65 @@
+package stream.terminal.lastmile.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.management.BadAttributeValueExpException;
+import org.junit.jupiter.api.Test;
+
+/** The allow-list lets through what cluster members exchange, and nothing else. */
+class DeserializationFilterTest {
+  private static byte[] serialize(Object value) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(value);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Reads with the JVM-wide filter, as Hazelcast's Java serializer does. */
+  private static Object read(byte[] bytes) throws Exception {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+      return in.readObject();
+    }
+  }
+
+  @Test
+  void aClassOutsideTheAllowListIsRejectedProcessWide() throws Exception {
+    DeserializationFilter.install();
+    assertEquals(DeserializationFilter.PATTERN, ObjectInputFilter.Config.getSerialFilter().toString());
+    // the entry point of several published gadget chains: a foreign member could send one in any value
+    byte[] gadget = serialize(new BadAttributeValueExpException("x"));
+    InvalidClassException refused = assertThrows(InvalidClassException.class, () -> read(gadget));
+    assertTrue(refused.getMessage().contains("REJECTED"), refused.getMessage());
+    // nested inside an allowed container, too
+    byte[] nested = serialize(new ArrayList<Object>(List.of(new BadAttributeValueExpException("x"))));
+    assertThrows(InvalidClassException.class, () -> read(nested));
+  }
+
+  @Test
+  void whatMembersExchangeIsAllowed() throws Exception {
+    DeserializationFilter.install();
+    Map<String, Serializable> values = new HashMap<>();
+    values.put("record", new ChannelRecord("e1", 1, 2));
+    values.put("stored", new StoredMessage(3, "{\"a\":1}"));
+    values.put("processor", new NextOffset(5));
+    values.put("failure", new IllegalStateException("x", new TargetNotMemberException("gone")));
+    for (Map.Entry<String, Serializable> value : values.entrySet()) {
+      Object back = read(serialize(value.getValue()));
+      assertEquals(value.getValue().getClass(), back.getClass(), value.getKey());
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package stream.terminal.lastmile.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.vertx.core.Vertx;
+import java.net.ServerSocket;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import stream.terminal.lastmile.config.ChannelPolicies;
+import stream.terminal.lastmile.config.ClusterConfig;
+import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.protocol.GatewayException;
+
+/** The clustered registry keeps per-channel state only for channels that exist (one real member, in memory). */
+class HazelcastRegistryStateTest {
+  private final Vertx vertx = Vertx.vertx();
+  private HazelcastInstance hazelcast;
+
+  @AfterEach
+  void stop() {
+    if (hazelcast != null) {
+      hazelcast.shutdown();
+    }
+    vertx.close().await();
+  }
+
+  @Test
+  void publishesToChannelsThatDoNotExistLeaveNothingBehind() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.build(new ClusterConfig(true, "state-" + System.nanoTime(),
+        "127.0.0.1", null, port, List.of("127.0.0.1:" + port), 0, null, 0, null)));
+    HazelcastChannelRegistry registry = new HazelcastChannelRegistry(vertx, hazelcast, 10, ChannelPolicies.defaults());
+    registry.create("exists").await();
+    registry.append("exists", System.currentTimeMillis(), "1").await();
+    int before = registry.channelsTracked();
+
+    for (int i = 0; i < 50; i++) {
+      Throwable failure = registry.append("missing." + i, System.currentTimeMillis(), "1")
+          .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
+      assertEquals(ErrorCode.CHANNEL_NOT_FOUND, GatewayException.of(failure).code());
+    }
+    assertEquals(before, registry.channelsTracked(), "one entry per name a publisher tried");
+  }
+}
