@@ -61,6 +61,11 @@ final class Sequencer {
     return skipped;
   }
 
+  /** The epoch whose offsets it counts. */
+  String epoch() {
+    return epoch;
+  }
+
   /** True when messages wait behind a hole. */
   boolean waiting() {
     return !early.isEmpty();

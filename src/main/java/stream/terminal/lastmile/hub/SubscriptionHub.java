@@ -21,13 +21,23 @@ import stream.terminal.lastmile.protocol.ChannelMessage;
  * backlog), wraps each message once, and hands it to each interested {@link LocalFanout} on that fanout's own
  * event loop. All its state lives on its own context (it is deployed as a verticle to get one), so it needs no
  * lock.
+ *
+ * <p>A hole is seen when a later message arrives; a message that never arrives with none after it (stored, but
+ * sent on the bus before the other nodes had learnt of this node's new consumer, or by an ingest node that died
+ * in between) would wait for the next publish, however long. So, in a cluster, the hub also checks the stored
+ * tail of every channel it consumes every {@code tailCheckMs}: a tail still ahead of what it released at the
+ * next check is read from the backlog. Every stored message thus reaches the node's subscribers within about
+ * {@code 2 x tailCheckMs} plus two round trips, even when nothing follows it.
  */
 public final class SubscriptionHub extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SubscriptionHub.class.getName());
+  /** Offsets one tail check reads at most; the next check goes on from there. */
+  private static final int MAX_TAIL_READ = 1000;
 
   private final GatewayMetrics metrics;
   private final ChannelRegistry registry;
   private final long holeWaitMs;
+  private final long tailCheckMs;
   private final Map<String, Interest> channels = new HashMap<>();
 
   private static final class Interest {
@@ -39,6 +49,8 @@ public final class SubscriptionHub extends VerticleBase {
     Future<Void> registered;
     Sequencer sequencer;
     long holeTimer = -1;
+    /** The stored tail the last check found ahead of what was released, or -1. */
+    long tailAhead = -1;
 
     Interest(String channel) {
       this.channel = channel;
@@ -49,11 +61,22 @@ public final class SubscriptionHub extends VerticleBase {
    * Deploy it (one instance per node) before any fanout asks it for a channel: deployment gives it its context.
    *
    * @param holeWaitMs how long a message waits for a missing earlier one before the hole is read from the backlog
+   * @param tailCheckMs how often the stored tails of the consumed channels are compared with what arrived; 0 for
+   *     never (the embedded node, whose bus cannot miss a message)
    */
-  public SubscriptionHub(GatewayMetrics metrics, ChannelRegistry registry, long holeWaitMs) {
+  public SubscriptionHub(GatewayMetrics metrics, ChannelRegistry registry, long holeWaitMs, long tailCheckMs) {
     this.metrics = metrics;
     this.registry = registry;
     this.holeWaitMs = holeWaitMs;
+    this.tailCheckMs = tailCheckMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (tailCheckMs > 0) {
+      vertx.setTimer(tailCheckMs, id -> checkTails());
+    }
+    return Future.succeededFuture();
   }
 
   GatewayMetrics metrics() {
@@ -155,6 +178,43 @@ public final class SubscriptionHub extends VerticleBase {
             awaitHole(interest);
           });
     });
+  }
+
+  /** One round of tail checks, all at once; the next round starts a period after this one ends. */
+  private void checkTails() {
+    List<Future<?>> checks = new ArrayList<>(channels.size());
+    for (Interest interest : channels.values()) {
+      if (interest.sequencer != null) {
+        checks.add(checkTail(interest));
+      }
+    }
+    Future.join(checks).onComplete(ar -> vertx.setTimer(tailCheckMs, id -> checkTails()));
+  }
+
+  /**
+   * Reads from the backlog what the previous check found stored but not yet released, if it still is not: a
+   * message normally arrives within milliseconds of being stored, so one period's wait spares reading what is
+   * on its way.
+   */
+  private Future<?> checkTail(Interest interest) {
+    Sequencer sequencer = interest.sequencer;
+    return registry.get(interest.channel).compose(info -> {
+      long next = sequencer.next();
+      long missedTo = interest.tailAhead;
+      long last = info.lastOffset();
+      boolean sameEpoch = info.channel().epoch().equals(sequencer.epoch());
+      interest.tailAhead = sameEpoch && last >= next ? last : -1;
+      if (channels.get(interest.channel) != interest || !sameEpoch || missedTo < next) {
+        return Future.succeededFuture();
+      }
+      LOG.log(Level.DEBUG, "channel {0}: offsets {1} to {2} are stored but did not arrive, reading them", interest.channel,
+          next, missedTo);
+      return registry.read(interest.channel, next, (int) Math.min(missedTo - next + 1, MAX_TAIL_READ))
+          .onSuccess(page -> {
+            release(interest, sequencer.fill(page.messages()));
+            awaitHole(interest);
+          });
+    }).otherwiseEmpty();
   }
 
   private static void release(Interest interest, List<ChannelMessage> messages) {

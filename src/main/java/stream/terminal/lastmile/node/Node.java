@@ -46,6 +46,12 @@ public final class Node {
    * the backlog: long enough for the usual reordering between two ingest nodes, short enough to go unnoticed.
    */
   private static final long HOLE_WAIT_MS = 200;
+  /**
+   * How often a clustered node compares the stored tails of the channels it consumes with what reached it: a
+   * message stored but never received (see {@link SubscriptionHub}) reaches subscribers within about twice this
+   * plus two cluster round trips, under the 1 s docs/protocol.md promises.
+   */
+  private static final long TAIL_CHECK_MS = 300;
 
   private final Vertx vertx;
   private final NodeServices services;
@@ -97,7 +103,7 @@ public final class Node {
             config,
             registry,
             new Publisher(registry, config.channelPolicies(), vertx.eventBus(), metrics),
-            new SubscriptionHub(metrics, registry, HOLE_WAIT_MS),
+            new SubscriptionHub(metrics, registry, HOLE_WAIT_MS, cluster == null ? 0 : TAIL_CHECK_MS),
             metrics,
             prometheus,
             connections,

@@ -66,13 +66,18 @@ class SubscriptionHubTest {
     }
   }
 
-  /** A hub on a node with channels hub.c and hub.interest. */
+  private final LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
+
+  /** A hub on a node with channels hub.c and hub.interest, without tail checks. */
   private SubscriptionHub startHub() {
+    return startHub(0);
+  }
+
+  private SubscriptionHub startHub(long tailCheckMs) {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
-    LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
     registry.create("hub.c").await();
     registry.create("hub.interest").await();
-    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(new SimpleMeterRegistry()), registry, 100);
+    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(new SimpleMeterRegistry()), registry, 100, tailCheckMs);
     vertx.deployVerticle(hub).await();
     return hub;
   }
@@ -142,6 +147,24 @@ class SubscriptionHubTest {
       return Future.succeededFuture();
     });
     assertNoConsumerEventually("hub.interest");
+  }
+
+  @Test
+  void aStoredMessageThatNeverCameOnTheBusReachesTheSubscriberWithinTheBoundThoughNothingFollowsIt() throws Exception {
+    SubscriptionHub hub = startHub(100);
+    Context loop = vertx.getOrCreateContext();
+    LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
+    Recorder subscriber = new Recorder(Dialect.NATIVE, new CountDownLatch(1));
+    on(loop, v -> fanout.add("hub.c", subscriber));
+    // stored, so acknowledged to its publisher, but never put on the bus (as when the other nodes had not yet
+    // learnt of this node's consumer): no later message shows the hole
+    long stored = System.nanoTime();
+    ChannelMessage missed = registry.append("hub.c", System.currentTimeMillis(), "\"missed\"").await();
+    assertTrue(subscriber.received.await(10, TimeUnit.SECONDS), "the missed message was read from the backlog");
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stored);
+    assertTrue(tookMs < 1000, "within 2 checks (2 x 100 ms) and the reads, not " + tookMs + " ms");
+    assertEquals(1, subscriber.frames.size());
+    assertTrue(subscriber.frames.get(0).toString().contains("\"offset\":" + missed.offset()), subscriber.frames.get(0).toString());
   }
 
   /** How a request to the channel's address fails: NO_HANDLERS at once when nobody consumes it. */
