@@ -16,6 +16,8 @@ import java.util.Set;
  * @param cluster how the node joins a cluster, or {@link ClusterConfig#DISABLED}
  * @param channelPolicies backlog and creation rules by channel pattern
  * @param historyMaxPage the most messages one history request returns
+ * @param drainDelayMs how long a stopping node answers not ready while still serving, before its listeners stop
+ *     accepting: the time a load balancer needs to notice and send new clients elsewhere
  */
 public record GatewayConfig(
     Set<Role> roles,
@@ -28,7 +30,8 @@ public record GatewayConfig(
     boolean metricsEnabled,
     ClusterConfig cluster,
     ChannelPolicies channelPolicies,
-    int historyMaxPage) {
+    int historyMaxPage,
+    int drainDelayMs) {
 
   /** The listeners of a role this node opens: ops listeners always, the others when the node runs their role. */
   public List<ListenerConfig> listeners(Role role) {

@@ -195,20 +195,28 @@ public final class Node {
   }
 
   /**
-   * Stops gracefully: not ready at once, then every listener stops accepting and each client gets a
-   * {@code disconnect} notice with {@code reconnect: true} before its connection closes.
+   * Stops gracefully: not ready at once, still serving for {@code node.drain_delay_ms} (a load balancer stops
+   * sending clients meanwhile), then every listener stops accepting, each connection stops reading, gets the
+   * replies of its commands in flight (a stored publish is acknowledged) and then a {@code disconnect} notice
+   * with {@code reconnect: true} before it closes.
    */
   public synchronized Future<Void> stop() {
     if (stopped != null) {
       return stopped;
     }
     services.ready().started(false);
+    int delay = services.config().drainDelayMs();
+    Future<?> drained = delay == 0 ? Future.succeededFuture() : vertx.timer(delay);
+    // listeners first, so every client has its notice; closing Vert.x then takes the hub and the cluster down
+    stopped = drained.transform(ar -> undeployRoles()).transform(ar -> vertx.close());
+    return stopped;
+  }
+
+  private Future<?> undeployRoles() {
     List<Future<?>> undeployed = new ArrayList<>();
     for (String id : deployments) {
       undeployed.add(vertx.undeploy(id));
     }
-    // listeners first, so every client has its notice; closing Vert.x then takes the hub and the cluster down
-    stopped = Future.join(undeployed).transform(ar -> vertx.close());
-    return stopped;
+    return Future.join(undeployed);
   }
 }

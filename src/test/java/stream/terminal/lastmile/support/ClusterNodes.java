@@ -42,13 +42,19 @@ public final class ClusterNodes implements AutoCloseable {
 
   /** Starts a node running {@code role} (ingest or edge), with an ops listener; does not wait for it. */
   public GatewayProcess start(String name, String role) throws IOException {
+    return start(name, role, "");
+  }
+
+  /** @param nodeOptions more options of the {@code node} section, e.g. {@code "drain_delay_ms: 1000"} */
+  public GatewayProcess start(String name, String role, String nodeOptions) throws IOException {
     String members = memberPorts.values().stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
     String listener = role.equals("edge")
         ? "  - {name: public, role: edge, host: 127.0.0.1, port: 0}"
         : "  - {name: private, role: ingest, host: 127.0.0.1, port: 0, permissions: [create, publish, subscribe]}";
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, String.join("\n",
-        "node: {roles: [" + role + "], edge_instances: 1, shutdown_grace_ms: 3000}",
+        "node: {roles: [" + role + "], edge_instances: 1, shutdown_grace_ms: 3000"
+            + (nodeOptions.isEmpty() ? "" : ", " + nodeOptions) + "}",
         "cluster: {enabled: true, name: " + clusterName + ", host: 127.0.0.1, port: " + memberPorts.get(name)
             + ", members: [" + members + "], join_wait_seconds: 0}",
         "listeners:",

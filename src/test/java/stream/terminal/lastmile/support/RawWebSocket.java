@@ -90,7 +90,22 @@ public final class RawWebSocket implements AutoCloseable {
     }
   }
 
+  /** Sends text frames in one write, so that the server reads them in one go. */
+  public void sendTexts(String... texts) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (String text : texts) {
+      all.write(frame(0x81, text.getBytes(StandardCharsets.UTF_8)));
+    }
+    out.write(all.toByteArray());
+    out.flush();
+  }
+
   private void sendFrame(int first, byte[] payload) throws IOException {
+    out.write(frame(first, payload));
+    out.flush();
+  }
+
+  private static byte[] frame(int first, byte[] payload) throws IOException {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
     frame.write(first);
     if (payload.length < 126) {
@@ -110,8 +125,7 @@ public final class RawWebSocket implements AutoCloseable {
     for (int i = 0; i < payload.length; i++) {
       frame.write(payload[i] ^ mask[i % 4]);
     }
-    out.write(frame.toByteArray());
-    out.flush();
+    return frame.toByteArray();
   }
 
   @Override
