@@ -103,16 +103,22 @@ public final class ClusterNodes implements AutoCloseable {
     return WsClient.connect(clients, port(node, "private"));
   }
 
+  /**
+   * Stops every node and keeps each one's log in {@code target/it-logs/<cluster name>/<node>.log}: a failure
+   * that shows once in twenty runs must be explainable afterwards.
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     clients.close().await();
     List<GatewayProcess> all = new ArrayList<>(processes.values());
     for (GatewayProcess p : all) {
       p.terminate();
     }
-    for (GatewayProcess p : all) {
-      p.awaitExitQuietly(15);
-      p.close();
+    Path logs = Files.createDirectories(Path.of("target", "it-logs", clusterName));
+    for (Map.Entry<String, GatewayProcess> node : processes.entrySet()) {
+      node.getValue().awaitExitQuietly(15);
+      node.getValue().close();
+      Files.writeString(logs.resolve(node.getKey() + ".log"), node.getValue().output());
     }
   }
 }
