@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -18,7 +19,9 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
@@ -206,10 +209,22 @@ public final class Node {
     }
     services.ready().started(false);
     int delay = services.config().drainDelayMs();
-    Future<?> drained = delay == 0 ? Future.succeededFuture() : vertx.timer(delay);
     // listeners first, so every client has its notice; closing Vert.x then takes the hub and the cluster down
-    stopped = drained.transform(ar -> undeployRoles()).transform(ar -> vertx.close());
+    stopped = (delay == 0 ? Future.succeededFuture() : afterDelay(delay))
+        .transform(ar -> undeployRoles())
+        .transform(ar -> vertx.close());
     return stopped;
+  }
+
+  /**
+   * Completes on a thread outside Vert.x, like a stop that starts at once: a Vert.x timer would run the rest of
+   * the stop on an event loop, and a clustered Vert.x closed from one of its own event loops never reports the
+   * close done (it completes on that loop, which is gone by then), so the launcher would wait out its timeout.
+   */
+  private static Future<Void> afterDelay(int delayMs) {
+    Promise<Void> elapsed = Promise.promise();
+    CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(elapsed::complete);
+    return elapsed.future();
   }
 
   private Future<?> undeployRoles() {

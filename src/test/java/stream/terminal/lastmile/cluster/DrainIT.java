@@ -2,6 +2,7 @@ package stream.terminal.lastmile.cluster;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static stream.terminal.lastmile.support.WsClient.assertResult;
 
 import io.vertx.core.Vertx;
@@ -106,6 +107,8 @@ class DrainIT {
         JsonObject notice = publisher.notice.get(30, TimeUnit.SECONDS);
         assertEquals(4000, notice.getInteger("code"), notice.encode());
         assertEquals(143, cluster.process("ingest").awaitExit(30));
+        String log = cluster.process("ingest").output();
+        assertTrue(log.contains("INFO    stream.terminal.lastmile.launcher.Main: stopped"), "the stop finished:\n" + log);
         assertEquals(List.of(), publisher.errors);
 
         // what the channel stored, read on the surviving node, is exactly what was acknowledged
