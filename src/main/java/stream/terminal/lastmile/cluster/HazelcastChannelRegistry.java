@@ -125,8 +125,8 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   }
 
   /**
-   * Once the channel is known to exist, head and tail are asked for at once, then the items: two round trips'
-   * wait (three for a channel this node has not seen yet), and no worker thread.
+   * Once the channel is known to exist, its record (for the current epoch), head and tail are asked for at once,
+   * then the items: two round trips' wait (three for a channel this node has not seen yet), and no worker thread.
    */
   @Override
   public Future<BacklogPage> read(String name, long from, int limit) {
@@ -134,11 +134,13 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
       return record(name).map(r -> new BacklogPage(r.epoch(), r.lastOffset() + 1, r.lastOffset(), List.of()));
     }
     // the ringbuffer is touched only for a channel that exists: naming one creates it on its owner
-    return here(epoch(name)).compose(epoch -> {
+    return here(epoch(name)).compose(known -> {
       Ringbuffer<StoredMessage> backlog = backlog(name);
+      Future<ChannelRecord> record = record(name);
       Future<Long> head = local(RingbufferBounds.head(backlog));
       Future<Long> tail = local(RingbufferBounds.tail(backlog));
-      return Future.all(head, tail).compose(both -> read(name, epoch, backlog, head.result(), tail.result(), from, limit));
+      return Future.all(record, head, tail).compose(all ->
+          read(name, record.result().epoch(), backlog, head.result(), tail.result(), from, limit));
     });
   }
 
