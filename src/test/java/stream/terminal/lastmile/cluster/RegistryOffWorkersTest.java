@@ -6,11 +6,10 @@ import static stream.terminal.lastmile.support.WsClient.assertResult;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import stream.terminal.lastmile.support.ClusterNodes;
 import stream.terminal.lastmile.support.TestGateway;
 import stream.terminal.lastmile.support.WsClient;
 
@@ -22,15 +21,9 @@ class RegistryOffWorkersTest {
   /** Vert.x's default worker pool; twice as many tasks are queued, so that every worker is surely taken. */
   private static final int WORKERS = 20;
 
-  private static int freePort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   @Test
   void historyAndChannelReadsNeedNoWorkerThread() throws Exception {
-    int port = freePort();
+    int port = ClusterNodes.memberPort();
     TestGateway gateway = new TestGateway();
     gateway.config().put("cluster", new JsonObject().put("enabled", true)
         .put("name", "off-workers-" + ProcessHandle.current().pid() + "-" + System.nanoTime())

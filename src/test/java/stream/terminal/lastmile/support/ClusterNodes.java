@@ -30,14 +30,26 @@ public final class ClusterNodes implements AutoCloseable {
   public ClusterNodes(Path dir, List<String> names) throws IOException {
     this.dir = dir;
     for (String name : names) {
-      memberPorts.put(name, freePort());
+      memberPorts.put(name, memberPort());
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  /**
+   * A free port below the kernel's ephemeral range (32768-60999 on Linux). A member port is chosen when the
+   * cluster is laid out but bound only when its node starts; a port from the ephemeral range could meanwhile
+   * become the local end of an outgoing connection (the nodes' own, to each other), and a late node then failed
+   * to start with "Address already in use" (1 run in 11).
+   */
+  public static int memberPort() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+      try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port between 20000 and 32000");
   }
 
   /** Starts a node running {@code role} (ingest or edge), with an ops listener; does not wait for it. */
