@@ -36,22 +36,23 @@ public final class Publisher {
    * Stores the message in the channel's backlog, which gives it its offset, then puts it on the bus once
    * {@code after} (the connection's previous publish) is done; completes, and so acknowledges, only then. The
    * store starts at once, so a connection's publishes are pipelined to a clustered registry instead of waiting a
-   * round trip each, yet reach the bus in the order they were sent. With a registry that answers at once (the
-   * local one) store and send happen under one lock, so the bus carries a channel's messages in offset order
-   * whichever event loop publishes.
+   * round trip each, yet reach the bus in the order they were sent.
+   *
+   * <p>No lock spans publishes: two event loops publishing to one channel may put its messages on the bus out of
+   * offset order, as two ingest nodes of a cluster do. Each node's hub puts them back in order ({@code
+   * Sequencer}), so subscribers see offset order all the same. A node-wide lock here made every publish of the
+   * node wait for any other one's registry call (a Hazelcast proxy lookup, a channel created on first publish).
    *
    * @param data the payload as compact JSON text
    */
   public Future<ChannelMessage> publish(String channel, String data, Future<?> after) {
     ChannelNames.require(channel);
-    synchronized (this) {
-      Future<ChannelMessage> stored = append(channel, data);
-      return after.transform(previous -> stored).map(message -> {
-        bus.publish(Addresses.channel(channel), message);
-        metrics.published();
-        return message;
-      });
-    }
+    Future<ChannelMessage> stored = append(channel, data);
+    return after.transform(previous -> stored).map(message -> {
+      bus.publish(Addresses.channel(channel), message);
+      metrics.published();
+      return message;
+    });
   }
 
   /** Appends; a channel whose policy allows it is created by its first publish. */

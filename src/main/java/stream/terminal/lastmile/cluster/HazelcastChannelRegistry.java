@@ -6,7 +6,6 @@ import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.OverflowPolicy;
-import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -70,8 +69,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   public Future<Channel> create(String name) {
     ChannelPolicy policy = policies.forChannel(name);
     ChannelRecord fresh = new ChannelRecord(Epochs.next(), System.currentTimeMillis(), 0);
-    // IMap has no asynchronous putIfAbsent: run it on a worker. The size check is cluster-wide but not atomic
-    // with the insert, so racing creates may pass the limit by a few.
+    // IMap has no asynchronous putIfAbsent or size, and adding a ringbuffer's configuration waits for the cluster:
+    // run them on a worker, unordered so that one slow create holds up no other request of its event loop. The
+    // size check is cluster-wide but not atomic with the insert, so racing creates may pass the limit by a few.
     return vertx.<ChannelRecord>executeBlocking(() -> {
       if (channels.size() >= maxChannels) {
         throw new GatewayException(ErrorCode.LIMIT_EXCEEDED, "channel limit reached (" + maxChannels + ")");
@@ -84,16 +84,25 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
             .setBackupCount(1));
       }
       return channels.putIfAbsent(name, fresh);
-    }).compose(previous -> previous == null
+    }, false).compose(previous -> previous == null
         ? Future.succeededFuture(new Channel(name, fresh.epoch(), fresh.createdAt()))
         : Future.failedFuture(new GatewayException(ErrorCode.CHANNEL_EXISTS, "channel exists: " + name)));
   }
 
+  /**
+   * Once the channel is known to exist, its record and its backlog's tail are asked for at once: one round
+   * trip's wait (two for a channel this node has not seen yet), and no worker thread.
+   */
   @Override
   public Future<ChannelInfo> get(String name) {
-    return vertx.executeBlocking(() -> {
-      ChannelRecord record = record(name);
-      return new ChannelInfo(new Channel(name, record.epoch(), record.createdAt()), lastOffset(name, record));
+    if (!keepsBacklog(name)) {
+      return record(name).map(r -> new ChannelInfo(new Channel(name, r.epoch(), r.createdAt()), r.lastOffset()));
+    }
+    return here(epoch(name)).compose(known -> {
+      Future<ChannelRecord> record = record(name);
+      Future<Long> tail = local(RingbufferBounds.tail(backlog(name)));
+      return Future.all(record, tail).map(both -> new ChannelInfo(
+          new Channel(name, record.result().epoch(), record.result().createdAt()), tail.result() + 1));
     });
   }
 
@@ -128,54 +137,62 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
             .map(lastSequence -> new Position(epoch, lastSequence + 1))));
   }
 
+  /**
+   * Once the channel is known to exist, its record (for the current epoch), head and tail are asked for at once,
+   * then the items: two round trips' wait (three for a channel this node has not seen yet), and no worker thread.
+   */
   @Override
   public Future<BacklogPage> read(String name, long from, int limit) {
-    return vertx.executeBlocking(() -> {
-      ChannelRecord record = record(name);
-      if (!policies.forChannel(name).keepsBacklog()) {
-        return new BacklogPage(record.epoch(), record.lastOffset() + 1, record.lastOffset(), List.of());
-      }
+    if (!keepsBacklog(name)) {
+      return record(name).map(r -> new BacklogPage(r.epoch(), r.lastOffset() + 1, r.lastOffset(), List.of()));
+    }
+    // the ringbuffer is touched only for a channel that exists: naming one creates it on its owner
+    return here(epoch(name)).compose(known -> {
       Ringbuffer<StoredMessage> backlog = backlog(name);
-      long head = backlog.headSequence();
-      long tail = backlog.tailSequence();
-      long start = Math.max(from - 1, head);
-      List<ChannelMessage> messages = new ArrayList<>();
-      long firstAvailable = tail >= head ? head + 1 : tail + 2;
-      if (start <= tail) {
-        int count = (int) Math.min(Math.min(limit, MAX_READ), tail - start + 1);
-        ReadResultSet<StoredMessage> read = backlog.readManyAsync(start, 0, count, null).toCompletableFuture().get();
-        for (int i = 0; i < read.size(); i++) {
-          StoredMessage stored = read.get(i);
-          messages.add(new ChannelMessage(name, record.epoch(), read.getSequence(i) + 1, stored.ts(), stored.data()));
-        }
-        if (read.size() > 0 && read.getSequence(0) > start) {
-          // items expired between the head was read and the read: the page starts later than asked
-          firstAvailable = Math.max(firstAvailable, read.getSequence(0) + 1);
-        }
-      }
-      return new BacklogPage(record.epoch(), firstAvailable, tail + 1, messages);
+      Future<ChannelRecord> record = record(name);
+      Future<Long> head = local(RingbufferBounds.head(backlog));
+      Future<Long> tail = local(RingbufferBounds.tail(backlog));
+      return Future.all(record, head, tail).compose(all ->
+          read(name, record.result().epoch(), backlog, head.result(), tail.result(), from, limit));
     });
   }
 
+  private Future<BacklogPage> read(String name, String epoch, Ringbuffer<StoredMessage> backlog, long head, long tail,
+      long from, int limit) {
+    long start = Math.max(from - 1, head);
+    long firstAvailable = tail >= head ? head + 1 : tail + 2;
+    if (start > tail) {
+      return Future.succeededFuture(new BacklogPage(epoch, firstAvailable, tail + 1, List.of()));
+    }
+    int count = (int) Math.min(Math.min(limit, MAX_READ), tail - start + 1);
+    return local(backlog.readManyAsync(start, 0, count, null)).map(read -> {
+      List<ChannelMessage> messages = new ArrayList<>(read.size());
+      for (int i = 0; i < read.size(); i++) {
+        StoredMessage stored = read.get(i);
+        messages.add(new ChannelMessage(name, epoch, read.getSequence(i) + 1, stored.ts(), stored.data()));
+      }
+      // items that expired after the head was read make the page start later than asked
+      long first = read.size() > 0 && read.getSequence(0) > start ? read.getSequence(0) + 1 : firstAvailable;
+      return new BacklogPage(epoch, Math.max(firstAvailable, first), tail + 1, messages);
+    });
+  }
+
+  /** The admin listing (not a client's path): one blocking call per channel, on an unordered worker. */
   @Override
   public Future<List<ChannelInfo>> list() {
     return vertx.executeBlocking(() -> channels.entrySet().stream()
         .map(e -> new ChannelInfo(new Channel(e.getKey(), e.getValue().epoch(), e.getValue().createdAt()),
-            lastOffset(e.getKey(), e.getValue())))
+            keepsBacklog(e.getKey()) ? backlog(e.getKey()).tailSequence() + 1 : e.getValue().lastOffset()))
         .sorted(Comparator.comparing(i -> i.channel().name()))
-        .toList());
+        .toList(), false);
   }
 
-  private ChannelRecord record(String name) {
-    ChannelRecord record = channels.get(name);
-    if (record == null) {
-      throw new GatewayException(ErrorCode.CHANNEL_NOT_FOUND, "no such channel: " + name);
-    }
-    return record;
+  private Future<ChannelRecord> record(String name) {
+    return local(channels.getAsync(name)).compose(r -> r == null ? notFound(name) : Future.succeededFuture(r));
   }
 
-  private long lastOffset(String name, ChannelRecord record) {
-    return policies.forChannel(name).keepsBacklog() ? backlog(name).tailSequence() + 1 : record.lastOffset();
+  private boolean keepsBacklog(String name) {
+    return policies.forChannel(name).keepsBacklog();
   }
 
   private Ringbuffer<StoredMessage> backlog(String name) {
@@ -187,6 +204,14 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
         .compose(record -> record == null ? notFound(n) : Future.succeededFuture(record.epoch())));
     // a channel not found now may be created later: only a found epoch stays cached
     return lookup.onFailure(e -> epochs.remove(name, lookup));
+  }
+
+  /** A lookup shared between event loops (the cached epoch), completed on the caller's own context. */
+  private <T> Future<T> here(Future<T> shared) {
+    Context caller = vertx.getOrCreateContext();
+    Promise<T> result = Promise.promise();
+    shared.onComplete(ar -> caller.runOnContext(v -> result.handle(ar)));
+    return result.future();
   }
 
   /**

@@ -30,6 +30,7 @@ public final class ConfigParser {
     int edgeInstances = node.integer("edge_instances", 0, 0, 256);
     int ingestInstances = node.integer("ingest_instances", 1, 1, 256);
     int graceMs = node.integer("shutdown_grace_ms", 5000, 0, 600_000);
+    int drainDelayMs = node.integer("drain_delay_ms", 0, 0, 600_000);
     node.rejectUnknown();
 
     ConfigReader metrics = root.object("metrics");
@@ -81,7 +82,7 @@ public final class ConfigParser {
     }
     return new GatewayConfig(
         roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled, cluster,
-        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds);
+        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds, drainDelayMs);
   }
 
   private static ChannelBounds bounds(ConfigReader channels) {

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param channelPolicies backlog and creation rules by channel pattern
  * @param historyMaxPage the most messages one history request returns
  * @param channelBounds what the node's channels may hold: backlog budget, expiry sweep, idle eviction
+ * @param drainDelayMs how long a stopping node answers not ready while still serving, before its listeners stop
+ *     accepting: the time a load balancer needs to notice and send new clients elsewhere
  */
 public record GatewayConfig(
     Set<Role> roles,
@@ -30,7 +32,8 @@ public record GatewayConfig(
     ClusterConfig cluster,
     ChannelPolicies channelPolicies,
     int historyMaxPage,
-    ChannelBounds channelBounds) {
+    ChannelBounds channelBounds,
+    int drainDelayMs) {
 
   /** The listeners of a role this node opens: ops listeners always, the others when the node runs their role. */
   public List<ListenerConfig> listeners(Role role) {

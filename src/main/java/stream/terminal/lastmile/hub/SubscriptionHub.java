@@ -23,14 +23,24 @@ import stream.terminal.lastmile.protocol.ChannelMessage;
  * backlog), wraps each message once, and hands it to each interested {@link LocalFanout} on that fanout's own
  * event loop. All its state lives on its own context (it is deployed as a verticle to get one), so it needs no
  * lock.
+ *
+ * <p>A hole is seen when a later message arrives; a message that never arrives with none after it (stored, but
+ * sent on the bus before the other nodes had learnt of this node's new consumer, or by an ingest node that died
+ * in between) would wait for the next publish, however long. So, in a cluster, the hub also checks the stored
+ * tail of every channel it consumes every {@code tailCheckMs}: a tail still ahead of what it released at the
+ * next check is read from the backlog. Every stored message thus reaches the node's subscribers within about
+ * {@code 2 x tailCheckMs} plus two round trips, even when nothing follows it.
  */
 public final class SubscriptionHub extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SubscriptionHub.class.getName());
+  /** Offsets one tail check reads at most; the next check goes on from there. */
+  private static final int MAX_TAIL_READ = 1000;
 
   private final GatewayMetrics metrics;
   private final ChannelRegistry registry;
   private final long holeWaitMs;
   private final int maxWaiting;
+  private final long tailCheckMs;
   private final Map<String, Interest> channels = new HashMap<>();
   /** The channels this node consumes, readable from any thread: the registry keeps them from idle eviction. */
   private final Set<String> consumed = ConcurrentHashMap.newKeySet();
@@ -47,6 +57,8 @@ public final class SubscriptionHub extends VerticleBase {
     Future<Void> registered;
     Sequencer sequencer;
     long holeTimer = -1;
+    /** The stored tail the last check found ahead of what was released, or -1. */
+    long tailAhead = -1;
 
     Interest(String channel) {
       this.channel = channel;
@@ -60,12 +72,24 @@ public final class SubscriptionHub extends VerticleBase {
    * @param maxWaiting how many messages of a channel may wait (behind a hole, for the channel's position, or
    *     for an epoch check) before more are dropped: bounds what a broken or hostile cluster member can make
    *     the node hold
+   * @param tailCheckMs how often the stored tails of the consumed channels are compared with what arrived; 0 for
+   *     never (the embedded node, whose bus cannot miss a message)
    */
-  public SubscriptionHub(GatewayMetrics metrics, ChannelRegistry registry, long holeWaitMs, int maxWaiting) {
+  public SubscriptionHub(
+      GatewayMetrics metrics, ChannelRegistry registry, long holeWaitMs, int maxWaiting, long tailCheckMs) {
     this.metrics = metrics;
     this.registry = registry;
     this.holeWaitMs = holeWaitMs;
     this.maxWaiting = maxWaiting;
+    this.tailCheckMs = tailCheckMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    if (tailCheckMs > 0) {
+      vertx.setTimer(tailCheckMs, id -> checkTails());
+    }
+    return Future.succeededFuture();
   }
 
   /** Whether some subscriber of this node listens to the channel (safe from any thread). */
@@ -234,6 +258,43 @@ public final class SubscriptionHub extends VerticleBase {
             awaitHole(interest);
           });
     });
+  }
+
+  /** One round of tail checks, all at once; the next round starts a period after this one ends. */
+  private void checkTails() {
+    List<Future<?>> checks = new ArrayList<>(channels.size());
+    for (Interest interest : channels.values()) {
+      if (interest.sequencer != null) {
+        checks.add(checkTail(interest));
+      }
+    }
+    Future.join(checks).onComplete(ar -> vertx.setTimer(tailCheckMs, id -> checkTails()));
+  }
+
+  /**
+   * Reads from the backlog what the previous check found stored but not yet released, if it still is not: a
+   * message normally arrives within milliseconds of being stored, so one period's wait spares reading what is
+   * on its way.
+   */
+  private Future<?> checkTail(Interest interest) {
+    Sequencer sequencer = interest.sequencer;
+    return registry.get(interest.channel).compose(info -> {
+      long next = sequencer.next();
+      long missedTo = interest.tailAhead;
+      long last = info.lastOffset();
+      boolean sameEpoch = info.channel().epoch().equals(sequencer.epoch());
+      interest.tailAhead = sameEpoch && last >= next ? last : -1;
+      if (channels.get(interest.channel) != interest || !sameEpoch || missedTo < next) {
+        return Future.succeededFuture();
+      }
+      LOG.log(Level.DEBUG, "channel {0}: offsets {1} to {2} are stored but did not arrive, reading them", interest.channel,
+          next, missedTo);
+      return registry.read(interest.channel, next, (int) Math.min(missedTo - next + 1, MAX_TAIL_READ))
+          .onSuccess(page -> {
+            release(interest, sequencer.fill(page.messages()));
+            awaitHole(interest);
+          });
+    }).otherwiseEmpty();
   }
 
   private static void release(Interest interest, List<ChannelMessage> messages) {

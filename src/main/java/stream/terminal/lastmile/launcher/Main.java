@@ -79,7 +79,8 @@ public final class Main {
   private static void stop(Node node) {
     log().log(System.Logger.Level.INFO, "stopping: not ready, disconnecting clients");
     try {
-      node.stop().await(node.config().shutdownGraceMs() + 10_000L, TimeUnit.MILLISECONDS);
+      node.stop().await(node.config().drainDelayMs() + node.config().shutdownGraceMs() + 10_000L,
+          TimeUnit.MILLISECONDS);
       log().log(System.Logger.Level.INFO, "stopped");
     } catch (Exception e) {
       log().log(System.Logger.Level.WARNING, "shutdown did not finish cleanly: " + e);

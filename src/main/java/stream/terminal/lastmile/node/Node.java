@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -22,7 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
@@ -58,6 +62,13 @@ public final class Node {
    * cluster network can make it keep. Real messages dropped past it come back from the backlog with their hole.
    */
   private static final int MAX_WAITING = 4096;
+
+  /**
+   * How often a clustered node compares the stored tails of the channels it consumes with what reached it: a
+   * message stored but never received (see {@link SubscriptionHub}) reaches subscribers within about twice this
+   * plus two cluster round trips, under the 1 s docs/protocol.md promises.
+   */
+  private static final long TAIL_CHECK_MS = 300;
 
   private final Vertx vertx;
   private final NodeServices services;
@@ -117,7 +128,7 @@ public final class Node {
             config,
             registry,
             new Publisher(registry, config.channelPolicies(), vertx.eventBus(), metrics),
-            new SubscriptionHub(metrics, registry, HOLE_WAIT_MS, MAX_WAITING),
+            new SubscriptionHub(metrics, registry, HOLE_WAIT_MS, MAX_WAITING, cluster == null ? 0 : TAIL_CHECK_MS),
             metrics,
             prometheus,
             gates,
@@ -231,20 +242,40 @@ public final class Node {
   }
 
   /**
-   * Stops gracefully: not ready at once, then every listener stops accepting and each client gets a
-   * {@code disconnect} notice with {@code reconnect: true} before its connection closes.
+   * Stops gracefully: not ready at once, still serving for {@code node.drain_delay_ms} (a load balancer stops
+   * sending clients meanwhile), then every listener stops accepting, each connection stops reading, gets the
+   * replies of its commands in flight (a stored publish is acknowledged) and then a {@code disconnect} notice
+   * with {@code reconnect: true} before it closes.
    */
   public synchronized Future<Void> stop() {
     if (stopped != null) {
       return stopped;
     }
     services.ready().started(false);
+    int delay = services.config().drainDelayMs();
+    // listeners first, so every client has its notice; closing Vert.x then takes the hub and the cluster down
+    stopped = (delay == 0 ? Future.succeededFuture() : afterDelay(delay))
+        .transform(ar -> undeployRoles())
+        .transform(ar -> vertx.close());
+    return stopped;
+  }
+
+  /**
+   * Completes on a thread outside Vert.x, like a stop that starts at once: a Vert.x timer would run the rest of
+   * the stop on an event loop, and a clustered Vert.x closed from one of its own event loops never reports the
+   * close done (it completes on that loop, which is gone by then), so the launcher would wait out its timeout.
+   */
+  private static Future<Void> afterDelay(int delayMs) {
+    Promise<Void> elapsed = Promise.promise();
+    CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS).execute(elapsed::complete);
+    return elapsed.future();
+  }
+
+  private Future<?> undeployRoles() {
     List<Future<?>> undeployed = new ArrayList<>();
     for (String id : deployments) {
       undeployed.add(vertx.undeploy(id));
     }
-    // listeners first, so every client has its notice; closing Vert.x then takes the hub and the cluster down
-    stopped = Future.join(undeployed).transform(ar -> vertx.close());
-    return stopped;
+    return Future.join(undeployed);
   }
 }

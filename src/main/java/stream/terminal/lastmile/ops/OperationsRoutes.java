@@ -17,8 +17,9 @@ public final class OperationsRoutes {
    */
   public static void mount(Router router, BooleanSupplier ready, PrometheusMeterRegistry prometheus) {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "up")));
-    // in a cluster the check asks Hazelcast whether backups are in sync, which may wait: not on the event loop
-    router.get("/ready").handler(ctx -> ctx.vertx().executeBlocking(ready::getAsBoolean).onComplete(ar -> {
+    // in a cluster the check asks Hazelcast whether backups are in sync, which may wait: not on the event loop,
+    // and unordered, so that one slow check holds up no other probe
+    router.get("/ready").handler(ctx -> ctx.vertx().executeBlocking(ready::getAsBoolean, false).onComplete(ar -> {
       boolean isReady = ar.succeeded() && ar.result();
       ctx.response().setStatusCode(isReady ? 200 : 503);
       ctx.json(new JsonObject().put("status", isReady ? "ready" : "not_ready"));

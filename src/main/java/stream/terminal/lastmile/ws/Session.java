@@ -56,6 +56,12 @@ final class Session {
   private long lastReadMs;
   private final int sweepSlice;
   private boolean closing;
+  /** Commands whose reply is not written yet: a stopping node sends these replies before its notice. */
+  private int inFlight;
+  /** Of those, the ones waiting on the channel registry (a cluster round trip or more); see {@link #lookup}. */
+  private int lookups;
+  /** The node is stopping: nothing more is read, and the notice follows the last in-flight reply. */
+  private boolean draining;
 
   /** @param sweepSlice the group of the endpoint's ping sweep this session is in */
   Session(ServerWebSocket ws, Endpoint endpoint, Services services, int sweepSlice) {
@@ -78,7 +84,7 @@ final class Session {
     ControlFrames.install(writer.pipeline(), this::onPing, this::onPong);
     ws.frameHandler(this::onFrame);
     ws.exceptionHandler(e -> LOG.log(Level.DEBUG, "connection error from {0}: {1}", ws.remoteAddress(), e.toString()));
-    ws.shutdownHandler(v -> disconnect(Disconnect.SHUTDOWN));
+    ws.shutdownHandler(v -> drain());
     ws.closeHandler(v -> cleanup());
     writer.onWritable(() -> {
       List<Runnable> paused = new ArrayList<>(onDrain);
@@ -158,7 +164,7 @@ final class Session {
   /** Every frame counts as activity; complete messages are handled, oversized ones close with 1009. */
   private void onFrame(WebSocketFrame frame) {
     touch();
-    if (closing) {
+    if (closing || draining) {
       return;
     }
     switch (assembler.accept(frame)) {
@@ -197,14 +203,61 @@ final class Session {
       return;
     }
     Command accepted = command;
+    boolean lookup = lookup(accepted);
+    if (lookup && lookups >= limits.maxSubscriptions()) {
+      reply(accepted.idJson(), accepted, new GatewayException(ErrorCode.RATE_LIMITED,
+          "more than " + limits.maxSubscriptions() + " subscribe, history or create commands awaiting replies"));
+      return;
+    }
+    inFlight++;
+    lookups += lookup ? 1 : 0;
     execute(accepted).onComplete(ar -> {
+      inFlight--;
+      lookups -= lookup ? 1 : 0;
       if (ar.succeeded()) {
         send(ar.result().frame());
         ar.result().then().run();
       } else {
         reply(accepted.idJson(), accepted, GatewayException.of(ar.cause()));
       }
+      if (draining && inFlight == 0) {
+        drained();
+      }
     });
+  }
+
+  /**
+   * Commands that wait on the registry, which in a cluster is a Hazelcast round trip or more. The rate limit
+   * bounds how many a client starts per second, not how many wait while the cluster is slow: at most
+   * {@code max_subscriptions} of them wait at once per connection (an honest client can resubscribe everything
+   * at once), so a crowd of clients cannot pile up requests without bound in a slow or migrating cluster.
+   * Publishes are not counted: publishers (trusted ingest clients) pipeline them by design.
+   */
+  private static boolean lookup(Command command) {
+    return command instanceof Command.Subscribe || command instanceof Command.History
+        || command instanceof Command.Create;
+  }
+
+  /**
+   * The node is stopping: stop reading, let commands in flight finish (a publish already stored gets its
+   * acknowledgement, so its publisher does not send it again), then the notice. The server's grace period bounds
+   * the wait.
+   */
+  private void drain() {
+    if (closing || draining) {
+      return;
+    }
+    draining = true;
+    ws.pause();
+    if (inFlight == 0) {
+      drained();
+    }
+  }
+
+  /** The notice, then reading again: frames still queued are ignored, and the client's close frame is seen. */
+  private void drained() {
+    disconnect(Disconnect.SHUTDOWN);
+    ws.resume();
   }
 
   /**

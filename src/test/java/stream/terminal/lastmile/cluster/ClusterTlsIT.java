@@ -41,10 +41,10 @@ class ClusterTlsIT {
     foreign = SelfSignedCertificate.create("localhost");
     String tls = ", tls: {cert: " + trusted.certificatePath() + ", key: " + trusted.privateKeyPath()
         + ", ca: " + trusted.certificatePath() + "}";
-    edgeBusPort = ClusterNodes.freePort();
+    edgeBusPort = ClusterNodes.memberPort();
     cluster = new ClusterNodes(dir, List.of("ingest", "edge"));
-    cluster.start("ingest", "ingest", tls);
-    cluster.start("edge", "edge", ", event_bus_port: " + edgeBusPort + tls);
+    cluster.start("ingest", "ingest", "", tls);
+    cluster.start("edge", "edge", "", ", event_bus_port: " + edgeBusPort + tls);
     cluster.awaitReady();
   }
 

@@ -71,6 +71,7 @@ class ConfigParserTest {
     assertEquals(100_000, config.maxChannels());
     assertEquals(List.of(), config.declaredChannels());
     assertEquals(5000, config.shutdownGraceMs());
+    assertEquals(0, config.drainDelayMs());
     assertTrue(config.metricsEnabled());
   }
 
@@ -116,7 +117,7 @@ class ConfigParserTest {
   void explicitValuesAreKept() {
     JsonObject config = valid()
         .put("node", new JsonObject().put("roles", new JsonArray().add("edge")).put("edge_instances", 3)
-            .put("ingest_instances", 2).put("shutdown_grace_ms", 100))
+            .put("ingest_instances", 2).put("shutdown_grace_ms", 100).put("drain_delay_ms", 2500))
         .put("metrics", new JsonObject().put("enabled", false))
         .put("channels", new JsonObject().put("max", 10).put("declare", new JsonArray().add("a.b").add("x:y@z")));
     listener(config, 0).put("auth_tokens", new JsonArray().add("s3cret-token-1"))
@@ -127,6 +128,7 @@ class ConfigParserTest {
     assertEquals(3, parsed.edgeInstances());
     assertEquals(2, parsed.ingestInstances());
     assertEquals(100, parsed.shutdownGraceMs());
+    assertEquals(2500, parsed.drainDelayMs());
     assertFalse(parsed.metricsEnabled());
     assertEquals(10, parsed.maxChannels());
     assertEquals(List.of("a.b", "x:y@z"), parsed.declaredChannels());
@@ -525,6 +527,13 @@ class ConfigParserTest {
         "channels.defaults.backlog_ttl_seconds");
     channelsRefused(new JsonObject().put("history_max_page", 1001), "channels.history_max_page");
     channelsRefused(new JsonObject().put("history_max_page", 0), "channels.history_max_page");
+  }
+
+  @Test
+  void drainDelayOutOfRangeIsRefused() {
+    JsonObject config = valid().put("node", new JsonObject().put("drain_delay_ms", 600_001));
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigParser.parse(config));
+    assertEquals("invalid configuration: node.drain_delay_ms: 600001 is out of range [0, 600000]", e.getMessage());
   }
 
   @Test

@@ -10,7 +10,9 @@ import static stream.terminal.lastmile.support.WsClient.assertResult;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.support.Http;
@@ -180,6 +182,34 @@ class LimitsTest {
       assertError("limit_exceeded", subscriber.request("subscribe", "limits.sub3"));
       assertResult(subscriber.request("unsubscribe", "limits.sub0"));
       assertResult(subscriber.request("subscribe", "limits.sub3"));
+    }
+  }
+
+  @Test
+  void lookupsAwaitingRepliesAreBoundedPerConnection() throws Exception {
+    gateway.limits("public").put("max_subscriptions", 2);
+    gateway.start();
+    try (WsClient publisher = gateway.ingest(); RawWebSocket client = new RawWebSocket(gateway.edgePort())) {
+      publisher.request("create", "limits.look0");
+      publisher.request("create", "limits.look1");
+      // read in one go: both subscribes still wait for the hub (another event loop) when the history comes
+      client.sendTexts(
+          "{\"op\":\"subscribe\",\"channel\":\"limits.look0\",\"id\":1}",
+          "{\"op\":\"subscribe\",\"channel\":\"limits.look1\",\"id\":2}",
+          "{\"op\":\"history\",\"channel\":\"limits.look0\",\"id\":3}");
+      Map<Integer, JsonObject> replies = new HashMap<>();
+      while (replies.size() < 3) {
+        JsonObject reply = new JsonObject(client.read().text());
+        replies.put(reply.getInteger("id"), reply);
+      }
+      assertResult(replies.get(1));
+      assertResult(replies.get(2));
+      assertError("rate_limited", replies.get(3));
+      // replied to, they no longer count
+      client.sendText("{\"op\":\"history\",\"channel\":\"limits.look0\",\"id\":4}");
+      JsonObject history = new JsonObject(client.read().text());
+      assertEquals(4, history.getInteger("id"));
+      assertResult(history);
     }
   }
 

@@ -69,17 +69,22 @@ class SubscriptionHubTest {
     }
   }
 
-  /** A hub on a node with channels hub.c and hub.interest. */
+  /** A hub on a node with channels hub.c and hub.interest, without tail checks. */
   private SubscriptionHub startHub() {
+    return startHub(0);
+  }
+
+  /** @param tailCheckMs 0 for no tail checks */
+  private SubscriptionHub startHub(long tailCheckMs) {
     LocalChannelRegistry registry = new LocalChannelRegistry(10, ChannelPolicies.defaults());
     registry.create("hub.c").await();
     registry.create("hub.interest").await();
-    return startHub(registry);
+    return startHub(registry, tailCheckMs);
   }
 
-  private SubscriptionHub startHub(ChannelRegistry registry) {
+  private SubscriptionHub startHub(ChannelRegistry registry, long tailCheckMs) {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
-    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(meters), registry, 100, 1000);
+    SubscriptionHub hub = new SubscriptionHub(new GatewayMetrics(meters), registry, 100, 1000, tailCheckMs);
     vertx.deployVerticle(hub).await();
     this.registry = registry;
     return hub;
@@ -187,7 +192,7 @@ class SubscriptionHubTest {
     java.util.concurrent.atomic.AtomicReference<ChannelRegistry> current = new java.util.concurrent.atomic.AtomicReference<>(first);
     SubscriptionHub hub = startHub((ChannelRegistry) java.lang.reflect.Proxy.newProxyInstance(
         ChannelRegistry.class.getClassLoader(), new Class<?>[] {ChannelRegistry.class},
-        (proxy, method, args) -> method.invoke(current.get(), args)));
+        (proxy, method, args) -> method.invoke(current.get(), args)), 0);
     Context loop = vertx.getOrCreateContext();
     LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
     Recorder recorder = new Recorder(Dialect.NATIVE, new CountDownLatch(1));
@@ -201,6 +206,24 @@ class SubscriptionHubTest {
 
   private double dropped(String reason) {
     return meters.get("lastmile.bus.dropped").tag("reason", reason).counter().count();
+  }
+
+  @Test
+  void aStoredMessageThatNeverCameOnTheBusReachesTheSubscriberWithinTheBoundThoughNothingFollowsIt() throws Exception {
+    SubscriptionHub hub = startHub(100);
+    Context loop = vertx.getOrCreateContext();
+    LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
+    Recorder subscriber = new Recorder(Dialect.NATIVE, new CountDownLatch(1));
+    on(loop, v -> fanout.add("hub.c", subscriber));
+    // stored, so acknowledged to its publisher, but never put on the bus (as when the other nodes had not yet
+    // learnt of this node's consumer): no later message shows the hole
+    long stored = System.nanoTime();
+    ChannelMessage missed = registry.append("hub.c", System.currentTimeMillis(), "\"missed\"").await();
+    assertTrue(subscriber.received.await(10, TimeUnit.SECONDS), "the missed message was read from the backlog");
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stored);
+    assertTrue(tookMs < 1000, "within 2 checks (2 x 100 ms) and the reads, not " + tookMs + " ms");
+    assertEquals(1, subscriber.frames.size());
+    assertTrue(subscriber.frames.get(0).toString().contains("\"offset\":" + missed.offset()), subscriber.frames.get(0).toString());
   }
 
   /** How a request to the channel's address fails: NO_HANDLERS at once when nobody consumes it. */

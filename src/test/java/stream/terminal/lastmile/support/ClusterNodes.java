@@ -30,34 +30,49 @@ public final class ClusterNodes implements AutoCloseable {
   public ClusterNodes(Path dir, List<String> names) throws IOException {
     this.dir = dir;
     for (String name : names) {
-      memberPorts.put(name, freePort());
+      memberPorts.put(name, memberPort());
     }
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  /**
+   * A free port below the kernel's ephemeral range (32768-60999 on Linux). A member port is chosen when the
+   * cluster is laid out but bound only when its node starts; a port from the ephemeral range could meanwhile
+   * become the local end of an outgoing connection (the nodes' own, to each other), and a late node then failed
+   * to start with "Address already in use" (1 run in 11).
+   */
+  public static int memberPort() throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
+      try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // try another
+      }
     }
+    throw new IOException("no free port between 20000 and 32000");
   }
 
   /** Starts a node running {@code role} (ingest or edge), with an ops listener; does not wait for it. */
   public GatewayProcess start(String name, String role) throws IOException {
-    return start(name, role, "");
+    return start(name, role, "", "");
   }
 
   /**
-   * As {@link #start(String, String)}, with more options for the node's cluster section.
+   * As {@link #start(String, String)}, with more options for the node's sections.
    *
-   * @param clusterOptions YAML flow-mapping entries, each with its leading comma: {@code ", tls: {...}"}
+   * @param nodeOptions more options of the {@code node} section, e.g. {@code "drain_delay_ms: 1000"}
+   * @param clusterOptions YAML flow-mapping entries of the {@code cluster} section, each with its leading comma:
+   *     {@code ", tls: {...}"}
    */
-  public GatewayProcess start(String name, String role, String clusterOptions) throws IOException {
+  public GatewayProcess start(String name, String role, String nodeOptions, String clusterOptions) throws IOException {
     String members = memberPorts.values().stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
     String listener = role.equals("edge")
         ? "  - {name: public, role: edge, host: 127.0.0.1, port: 0}"
         : "  - {name: private, role: ingest, host: 127.0.0.1, port: 0, permissions: [create, publish, subscribe]}";
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, String.join("\n",
-        "node: {roles: [" + role + "], edge_instances: 1, shutdown_grace_ms: 3000}",
+        "node: {roles: [" + role + "], edge_instances: 1, shutdown_grace_ms: 3000"
+            + (nodeOptions.isEmpty() ? "" : ", " + nodeOptions) + "}",
         "cluster: {enabled: true, name: " + clusterName + ", host: 127.0.0.1, port: " + memberPorts.get(name)
             + ", members: [" + members + "], join_wait_seconds: 0" + clusterOptions + "}",
         "listeners:",
@@ -106,16 +121,22 @@ public final class ClusterNodes implements AutoCloseable {
     return WsClient.connect(clients, port(node, "private"));
   }
 
+  /**
+   * Stops every node and keeps each one's log in {@code target/it-logs/<cluster name>/<node>.log}: a failure
+   * that shows once in twenty runs must be explainable afterwards.
+   */
   @Override
-  public void close() throws InterruptedException {
+  public void close() throws InterruptedException, IOException {
     clients.close().await();
     List<GatewayProcess> all = new ArrayList<>(processes.values());
     for (GatewayProcess p : all) {
       p.terminate();
     }
-    for (GatewayProcess p : all) {
-      p.awaitExitQuietly(15);
-      p.close();
+    Path logs = Files.createDirectories(Path.of("target", "it-logs", clusterName));
+    for (Map.Entry<String, GatewayProcess> node : processes.entrySet()) {
+      node.getValue().awaitExitQuietly(15);
+      node.getValue().close();
+      Files.writeString(logs.resolve(node.getKey() + ".log"), node.getValue().output());
     }
   }
 }

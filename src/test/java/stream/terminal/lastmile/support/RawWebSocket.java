@@ -129,6 +129,16 @@ public final class RawWebSocket implements AutoCloseable {
     return in.read() < 0;
   }
 
+  /** Sends text frames in one write, so that the server reads them in one go. */
+  public void sendTexts(String... texts) throws IOException {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    for (String text : texts) {
+      all.write(frame(0x81, text.getBytes(StandardCharsets.UTF_8)));
+    }
+    out.write(all.toByteArray());
+    out.flush();
+  }
+
   private void sendFrame(int first, byte[] payload) throws IOException {
     out.write(frame(first, payload));
     out.flush();
