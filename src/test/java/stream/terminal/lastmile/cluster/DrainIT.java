@@ -51,7 +51,9 @@ class DrainIT {
     PipelinedPublisher(Vertx vertx, int port, String channel, int window) throws Exception {
       this.channel = channel;
       this.ws = vertx.createWebSocketClient()
-          .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/"))
+          .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/")
+              // a publisher is no browser: ingest listeners refuse requests that carry an Origin
+              .setAllowOriginHeader(false))
           .await(10, TimeUnit.SECONDS);
       ws.closeHandler(v -> notice.completeExceptionally(new AssertionError("closed without a notice")));
       ws.textMessageHandler(this::onText);
