@@ -8,6 +8,7 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import stream.terminal.lastmile.bench.WsConnection;
 
 /**
@@ -16,6 +17,8 @@ import stream.terminal.lastmile.bench.WsConnection;
  */
 final class PingFlood implements Attack {
   private static final int PER_TURN = 512;
+  /** How long the flood's socket reads, once the hold is over, to see whether the server ended it. */
+  private static final int READ_OUT_SECONDS = 5;
 
   @Override
   public String name() {
@@ -56,6 +59,12 @@ final class PingFlood implements Attack {
             String took = Bounded.seconds(System.nanoTime() - start);
             // still not reading: whatever the server queued stays queued while the probe samples it
             return vertx.timer(Math.max(1, (holdUntil - System.nanoTime()) / 1_000_000))
+                .compose(v -> {
+                  // a paused socket cannot see its end: read what the server sent, for a bounded time, to learn it
+                  socket.resume();
+                  return watch.ended().map(true).otherwise(true).timeout(READ_OUT_SECONDS, TimeUnit.SECONDS)
+                      .otherwise(false);
+                })
                 .map(v -> new Outcome(sent, String.format(Locale.ROOT, "%,d pings in %s; %s", sent, took,
                     watch.isEnded() ? "cut off: " + watch.ended().result() : "never cut off")))
                 .eventually(connection::close);
