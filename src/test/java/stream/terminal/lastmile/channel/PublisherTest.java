@@ -38,28 +38,8 @@ class PublisherTest {
     vertx.close().await();
   }
 
-  /**
-   * A registry whose append for channel "slow" holds its caller's thread until released, as a Hazelcast proxy
-   * lookup or a first ringbuffer creation can; every other channel answers at once.
-   */
-  private static final class SlowRegistry implements ChannelRegistry {
-    final CountDownLatch slowEntered = new CountDownLatch(1);
-    final CountDownLatch release = new CountDownLatch(1);
-    final AtomicLong offsets = new AtomicLong();
-
-    @Override
-    public Future<ChannelMessage> append(String name, long ts, String data) {
-      if (name.equals("slow")) {
-        slowEntered.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return Future.succeededFuture(new ChannelMessage(name, "e", offsets.incrementAndGet(), ts, data));
-    }
-
+  /** A registry that only stores: the publisher under test calls nothing else. */
+  private abstract static class AppendOnlyRegistry implements ChannelRegistry {
     @Override
     public Future<Channel> create(String name) {
       throw new UnsupportedOperationException();
@@ -78,6 +58,29 @@ class PublisherTest {
     @Override
     public Future<List<ChannelInfo>> list() {
       throw new UnsupportedOperationException();
+    }
+  }
+
+  /**
+   * A registry whose append for channel "slow" holds its caller's thread until released, as a Hazelcast proxy
+   * lookup or a first ringbuffer creation can; every other channel answers at once.
+   */
+  private static final class SlowRegistry extends AppendOnlyRegistry {
+    final CountDownLatch slowEntered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicLong offsets = new AtomicLong();
+
+    @Override
+    public Future<ChannelMessage> append(String name, long ts, String data) {
+      if (name.equals("slow")) {
+        slowEntered.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return Future.succeededFuture(new ChannelMessage(name, "e", offsets.incrementAndGet(), ts, data));
     }
   }
 
@@ -99,7 +102,7 @@ class PublisherTest {
   }
 
   /** Stores that finish in reverse order, as pipelined cluster stores can. */
-  private static final class ReversingRegistry implements ChannelRegistry {
+  private static final class ReversingRegistry extends AppendOnlyRegistry {
     final List<Promise<ChannelMessage>> pending = new CopyOnWriteArrayList<>();
     final AtomicLong offsets = new AtomicLong();
 
@@ -109,26 +112,6 @@ class PublisherTest {
       pending.add(stored);
       long offset = offsets.incrementAndGet();
       return stored.future().map(m -> new ChannelMessage(name, "e", offset, ts, data));
-    }
-
-    @Override
-    public Future<Channel> create(String name) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<ChannelInfo> get(String name) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<BacklogPage> read(String name, long from, int limit) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Future<List<ChannelInfo>> list() {
-      throw new UnsupportedOperationException();
     }
   }
 
