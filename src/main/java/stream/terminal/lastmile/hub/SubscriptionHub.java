@@ -82,6 +82,7 @@ public final class SubscriptionHub extends VerticleBase {
     this.holeWaitMs = holeWaitMs;
     this.maxWaiting = maxWaiting;
     this.tailCheckMs = tailCheckMs;
+    metrics.channelsConsumed(consumed);
   }
 
   @Override
@@ -131,7 +132,6 @@ public final class SubscriptionHub extends VerticleBase {
           interest.fanouts.remove(fanout);
           if (interest.fanouts.isEmpty()) {
             channels.remove(channel);
-            metrics.channelsConsumedChanged(-1);
             consumed.remove(channel);
             interest.consumer.unregister();
             vertx.cancelTimer(interest.holeTimer);
@@ -141,7 +141,6 @@ public final class SubscriptionHub extends VerticleBase {
 
   private Interest consume(String channel) {
     Interest interest = new Interest(channel);
-    metrics.channelsConsumedChanged(1);
     consumed.add(channel);
     interest.consumer =
         vertx.eventBus().consumer(Addresses.channel(channel), message -> receive(interest, message.body()));

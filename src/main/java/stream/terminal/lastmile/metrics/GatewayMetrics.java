@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +25,6 @@ public final class GatewayMetrics {
 
   private final Map<Role, AtomicLong> connections = new EnumMap<>(Role.class);
   private final AtomicLong subscriptions = new AtomicLong();
-  private final AtomicLong channelsConsumed = new AtomicLong();
   private final Counter published;
   private final Counter delivered;
   private final Counter skipped;
@@ -50,9 +50,6 @@ public final class GatewayMetrics {
     }
     Gauge.builder("lastmile.subscriptions", subscriptions, AtomicLong::get)
         .description("channel subscriptions held by open connections")
-        .register(registry);
-    Gauge.builder("lastmile.channels.consumed", channelsConsumed, AtomicLong::get)
-        .description("channels whose event-bus address this node consumes for its subscribers")
         .register(registry);
     published = Counter.builder("lastmile.messages.published").description("messages accepted").register(registry);
     delivered =
@@ -132,8 +129,12 @@ public final class GatewayMetrics {
     subscriptions.addAndGet(delta);
   }
 
-  public void channelsConsumedChanged(int delta) {
-    channelsConsumed.addAndGet(delta);
+  /** Reports the channels whose event-bus address this node consumes (the hub's own set, safe to read anywhere). */
+  public void channelsConsumed(Collection<String> channels) {
+    // Micrometer holds the set weakly: the hub, which the node keeps, owns it
+    Gauge.builder("lastmile.channels.consumed", channels, Collection::size)
+        .description("channels whose event-bus address this node consumes for its subscribers")
+        .register(meters);
   }
 
   public void published() {

@@ -42,7 +42,7 @@ final class Slowloris implements Attack {
         .compose(started -> {
           long holdMillis = Math.max(1, Math.min(sizes.slowlorisSeconds() * 1000L, (deadlineNanos - System.nanoTime()) / 1_000_000));
           return vertx.timer(holdMillis).map(v -> new Outcome(started, String.format(Locale.ROOT,
-              "%,d half requests (%,d refused: %s); after %d ms %,d still open; ended: %s",
+              "%,d half requests (%,d failed to connect: %s); after %d ms %,d still open; ended: %s",
               started, failed.total(), failed, holdMillis, open.size(), ended)));
         })
         .eventually(() -> {
