@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
@@ -123,20 +124,26 @@ public final class SubscriptionHub extends VerticleBase {
   }
 
   void detach(String channel, LocalFanout fanout) {
-    context.runOnContext(
-        v -> {
-          Interest interest = channels.get(channel);
-          if (interest == null) {
-            return;
-          }
-          interest.fanouts.remove(fanout);
-          if (interest.fanouts.isEmpty()) {
-            channels.remove(channel);
-            consumed.remove(channel);
-            interest.consumer.unregister();
-            vertx.cancelTimer(interest.holeTimer);
-          }
-        });
+    try {
+      context.runOnContext(v -> forget(channel, fanout));
+    } catch (RejectedExecutionException stopped) {
+      // a connection's last cleanup can run while the stopping node's event loops shut down, after the hub's
+      // own loop ended: there is nothing left to detach from
+    }
+  }
+
+  private void forget(String channel, LocalFanout fanout) {
+    Interest interest = channels.get(channel);
+    if (interest == null) {
+      return;
+    }
+    interest.fanouts.remove(fanout);
+    if (interest.fanouts.isEmpty()) {
+      channels.remove(channel);
+      consumed.remove(channel);
+      interest.consumer.unregister();
+      vertx.cancelTimer(interest.holeTimer);
+    }
   }
 
   private Interest consume(String channel) {
