@@ -23,12 +23,15 @@ public final class Json {
 
   private Json() {}
 
-  /** Parses one JSON document; null when the text is not JSON (blank text included). */
+  /**
+   * Parses one JSON document; null when the text is not JSON (blank text included), or holds a number a big
+   * decimal cannot (an exponent past an int), which Jackson reports as NumberFormatException, not a parse error.
+   */
   public static JsonNode parse(String text) {
     try {
       JsonNode node = MAPPER.readTree(text);
       return node == null || node.isMissingNode() ? null : node;
-    } catch (JsonProcessingException e) {
+    } catch (JsonProcessingException | NumberFormatException e) {
       return null;
     }
   }
