@@ -310,7 +310,12 @@ public final class ConfigParser {
             r.integer("handshake_timeout_ms", d.handshakeTimeoutMs(), 100, 600_000),
             r.integer("keep_alive_timeout_ms", d.keepAliveTimeoutMs(), 100, 3_600_000),
             r.integer("max_connections_per_ip", d.maxConnectionsPerIp(), 0, 1_000_000),
-            r.integer("max_unwritable_ms", d.maxUnwritableMs(), 100, 86_400_000));
+            r.integer("max_unwritable_ms", d.maxUnwritableMs(), 100, 86_400_000),
+            new PerIpRates(
+                r.integer("new_connections_per_second_per_ip", d.perIp().newConnections(), 0, 1_000_000),
+                r.integer("frames_per_second_per_ip", d.perIp().frames(), 0, 100_000_000),
+                r.integer("read_bytes_per_second_per_ip", d.perIp().readBytes(), 0, Integer.MAX_VALUE),
+                r.integer("reply_bytes_per_second_per_ip", d.perIp().replyBytes(), 0, Integer.MAX_VALUE)));
     if (limits.idleTimeoutMs() <= limits.pingIntervalMs()) {
       throw ConfigException.at(
           r.path("idle_timeout_ms"), "must be longer than ping_interval_ms, or live clients would be dropped");

@@ -22,6 +22,9 @@ package stream.terminal.lastmile.config;
  * @param maxUnwritableMs a connection whose outbound queue stays past its bound this long is dropped as a slow
  *     consumer, even while it answers pings: a client that stops reading cannot pin a paused replay or a full
  *     queue forever
+ * @param perIp budgets per second shared by the connections from one address: over its budget, an address's
+ *     connections stop being read until it has paid (a refusal or an error reply would cost the node as much as
+ *     the work), so one host cannot take the node's CPU from everyone else
  */
 public record Limits(
     int maxConnections,
@@ -36,22 +39,28 @@ public record Limits(
     int handshakeTimeoutMs,
     int keepAliveTimeoutMs,
     int maxConnectionsPerIp,
-    int maxUnwritableMs) {
+    int maxUnwritableMs,
+    PerIpRates perIp) {
 
   /**
    * Public listeners: enough for any honest browser, little for an abusive one. 256 connections per address
    * leave room for the many users a carrier-grade NAT puts behind one address (a browser opens a handful),
-   * while one host alone cannot take more than 1/40 of the listener.
+   * while one host alone cannot take more than 1/40 of the listener. The per-address budgets leave that crowd
+   * room too (a browser sends a handful of small commands; a reconnect storm of 256 clients takes seconds)
+   * while one host alone gets only a sliver of a core: 32 connections, 200 frames, 256 KiB read and 2 MiB of
+   * history and replay per second.
    */
   public static final Limits EDGE_DEFAULTS =
-      new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256, 30_000);
+      new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256, 30_000,
+          new PerIpRates(32, 200, 256 * 1024, 2 * 1024 * 1024));
 
   /**
    * Private listeners: trusted publishers, so no rate limit, room for larger frames and no cap per address
-   * (a few publisher hosts may each keep a large pool).
+   * (a few publisher hosts may each keep a large pool), nor any budget per address.
    */
   public static final Limits INGEST_DEFAULTS =
-      new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0, 30_000);
+      new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0, 30_000,
+          PerIpRates.NONE);
 
   public static Limits defaultsFor(Role role) {
     return role == Role.EDGE ? EDGE_DEFAULTS : INGEST_DEFAULTS;

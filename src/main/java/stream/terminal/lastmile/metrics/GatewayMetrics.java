@@ -32,6 +32,8 @@ public final class GatewayMetrics {
   private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
   private final Map<String, Counter> rejectedConnections;
   private final Map<Role, Map<String, Counter>> refusedConnections = new EnumMap<>(Role.class);
+  private static final String THROTTLED = "times a connection's reading was paused because its address's budget was spent";
+  private final Map<Role, Map<String, Counter>> throttled = new EnumMap<>(Role.class);
   private final Map<Role, Map<String, Counter>> httpTimeouts = new EnumMap<>(Role.class);
   private final Map<String, Counter> busDropped = new HashMap<>();
   private final Counter channelsEvicted;
@@ -78,7 +80,12 @@ public final class GatewayMetrics {
     for (Role role : Role.values()) {
       refusedConnections.put(role, Map.of(
           "limit", tagged(registry, "lastmile.connections.refused", "TCP connections closed at accept", role, "reason", "limit"),
-          "per_ip", tagged(registry, "lastmile.connections.refused", "TCP connections closed at accept", role, "reason", "per_ip")));
+          "per_ip", tagged(registry, "lastmile.connections.refused", "TCP connections closed at accept", role, "reason", "per_ip"),
+          "connection_rate", tagged(registry, "lastmile.connections.refused", "TCP connections closed at accept", role, "reason", "connection_rate")));
+      throttled.put(role, Map.of(
+          "frames", tagged(registry, "lastmile.reads.throttled", THROTTLED, role, "budget", "frames"),
+          "read_bytes", tagged(registry, "lastmile.reads.throttled", THROTTLED, role, "budget", "read_bytes"),
+          "reply_bytes", tagged(registry, "lastmile.reads.throttled", THROTTLED, role, "budget", "reply_bytes")));
       httpTimeouts.put(role, Map.of(
           "handshake", tagged(registry, "lastmile.http.timeouts", "HTTP connections closed by a timeout", role, "timeout", "handshake"),
           "keep_alive", tagged(registry, "lastmile.http.timeouts", "HTTP connections closed by a timeout", role, "timeout", "keep_alive")));
@@ -171,9 +178,14 @@ public final class GatewayMetrics {
     rejectedConnections.get(reason).increment();
   }
 
-  /** @param reason one of limit, per_ip */
+  /** @param reason one of limit, per_ip, connection_rate */
   public void refused(Role role, String reason) {
     refusedConnections.get(role).get(reason).increment();
+  }
+
+  /** @param budget one of frames, read_bytes, reply_bytes: the per-address budget whose debt paused a connection's reading */
+  public void throttled(Role role, String budget) {
+    throttled.get(role).get(budget).increment();
   }
 
   /** @param timeout one of handshake, keep_alive */

@@ -12,8 +12,9 @@ import stream.terminal.lastmile.net.ConnectionGate.Admission;
 
 /**
  * What happens to every TCP connection of a listener as it is accepted, before any byte of it is read: the
- * {@link ConnectionGate} admits or closes it, and an admitted one gets the {@link RequestDeadlines}. A refused
- * client sees its connection closed without a response.
+ * {@link ConnectionGate} admits or closes it, and an admitted one gets the {@link RequestDeadlines} and, where
+ * the listener has per-address budgets, its address's {@link AddressBudget} and a {@link ReadThrottle}. A
+ * refused client sees its connection closed without a response.
  */
 public final class ListenerGuard {
   private final ListenerConfig listener;
@@ -44,6 +45,11 @@ public final class ListenerGuard {
     }
     channel.closeFuture().addListener(f -> gate.release(address));
     Limits limits = listener.limits();
+    if (limits.perIp().throttlesReading()) {
+      AddressBudget budget = gate.budget(address);
+      channel.attr(AddressBudget.KEY).set(budget);
+      channel.pipeline().addFirst(new ReadThrottle(budget, work -> metrics.throttled(listener.role(), work.wire())));
+    }
     RequestDeadlines.install(channel.pipeline(), limits.handshakeTimeoutMs(), limits.keepAliveTimeoutMs(),
         timeout -> metrics.timedOut(listener.role(), timeout.wire));
   }

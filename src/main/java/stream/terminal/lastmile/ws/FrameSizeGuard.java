@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import java.util.Arrays;
+import stream.terminal.lastmile.net.AddressBudget;
 
 /**
  * Reads the header of every incoming WebSocket frame before the codec does, and discards a frame whose payload
@@ -23,6 +24,7 @@ final class FrameSizeGuard extends ChannelInboundHandlerAdapter {
 
   private final long maxPayload;
   private final Runnable onTooLarge;
+  private final AddressBudget budget;
   private final byte[] header = new byte[MAX_HEADER];
   /** Bytes of the current header read so far, and how many of them came in an earlier read (not yet passed on). */
   private int headerLength;
@@ -31,14 +33,19 @@ final class FrameSizeGuard extends ChannelInboundHandlerAdapter {
   private long remaining;
   private boolean discarding;
 
-  private FrameSizeGuard(long maxPayload, Runnable onTooLarge) {
+  private FrameSizeGuard(long maxPayload, Runnable onTooLarge, AddressBudget budget) {
     this.maxPayload = maxPayload;
     this.onTooLarge = onTooLarge;
+    this.budget = budget;
   }
 
-  /** Puts the guard in front of the connection's frame decoder; call on its event loop. */
+  /**
+   * Puts the guard in front of the connection's frame decoder; call on its event loop. Every frame header it
+   * reads, control frames included, is charged to the address's budget.
+   */
   static void install(ChannelPipeline pipeline, long maxPayload, Runnable onTooLarge) {
-    pipeline.addBefore(decoderName(pipeline), null, new FrameSizeGuard(maxPayload, onTooLarge));
+    pipeline.addBefore(decoderName(pipeline), null,
+        new FrameSizeGuard(maxPayload, onTooLarge, AddressBudget.of(pipeline.channel())));
   }
 
   static String decoderName(ChannelPipeline pipeline) {
@@ -74,6 +81,9 @@ final class FrameSizeGuard extends ChannelInboundHandlerAdapter {
         remaining -= n;
         if (discarding) {
           runStart = i;
+          // given back to the address: the connection is closing anyway, skipping bytes costs only their copy
+          // from the kernel, and a client that writes its whole frame before reading gets to see the 1009
+          budget.chargeRead(-n);
         }
         continue;
       }
@@ -84,6 +94,7 @@ final class FrameSizeGuard extends ChannelInboundHandlerAdapter {
         continue; // header not complete yet
       }
       int headerStart = i - (headerLength - carried);
+      budget.chargeFrames(1);
       if (payload > maxPayload) {
         pass(ctx, in, runStart, headerStart);
         runStart = i;

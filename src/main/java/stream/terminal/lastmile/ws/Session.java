@@ -18,6 +18,7 @@ import stream.terminal.lastmile.channel.BacklogPage;
 import stream.terminal.lastmile.channel.ChannelNames;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.config.Permission;
+import stream.terminal.lastmile.net.AddressBudget;
 import stream.terminal.lastmile.protocol.BadFrameException;
 import stream.terminal.lastmile.protocol.ChannelMessage;
 import stream.terminal.lastmile.protocol.Command;
@@ -46,6 +47,8 @@ final class Session {
   private final Services services;
   private final Limits limits;
   private final RateLimiter rateLimiter;
+  /** What this connection's address may cost per second, shared with its other connections. */
+  private final AddressBudget budget;
   private final MessageAssembler assembler;
   private final Map<String, Subscription> subscriptions = new HashMap<>();
   /** Replays paused on a full outbound queue, resumed when it drains. */
@@ -75,6 +78,7 @@ final class Session {
         limits.rateLimited() ? new RateLimiter(limits.commandsPerSecond(), limits.burst(), System.nanoTime()) : null;
     this.lastReadMs = System.currentTimeMillis();
     this.assembler = new MessageAssembler(limits.maxFrameBytes());
+    this.budget = AddressBudget.of(writer.pipeline().channel());
   }
 
   void start() {
@@ -425,7 +429,9 @@ final class Session {
       }
       ChannelMessage message = page.next();
       if (subscription.take(message)) {
-        writer.write(TextFrame.of(codec().message(message)));
+        TextFrame frame = TextFrame.of(codec().message(message));
+        budget.chargeReply(frame.length());
+        writer.write(frame);
       }
     }
     if (!more) {
@@ -506,7 +512,11 @@ final class Session {
       page = page.compose(p -> p.epoch().equals(h.since().epoch()) ? Future.succeededFuture(p)
           : services.registry().read(channel, 0, limit));
     }
-    return page.map(p -> new Outcome(codec().history(h, p.limitBytes(limits.writeQueueBytes())), () -> {}));
+    return page.map(p -> {
+      String reply = codec().history(h, p.limitBytes(limits.writeQueueBytes()));
+      budget.chargeReply(reply.length());
+      return new Outcome(reply, () -> {});
+    });
   }
 
   private void require(Permission permission) {

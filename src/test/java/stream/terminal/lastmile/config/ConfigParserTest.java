@@ -82,13 +82,14 @@ class ConfigParserTest {
     assertTrue(edge.commandsPerSecond() >= 100, "an honest client needs at least 100 commands/s");
     assertTrue(edge.burst() >= 100, "an honest client needs a burst of at least 100");
     assertTrue(edge.idleTimeoutMs() > edge.pingIntervalMs());
-    assertEquals(new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256, 30_000), edge);
+    assertEquals(new Limits(10_000, 16 * 1024, 64 * 1024, 100, 200, 128, 256 * 1024, 25_000, 60_000, 10_000, 30_000, 256, 30_000,
+        new PerIpRates(32, 200, 256 * 1024, 2 * 1024 * 1024)), edge);
 
     Limits ingest = Limits.INGEST_DEFAULTS;
     assertEquals(0, ingest.commandsPerSecond(), "the trusted side has no rate limit");
     assertFalse(ingest.rateLimited());
     assertTrue(ingest.idleTimeoutMs() > ingest.pingIntervalMs());
-    assertEquals(new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0, 30_000), ingest);
+    assertEquals(new Limits(1_000, 1024 * 1024, 64 * 1024, 0, 0, 1024, 4 * 1024 * 1024, 25_000, 60_000, 10_000, 60_000, 0, 30_000, PerIpRates.NONE), ingest);
 
     assertEquals(edge, Limits.defaultsFor(Role.EDGE));
     assertEquals(ingest, Limits.defaultsFor(Role.INGEST));
@@ -286,6 +287,17 @@ class ConfigParserTest {
         "listeners[0].limits.keep_alive_timeout_ms");
     refused(c -> listener(c, 1).put("limits", new JsonObject().put("max_connections_per_ip", -1)),
         "listeners[1].limits.max_connections_per_ip");
+    refused(c -> listener(c, 0).put("limits", new JsonObject().put("frames_per_second_per_ip", -1)),
+        "listeners[0].limits.frames_per_second_per_ip");
+  }
+
+  @Test
+  void perAddressBudgetsAreReadAndZeroTurnsEachOff() {
+    JsonObject config = valid();
+    listener(config, 0).put("limits", new JsonObject().put("new_connections_per_second_per_ip", 5)
+        .put("frames_per_second_per_ip", 0).put("read_bytes_per_second_per_ip", 1000)
+        .put("reply_bytes_per_second_per_ip", 2000));
+    assertEquals(new PerIpRates(5, 0, 1000, 2000), ConfigParser.parse(config).listeners().get(0).limits().perIp());
   }
 
   @Test
