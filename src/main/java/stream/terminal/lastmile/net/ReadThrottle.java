@@ -1,27 +1,33 @@
 package stream.terminal.lastmile.net;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufHolder;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import stream.terminal.lastmile.net.AddressBudget.Debt;
 import stream.terminal.lastmile.net.AddressBudget.Work;
 
 /**
- * The first handler of a connection whose listener has per-address budgets: it charges every byte read to the
- * address, and after each read, if the address is in debt (for these bytes, or for the frames and replies its
- * connections caused), stops reading from this connection until the debt is paid. A read already under way
- * finishes, so an address overdraws by at most one read per connection.
+ * The first handler of a connection whose listener has per-address budgets. It passes what it reads on in
+ * small pieces, charging their bytes to the address, and before each piece checks whether the address is in
+ * debt (for bytes, or for the frames and replies its connections caused): then it holds the rest and stops
+ * reading from this connection until the debt is paid. Pieces keep one read that holds a hundred commands
+ * from running them all before the budget is looked at; an address overdraws by at most one piece per
+ * connection. What is held is at most what one read took from the socket.
  *
  * <p>Reading stops through the channel's auto-read, which Vert.x also uses to pause a connection: a resume here
- * may end a pause of Vert.x's early, which costs Vert.x at most one more read to pause again, within the budget.
+ * may end a pause of Vert.x's early, which costs at most one more read, charged and held like any other.
  */
 final class ReadThrottle extends ChannelInboundHandlerAdapter {
+  /** Bytes passed on between two looks at the budget: a few commands. */
+  static final int PIECE = 256;
+
   private final AddressBudget budget;
   private final Consumer<Work> onThrottled;
-  private boolean paused;
+  private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
+  private boolean waiting;
 
   ReadThrottle(AddressBudget budget, Consumer<Work> onThrottled) {
     this.budget = budget;
@@ -30,42 +36,72 @@ final class ReadThrottle extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof ByteBuf bytes) {
-      budget.chargeRead(bytes.readableBytes());
-    } else if (msg instanceof ByteBufHolder holder) {
-      budget.chargeRead(holder.content().readableBytes());
+    if (!(msg instanceof ByteBuf bytes)) {
+      ctx.fireChannelRead(msg);
+      return;
     }
-    ctx.fireChannelRead(msg);
+    held.add(bytes);
+    if (!waiting) {
+      passOn(ctx);
+    } else {
+      ctx.channel().config().setAutoRead(false); // Vert.x resumed it meanwhile
+    }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
     ctx.fireChannelReadComplete();
-    if (!paused) {
+  }
+
+  /** Passes held bytes on, piece by piece, until they are all passed or the address is in debt. */
+  private void passOn(ChannelHandlerContext ctx) {
+    while (!held.isEmpty()) {
       Debt debt = budget.debt(System.nanoTime());
       if (debt != null) {
         onThrottled.accept(debt.budget());
-        pause(ctx, debt.nanos());
+        waitFor(ctx, debt.nanos());
+        return;
+      }
+      ByteBuf head = held.peek();
+      int length = Math.min(PIECE, head.readableBytes());
+      budget.chargeRead(length);
+      if (length == head.readableBytes()) {
+        held.poll();
+        ctx.fireChannelRead(head);
+      } else {
+        ctx.fireChannelRead(head.readRetainedSlice(length));
       }
     }
   }
 
-  private void pause(ChannelHandlerContext ctx, long nanos) {
-    paused = true;
+  private void waitFor(ChannelHandlerContext ctx, long nanos) {
+    waiting = true;
     ctx.channel().config().setAutoRead(false);
     ctx.executor().schedule(() -> resume(ctx), nanos, TimeUnit.NANOSECONDS);
   }
 
   private void resume(ChannelHandlerContext ctx) {
-    paused = false;
+    waiting = false;
     if (!ctx.channel().isActive()) {
       return;
     }
-    Debt debt = budget.debt(System.nanoTime());
-    if (debt != null) {
-      pause(ctx, debt.nanos()); // others from the address read meanwhile
-    } else {
+    passOn(ctx);
+    // what was passed on is a read of its own: Vert.x flushes its answers at read complete
+    ctx.fireChannelReadComplete();
+    if (!waiting) {
       ctx.channel().config().setAutoRead(true);
     }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    held.forEach(ByteBuf::release);
+    held.clear();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    handlerRemoved(ctx);
+    ctx.fireChannelInactive();
   }
 }

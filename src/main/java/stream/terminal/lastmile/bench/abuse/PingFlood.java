@@ -35,16 +35,15 @@ final class PingFlood implements Attack {
           NetSocket socket = connection.socket();
           socket.pause(); // never read: the pongs pile up on the server's side
           Buffer ping = WsConnection.masked(9, Buffer.buffer("p".repeat(125)));
-          Promise<Long> flooded = Promise.promise();
+          Promise<Boolean> flooded = Promise.promise();
+          long[] sent = {0};
           new Object() {
-            long sent;
-
             void turn() {
-              if (watch.isEnded() || sent >= sizes.pings() || System.nanoTime() > deadlineNanos) {
-                flooded.tryComplete(sent);
+              if (watch.isEnded() || sent[0] >= sizes.pings() || System.nanoTime() > deadlineNanos) {
+                flooded.tryComplete(true);
                 return;
               }
-              for (int i = 0; i < PER_TURN && sent < sizes.pings() && !socket.writeQueueFull(); i++, sent++) {
+              for (int i = 0; i < PER_TURN && sent[0] < sizes.pings() && !socket.writeQueueFull(); i++, sent[0]++) {
                 socket.write(ping.copy());
               }
               if (socket.writeQueueFull()) {
@@ -55,7 +54,12 @@ final class PingFlood implements Attack {
             }
           }.turn();
           long holdUntil = Math.min(deadlineNanos, System.nanoTime() + sizes.holdSeconds() * 1_000_000_000L);
-          return flooded.future().compose(sent -> {
+          // a node that reads this address at its budget does not drain the socket: the flood stops half-way to
+          // the deadline, leaving time to read out how it ended
+          long giveUp = vertx.setTimer(Math.max(1, (deadlineNanos - System.nanoTime()) / 2_000_000), id ->
+              flooded.tryComplete(false));
+          return flooded.future().compose(written -> {
+            vertx.cancelTimer(giveUp);
             String took = Bounded.seconds(System.nanoTime() - start);
             // still not reading: whatever the server queued stays queued while the probe samples it
             return vertx.timer(Math.max(1, (holdUntil - System.nanoTime()) / 1_000_000))
@@ -65,7 +69,8 @@ final class PingFlood implements Attack {
                   return watch.ended().map(true).otherwise(true).timeout(READ_OUT_SECONDS, TimeUnit.SECONDS)
                       .otherwise(false);
                 })
-                .map(v -> new Outcome(sent, String.format(Locale.ROOT, "%,d pings in %s; %s", sent, took,
+                .map(v -> new Outcome(sent[0], String.format(Locale.ROOT, "%,d pings in %s%s; %s", sent[0], took,
+                    written ? "" : " (the node stopped reading them: the socket was still full)",
                     watch.isEnded() ? "cut off: " + watch.ended().result() : "never cut off")))
                 .eventually(connection::close);
           });
