@@ -16,6 +16,14 @@ interface Attack {
   }
 
   /**
+   * What the attack needs in place before the subscriber's quiet window, done by the node's trusted side (the
+   * history attack's stored messages, for one): not part of what is measured.
+   */
+  default Future<Void> prepare(Vertx vertx, Target target, Sizes sizes) {
+    return Future.succeededFuture();
+  }
+
+  /**
    * Runs the attack; called on a Vert.x context, where all its sockets live.
    *
    * @param deadlineNanos {@link System#nanoTime()} after which nothing new starts

@@ -112,7 +112,7 @@ final class FrameMutator {
     return WsConnection.masked(1, Buffer.buffer(text));
   }
 
-  /** A random HTTP request for the ingest API or the edge's HTTP surface. */
+  /** A random HTTP request, for the ingest API or the edge's HTTP surface alike. */
   HttpCase http() {
     String[] methods = {"GET", "PUT", "POST", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"};
     String method = methods[random.nextInt(methods.length)];
@@ -134,7 +134,7 @@ final class FrameMutator {
     };
     String header = "X-" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
     return new HttpCase(method, path, contentType, header, randomText(random.nextInt(100)).replaceAll("[^ -~]", "?"),
-        body, random.nextInt(5) == 0);
+        body);
   }
 
   /** Path characters, some percent-encoded, some that routers treat specially. */
@@ -150,7 +150,5 @@ final class FrameMutator {
     return path.toString();
   }
 
-  /** @param edge true: sent to the public listener instead of the ingest one */
-  record HttpCase(String method, String path, String contentType, String header, String headerValue, String body,
-      boolean edge) {}
+  record HttpCase(String method, String path, String contentType, String header, String headerValue, String body) {}
 }

@@ -15,8 +15,10 @@ import java.util.Locale;
 import stream.terminal.lastmile.bench.WsConnection;
 
 /**
- * Random and mutated WebSocket frames on the public listener ({@link FrameMutator}), a connection at a time per
- * lane, each connection in one dialect, and random HTTP requests to the ingest API and the edge's HTTP surface.
+ * Random and mutated input ({@link FrameMutator}). On the {@link Surface#PUBLIC public} listener: WebSocket
+ * frames, a connection at a time per lane, each connection in one dialect, and random HTTP requests to its HTTP
+ * surface. On the {@link Surface#INGEST ingest} listener: random requests to the HTTP API, as a token holder
+ * (a trusted client, which no per-address budget slows by default) could send them.
  * Each WebSocket sends fewer frames than the edge's default burst, so the rate limiter does not end the run
  * early; what the node answered is tallied (a 5xx or a connection closed without a code is a finding).
  */
@@ -24,15 +26,23 @@ final class Fuzzer implements Attack {
   /** Frames per connection: under the edge's default burst of 200. */
   private static final int FRAMES_PER_CONNECTION = 150;
 
-  private final long seed;
+  /** Which listener the fuzzer aims at. */
+  enum Surface {
+    PUBLIC,
+    INGEST
+  }
 
-  Fuzzer(long seed) {
+  private final long seed;
+  private final Surface surface;
+
+  Fuzzer(long seed, Surface surface) {
     this.seed = seed;
+    this.surface = surface;
   }
 
   @Override
   public String name() {
-    return "fuzzer";
+    return surface == Surface.PUBLIC ? "fuzzer" : "API fuzzer";
   }
 
   /** The fuzzer promises a count, not a time: it gets its own, longer bound. */
@@ -50,18 +60,23 @@ final class Fuzzer implements Attack {
     long[] frames = {0};
     Bounded.Reasons ends = new Bounded.Reasons();
     Bounded.Reasons statuses = new Bounded.Reasons();
-    int connections = (sizes.fuzzFrames() + FRAMES_PER_CONNECTION - 1) / FRAMES_PER_CONNECTION;
+    boolean edge = surface == Surface.PUBLIC;
+    int connections = edge ? (sizes.fuzzFrames() + FRAMES_PER_CONNECTION - 1) / FRAMES_PER_CONNECTION : 0;
     Future<Integer> websockets = Bounded.each(connections, 8, deadlineNanos, c -> {
       int count = Math.min(FRAMES_PER_CONNECTION, sizes.fuzzFrames() - c * FRAMES_PER_CONNECTION);
       return fuzzOne(vertx, client, target, mutator, c % 2 == 1, c % 3 == 2, count, frames, ends);
     });
-    Future<Integer> requests = Bounded.each(sizes.fuzzRequests(), 16, deadlineNanos,
-        i -> request(http, target, mutator.http()).onSuccess(status -> statuses.add((status / 100) + "xx"))
+    // the public side gets half the requests: its frames are the bulk of what it is sent
+    int requestCount = edge ? sizes.fuzzRequests() / 2 : sizes.fuzzRequests();
+    Future<Integer> requests = Bounded.each(requestCount, 16, deadlineNanos,
+        i -> request(http, edge ? target.edgePort() : target.ingestPort(), mutator.http())
+            .onSuccess(status -> statuses.add((status / 100) + "xx"))
             .onFailure(e -> statuses.add("failed: " + e.getMessage())));
     return Future.all(websockets, requests)
-        .map(all -> new Outcome(frames[0] + requests.result(), String.format(Locale.ROOT,
-            "%,d frames on %,d connections (native and legacy), ended: %s; %,d HTTP requests: %s",
-            frames[0], websockets.result(), ends, requests.result(), statuses)))
+        .map(all -> new Outcome(frames[0] + requests.result(), edge
+            ? String.format(Locale.ROOT, "%,d frames on %,d connections (native and legacy), ended: %s; %,d HTTP requests: %s",
+                frames[0], websockets.result(), ends, requests.result(), statuses)
+            : String.format(Locale.ROOT, "%,d HTTP requests: %s", requests.result(), statuses)))
         .eventually(client::close)
         .eventually(http::close);
   }
@@ -90,9 +105,9 @@ final class Fuzzer implements Attack {
         .mapEmpty();
   }
 
-  private static Future<Integer> request(HttpClient http, Target target, FrameMutator.HttpCase c) {
+  private static Future<Integer> request(HttpClient http, int port, FrameMutator.HttpCase c) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.valueOf(c.method()))
-        .setPort(c.edge() ? target.edgePort() : target.ingestPort()).setURI(c.path()).setTimeout(10_000)
+        .setPort(port).setURI(c.path()).setTimeout(10_000)
         .putHeader(c.header(), c.headerValue());
     if (!c.contentType().isEmpty()) {
       options.putHeader("Content-Type", c.contentType());

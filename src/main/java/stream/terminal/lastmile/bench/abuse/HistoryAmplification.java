@@ -13,6 +13,7 @@ import io.vertx.core.net.NetClient;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import stream.terminal.lastmile.bench.WsConnection;
 
 /**
@@ -23,28 +24,37 @@ import stream.terminal.lastmile.bench.WsConnection;
 final class HistoryAmplification implements Attack {
   static final String CHANNEL = "abuse.history";
   private static final int MESSAGE_BYTES = 2048;
+  /** The channel's epoch, as the publishes of {@link #prepare} answered it. */
+  private volatile String epoch = "0";
 
   @Override
   public String name() {
     return "history amplification";
   }
 
+  /** The stored messages: the trusted publisher's doing, before the attack. */
   @Override
-  public Future<Outcome> run(Vertx vertx, Target target, Sizes sizes, long deadlineNanos) {
+  public Future<Void> prepare(Vertx vertx, Target target, Sizes sizes) {
     HttpClient http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(target.host())
         .setDefaultPort(target.ingestPort()), new PoolOptions().setHttp1MaxSize(8));
-    NetClient client = Bounded.client(vertx, SOURCE);
-    List<WsConnection> connections = new ArrayList<>();
-    List<Watch> watches = new ArrayList<>();
-    String[] epoch = {"0"};
     Buffer body = Buffer.buffer(new JsonObject().put("pad", "h".repeat(MESSAGE_BYTES - 12)).encode());
+    long deadlineNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(sizes.attackSeconds());
     return http.request(HttpMethod.PUT, "/channels/" + CHANNEL).compose(r -> r.send().compose(response -> response.body()))
         .compose(created -> Bounded.each(sizes.historyMessages(), 8, deadlineNanos, i ->
             http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/channels/" + CHANNEL + "/messages")
                     .putHeader("Content-Type", "application/json"))
                 .compose(r -> r.send(body).compose(response -> response.body()))
-                .onSuccess(reply -> epoch[0] = reply.toJsonObject().getString("epoch", epoch[0]))))
-        .compose(stored -> Bounded.each(sizes.historyConnections(), 16, deadlineNanos, i -> {
+                .onSuccess(reply -> epoch = reply.toJsonObject().getString("epoch", epoch))))
+        .<Void>mapEmpty()
+        .eventually(http::close);
+  }
+
+  @Override
+  public Future<Outcome> run(Vertx vertx, Target target, Sizes sizes, long deadlineNanos) {
+    NetClient client = Bounded.client(vertx, SOURCE);
+    List<WsConnection> connections = new ArrayList<>();
+    List<Watch> watches = new ArrayList<>();
+    return Bounded.each(sizes.historyConnections(), 16, deadlineNanos, i -> {
           Watch watch = new Watch();
           return WsConnection.open(client, target.host(), target.edgePort(), "/", List.of(), watch)
               .onSuccess(connection -> {
@@ -52,10 +62,10 @@ final class HistoryAmplification implements Attack {
                 watches.add(watch);
                 connection.socket().pause(); // never read the answers
                 for (int r = 0; r < sizes.historyRequests(); r++) {
-                  connection.socket().write(WsConnection.masked(1, Buffer.buffer(request(r, epoch[0]))));
+                  connection.socket().write(WsConnection.masked(1, Buffer.buffer(request(r, epoch))));
                 }
               });
-        }))
+        })
         .compose(started -> {
           long holdMillis = Math.max(1, Math.min(sizes.holdSeconds() * 1000L, (deadlineNanos - System.nanoTime()) / 1_000_000));
           return vertx.timer(holdMillis).map(v -> {
@@ -69,8 +79,7 @@ final class HistoryAmplification implements Attack {
           });
         })
         .eventually(() -> Future.join(connections.stream().map(WsConnection::close).toList()))
-        .eventually(client::close)
-        .eventually(http::close);
+        .eventually(client::close);
   }
 
   /** History twice, then a replay of the whole backlog, then the unsubscribe that lets the next replay start. */
