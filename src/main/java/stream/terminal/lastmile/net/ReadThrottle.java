@@ -14,8 +14,10 @@ import stream.terminal.lastmile.net.AddressBudget.Work;
  * small pieces, charging their bytes to the address, and before each piece checks whether the address is in
  * debt (for bytes, or for the frames and replies its connections caused): then it holds the rest and stops
  * reading from this connection until the debt is paid. Pieces keep one read that holds a hundred commands
- * from running them all before the budget is looked at; an address overdraws by at most one piece per
- * connection. What is held is at most what one read took from the socket.
+ * from running them all before the budget is looked at (an address overdraws by at most one piece per
+ * connection), and a few pieces at a time, the rest after the event loop's other work, keep a budget's burst
+ * from running in one go ahead of everyone else on the loop. What is held is at most what one read took from
+ * the socket.
  *
  * <p>Reading stops through the channel's auto-read, which Vert.x also uses to pause a connection: a resume here
  * may end a pause of Vert.x's early, which costs at most one more read, charged and held like any other.
@@ -23,11 +25,14 @@ import stream.terminal.lastmile.net.AddressBudget.Work;
 final class ReadThrottle extends ChannelInboundHandlerAdapter {
   /** Bytes passed on between two looks at the budget: a few commands. */
   static final int PIECE = 256;
+  /** Pieces passed on in one go before the event loop's other work has its turn. */
+  static final int PIECES_PER_TURN = 4;
 
   private final AddressBudget budget;
   private final Consumer<Work> onThrottled;
   private final ArrayDeque<ByteBuf> held = new ArrayDeque<>();
-  private boolean waiting;
+  /** A timer (the address is in debt) or a task (a turn is over) will pass the held bytes on. */
+  private boolean scheduled;
 
   ReadThrottle(AddressBudget budget, Consumer<Work> onThrottled) {
     this.budget = budget;
@@ -41,7 +46,7 @@ final class ReadThrottle extends ChannelInboundHandlerAdapter {
       return;
     }
     held.add(bytes);
-    if (!waiting) {
+    if (!scheduled) {
       passOn(ctx);
     } else {
       ctx.channel().config().setAutoRead(false); // Vert.x resumed it meanwhile
@@ -53,13 +58,17 @@ final class ReadThrottle extends ChannelInboundHandlerAdapter {
     ctx.fireChannelReadComplete();
   }
 
-  /** Passes held bytes on, piece by piece, until they are all passed or the address is in debt. */
+  /** Passes held bytes on, piece by piece, until they are all passed, the address is in debt or the turn is over. */
   private void passOn(ChannelHandlerContext ctx) {
-    while (!held.isEmpty()) {
+    for (int pieces = 0; !held.isEmpty(); pieces++) {
       Debt debt = budget.debt(System.nanoTime());
       if (debt != null) {
         onThrottled.accept(debt.budget());
-        waitFor(ctx, debt.nanos());
+        later(ctx, debt.nanos());
+        return;
+      }
+      if (pieces == PIECES_PER_TURN) {
+        later(ctx, 0);
         return;
       }
       ByteBuf head = held.peek();
@@ -74,21 +83,25 @@ final class ReadThrottle extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void waitFor(ChannelHandlerContext ctx, long nanos) {
-    waiting = true;
+  private void later(ChannelHandlerContext ctx, long nanos) {
+    scheduled = true;
     ctx.channel().config().setAutoRead(false);
-    ctx.executor().schedule(() -> resume(ctx), nanos, TimeUnit.NANOSECONDS);
+    if (nanos == 0) {
+      ctx.executor().execute(() -> resume(ctx));
+    } else {
+      ctx.executor().schedule(() -> resume(ctx), nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   private void resume(ChannelHandlerContext ctx) {
-    waiting = false;
+    scheduled = false;
     if (!ctx.channel().isActive()) {
       return;
     }
     passOn(ctx);
     // what was passed on is a read of its own: Vert.x flushes its answers at read complete
     ctx.fireChannelReadComplete();
-    if (!waiting) {
+    if (!scheduled) {
       ctx.channel().config().setAutoRead(true);
     }
   }

@@ -24,7 +24,7 @@ import stream.terminal.lastmile.bench.ProcessProbe;
 final class NodeProbe implements AutoCloseable {
   /** Counters that say the node refused or dropped something, whatever later versions name them. */
   private static final Pattern COUNTER =
-      Pattern.compile("^lastmile_(\\w*(?:disconnect|reject|refus|timeout|errors|skipped|dropped|trimmed)\\w*)_total(?:\\{([^}]*)})?\\s+(\\S+)$");
+      Pattern.compile("^lastmile_(\\w*(?:disconnect|reject|refus|timeout|throttled|errors|skipped|dropped|trimmed)\\w*)_total(?:\\{([^}]*)})?\\s+(\\S+)$");
   private static final Pattern LABEL = Pattern.compile("\\w+=\"([^\"]*)\"");
 
   /** One look at the process; -1 for what could not be read. */
