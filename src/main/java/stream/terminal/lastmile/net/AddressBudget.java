@@ -78,6 +78,20 @@ public final class AddressBudget {
     }
   }
 
+  /**
+   * Reply bytes the address may still be sent before its budget is in debt: a history page or replay read is cut
+   * to it (at least one message), so a burst of requests costs the node what the budget holds, not a full page
+   * each.
+   */
+  public long replyAllowance() {
+    return replyBytes == null ? Long.MAX_VALUE : replyBytes.available(System.nanoTime());
+  }
+
+  /** How long until the reply budget is out of debt; 0 when it is not in debt. */
+  public long replyDebtNanos() {
+    return replyBytes == null ? 0 : replyBytes.nanosUntilPaid(System.nanoTime());
+  }
+
   /** The wait before reading may go on, or null when no work budget is in debt. */
   Debt debt(long now) {
     Debt deepest = deeper(null, Work.FRAMES, frames, now);
@@ -134,6 +148,11 @@ public final class AddressBudget {
     synchronized long nanosUntilPaid(long now) {
       refill(now);
       return tokens >= 0 ? 0 : (long) Math.ceil(-tokens / perNano);
+    }
+
+    synchronized long available(long now) {
+      refill(now);
+      return Math.max(0, (long) tokens);
     }
 
     synchronized boolean full(long now) {

@@ -41,6 +41,10 @@ public final class Endpoint {
     this.auth = new TokenAuth(config.authTokens());
     this.origins = OriginPolicy.of(config.allowedOrigins());
   }
+  Vertx vertx() {
+    return vertx;
+  }
+
 
   ListenerConfig config() {
     return config;

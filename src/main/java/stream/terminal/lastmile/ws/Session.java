@@ -412,7 +412,7 @@ final class Session {
    * most that much, however large the channel's messages. Reads on while the page was full or cut.
    */
   private void replay(String channel, Subscription subscription, BacklogPage read) {
-    List<ChannelMessage> page = read.limitBytes(limits.writeQueueBytes()).messages();
+    List<ChannelMessage> page = read.limitBytes(replyBound()).messages();
     int readCount = read.messages().size();
     replay(channel, subscription, page.iterator(), page.size() < readCount || readCount == services.historyMaxPage());
   }
@@ -425,6 +425,12 @@ final class Session {
       }
       if (writer.full()) {
         onDrain.add(() -> replay(channel, subscription, page, more));
+        return;
+      }
+      long debt = budget.replyDebtNanos();
+      if (debt > 0) {
+        // the address has had its share of replies for now: the rest when it has paid
+        endpoint.vertx().setTimer(Math.max(1, debt / 1_000_000), id -> replay(channel, subscription, page, more));
         return;
       }
       ChannelMessage message = page.next();
@@ -513,10 +519,15 @@ final class Session {
           : services.registry().read(channel, 0, limit));
     }
     return page.map(p -> {
-      String reply = codec().history(h, p.limitBytes(limits.writeQueueBytes()));
+      String reply = codec().history(h, p.limitBytes(replyBound()));
       budget.chargeReply(reply.length());
       return new Outcome(reply, () -> {});
     });
+  }
+
+  /** The most bytes of one history page or replay read: the outbound bound, or less if the address's reply budget is low. */
+  private long replyBound() {
+    return Math.min(limits.writeQueueBytes(), budget.replyAllowance());
   }
 
   private void require(Permission permission) {

@@ -97,13 +97,59 @@ class AddressBudgetTest {
       assertEquals(200, Http.post(gateway.ingestPort(), "/channels/h/messages", body).status());
     }
     try (WsClient heavy = from(HEAVY)) {
-      // 4 pages of 40 KiB against 64 KiB held and 32 KiB per second: about 3 s; each request padded to fill a
-      // piece of what the node reads, so the first piece runs only one
+      // 64 KiB held, 32 KiB per second: the first page is whole (40 KiB), the second cut to what is left, the
+      // other 18 one message each (a page holds at least one), read only as the debt is paid: about 1.1 s. Each
+      // request is padded to fill a piece of what the node reads, so the debt is seen between two requests
       JsonObject history = new JsonObject().put("op", "history").put("channel", "h").put("pad", "x".repeat(400));
-      Duration took = paced(heavy, history, history, history, history);
-      assertTrue(took.toMillis() >= 1200, "paced by the budget: " + took);
+      JsonObject[] batch = new JsonObject[20];
+      java.util.Arrays.fill(batch, history);
+      Duration took = paced(heavy, batch);
+      assertTrue(took.toMillis() >= 700, "paced by the budget: " + took);
     }
     assertTrue(gateway.metric("lastmile_reads_throttled_total{budget=\"reply_bytes\",role=\"edge\"}") >= 1);
+  }
+
+  @Test
+  void historyPagesAreCutToWhatTheReplyBudgetHasLeft() throws Exception {
+    gateway.limits("public").put("commands_per_second", 0).put("reply_bytes_per_second_per_ip", 8 * 1024);
+    gateway.start();
+    assertEquals(201, Http.put(gateway.ingestPort(), "/channels/h").status());
+    String body = new JsonObject().put("pad", "h".repeat(2000)).encode();
+    for (int i = 0; i < 20; i++) {
+      assertEquals(200, Http.post(gateway.ingestPort(), "/channels/h/messages", body).status());
+    }
+    try (WsClient heavy = from(HEAVY)) {
+      JsonObject history = new JsonObject().put("op", "history").put("channel", "h");
+      // 16 KiB held: about 7 messages of 2 KiB, then the budget is spent and a page is one message
+      int first = heavy.request(history).getJsonObject("result").getJsonArray("messages").size();
+      int second = heavy.request(history).getJsonObject("result").getJsonArray("messages").size();
+      assertTrue(first >= 5 && first <= 8, "the first page holds what the budget held: " + first);
+      assertEquals(1, second, "a spent budget still gets one message, and the client pages on");
+    }
+  }
+
+  @Test
+  void aReplayOverTheReplyBudgetWaitsForItAndLosesNothing() throws Exception {
+    gateway.limits("public").put("commands_per_second", 0).put("reply_bytes_per_second_per_ip", 16 * 1024);
+    gateway.start();
+    assertEquals(201, Http.put(gateway.ingestPort(), "/channels/h").status());
+    String body = new JsonObject().put("pad", "h".repeat(2000)).encode();
+    String epoch = null;
+    for (int i = 0; i < 20; i++) {
+      Http.Reply published = Http.post(gateway.ingestPort(), "/channels/h/messages", body);
+      epoch = new JsonObject(published.body()).getString("epoch");
+    }
+    try (WsClient heavy = from(HEAVY)) {
+      long start = System.nanoTime();
+      // 40 KiB to replay against 32 KiB held and 16 KiB per second: the last messages wait about 0.5 s
+      assertResult(heavy.request(new JsonObject().put("op", "subscribe").put("channel", "h")
+          .put("since", new JsonObject().put("epoch", epoch).put("offset", 0))));
+      for (long offset = 1; offset <= 20; offset++) {
+        assertEquals(offset, heavy.nextMessage().getLong("offset"));
+      }
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertTrue(took.toMillis() >= 300, "paced by the budget: " + took);
+    }
   }
 
   @Test
