@@ -41,8 +41,18 @@ class ControlFrameFloodTest {
     return pongs;
   }
 
+  /**
+   * The per-connection limiter alone: with the address's frame and byte budgets on (the edge default), a flood
+   * from one address is read no faster than 200 frames a second, so half its pings pass the 100/s limiter and
+   * it is never refused `burst` times in a row; it is throttled instead (AddressBudgetTest).
+   */
+  private void perConnectionLimitOnly() {
+    gateway.limits("public").put("frames_per_second_per_ip", 0).put("read_bytes_per_second_per_ip", 0);
+  }
+
   @Test
   void pingFloodPastTheRateLimitIsDroppedAsAFlood() throws Exception {
+    perConnectionLimitOnly();
     gateway.start();
     try (RawWebSocket flooder = new RawWebSocket(gateway.edgePort()); WsClient other = gateway.edge()) {
       flooder.sendPings(2_000, PAYLOAD);
@@ -55,6 +65,7 @@ class ControlFrameFloodTest {
 
   @Test
   void unsolicitedPongFloodIsDroppedToo() throws Exception {
+    perConnectionLimitOnly();
     gateway.start();
     try (RawWebSocket flooder = new RawWebSocket(gateway.edgePort())) {
       flooder.sendPongs(2_000, PAYLOAD);
