@@ -26,9 +26,9 @@ public final class IndicatorFeed {
   private static final int SMA_PERIOD = 20;
   private static final int RSI_PERIOD = 14;
   /** Per tick: the walk's spread, its pull back toward 100, the size of a trend and how often one turns. */
-  private static final double VOLATILITY = 0.0015;
+  private static final double VOLATILITY = 0.001;
   private static final double MEAN_REVERSION = 0.002;
-  private static final double TREND = 0.0006;
+  private static final double TREND = 0.0003;
   private static final double TURN_PROBABILITY = 0.03;
 
   /** Command-line settings. */

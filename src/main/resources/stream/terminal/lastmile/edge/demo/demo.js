@@ -61,7 +61,14 @@ async function start() {
     logEvent('close', `cannot load /client.js: ${e.message}`);
     return;
   }
-  const client = connect(location.origin, { transports });
+  let client;
+  try {
+    client = connect(location.origin, { transports });
+  } catch (e) {
+    setState('error');
+    logEvent('close', e.message); // e.g. an unknown name in ?transports=
+    return;
+  }
   client.addEventListener('open', (e) => {
     setState('open');
     $('transport').textContent = e.detail.transport;
