@@ -8,14 +8,14 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.channel.ChannelInfo;
-import stream.terminal.lastmile.channel.ChannelNames;
+import stream.terminal.lastmile.core.ChannelNames;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.Publisher;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Permission;
-import stream.terminal.lastmile.node.HttpReplies;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.listener.HttpReplies;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 

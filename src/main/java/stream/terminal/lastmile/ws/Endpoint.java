@@ -12,7 +12,7 @@ import java.util.Set;
 import stream.terminal.lastmile.auth.OriginPolicy;
 import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.config.ListenerConfig;
-import stream.terminal.lastmile.protocol.Disconnect;
+import stream.terminal.lastmile.core.Disconnect;
 
 /**
  * The WebSocket side of one listener on one event loop: it gates handshakes (path, origin, token),

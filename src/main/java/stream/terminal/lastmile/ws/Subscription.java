@@ -3,8 +3,8 @@ package stream.terminal.lastmile.ws;
 import java.util.ArrayList;
 import java.util.List;
 import stream.terminal.lastmile.hub.Subscriber;
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /**

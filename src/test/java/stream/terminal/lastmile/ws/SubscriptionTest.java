@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /**

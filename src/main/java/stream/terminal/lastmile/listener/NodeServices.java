@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.node;
+package stream.terminal.lastmile.listener;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
