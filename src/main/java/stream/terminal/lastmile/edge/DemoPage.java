@@ -13,9 +13,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 import stream.terminal.lastmile.config.ListenerConfig;
-import stream.terminal.lastmile.node.CrossOrigin;
-import stream.terminal.lastmile.node.HttpReplies;
-import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.listener.CrossOrigin;
+import stream.terminal.lastmile.listener.HttpReplies;
 
 /**
  * The live demo page at {@code /demo/} (listener option {@code demo_page}): a fixed set of files from the
