@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The load generator: N WebSocket subscribers over M channels, a publisher at a fixed rate or as fast as messages
+ * The load generator: N subscribers (WebSocket, SSE or the SockJS event-bus bridge) over M channels, a publisher at a fixed rate or as fast as messages
  * are delivered, and per-message publish → receive latency. It measures a window after a warm-up: deliveries,
  * latency percentiles, the server's CPU time per delivered message and memory (from {@code /proc}, given its
  * PIDs), and its own CPU, then waits for the messages still in flight and reports any that never arrived.
@@ -72,7 +72,8 @@ public final class LoadGenerator {
   /** Runs the scenario; blocks, so call it off the event loops. */
   JsonObject run() throws Exception {
     JsonObject result = new JsonObject()
-        .put("scenario", settings.scenario().label())
+        .put("scenario", settings.scenarioLabel())
+        .put("transport", settings.transport().label())
         .put("server", settings.server())
         .put("run", settings.run())
         .put("mode", settings.raw() ? "raw" : "native")

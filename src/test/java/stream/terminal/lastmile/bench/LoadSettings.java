@@ -11,9 +11,10 @@ import java.util.Map;
  * subscriber that follows several channels gets them joined by {@code /} in its URL (Nchan's multiplexed channel
  * ids, the floor server's path segments).
  *
- * @param subscribe edge WebSocket URLs; subscribers are spread over them in turn
+ * @param subscribe edge URLs of the transport's endpoint; subscribers are spread over them in turn
  * @param publish HTTP POST URL template
  * @param create HTTP PUT URL template creating a channel before it is subscribed, or null (raw servers need none)
+ * @param transport how subscribers connect (native WebSocket by default)
  * @param raw true: the URL subscribes and messages are bodies; false: the gateway's native protocol
  * @param rate publishes per second over the channels; 0 = as fast as delivered, at most {@code window} messages
  *     in flight end to end
@@ -27,6 +28,7 @@ record LoadSettings(
     List<UrlTemplate> subscribe,
     UrlTemplate publish,
     UrlTemplate create,
+    Transport transport,
     boolean raw,
     int subscribers,
     int channels,
@@ -49,6 +51,8 @@ record LoadSettings(
           --subscribe ws://127.0.0.1:8080/ [--subscribe URL ...]   (raw: ws://127.0.0.1:8095/sub/{c})
           --publish http://127.0.0.1:8081/channels/{c}/messages   (raw: http://127.0.0.1:8095/pub/{c})
           [--create http://127.0.0.1:8081/channels/{c}] [--raw] [--server NAME] [--run N]
+          [--transport websocket|sse|sockjs|eventbus]   (sse: http://127.0.0.1:8080/sse; sockjs, eventbus:
+                                                          ws://127.0.0.1:8080/eventbus; raw sse: Nchan's /sub/{c})
           [--subscribers N] [--channels N] [--rate MSGS_PER_S (0 = as fast as delivered)] [--shared-rate N]
           [--window N] [--payload-bytes N] [--warmup S] [--duration S] [--drain S] [--sources N]
           [--connect-concurrency N] [--threads N] [--server-pid PID ...] [--prefix NAME] [--out FILE.jsonl]""";
@@ -69,6 +73,14 @@ record LoadSettings(
 
   String sharedChannel() {
     return channelPrefix + "_all";
+  }
+
+  /**
+   * The scenario as results name it: its label, with the transport after it unless that is the native WebSocket
+   * (so {@code fanout-sse} is fanout over SSE, and existing results keep their names).
+   */
+  String scenarioLabel() {
+    return transport == Transport.WEBSOCKET ? scenario.label() : scenario.label() + "-" + transport.label();
   }
 
   boolean idle() {
@@ -106,6 +118,7 @@ record LoadSettings(
         subscribe,
         template(one(flags, "publish", scenario == Scenario.IDLE ? "" : null)),
         template(one(flags, "create", "")),
+        Transport.of(one(flags, "transport", "websocket")),
         flags.containsKey("raw"),
         number(flags, "subscribers", size.subscribers()),
         number(flags, "channels", size.channels()),
@@ -127,7 +140,7 @@ record LoadSettings(
   }
 
   private void validate(Iterable<String> given) {
-    List<String> known = List.of("scenario", "big", "subscribe", "publish", "create", "raw", "server", "run",
+    List<String> known = List.of("scenario", "big", "subscribe", "publish", "create", "transport", "raw", "server", "run",
         "subscribers", "channels", "rate", "shared-rate", "window", "payload-bytes", "warmup", "duration", "drain",
         "sources", "connect-concurrency", "threads", "server-pid", "prefix", "out");
     for (String flag : given) {
@@ -139,6 +152,9 @@ record LoadSettings(
         || threads < 1 || connectConcurrency < 1 || rate < 0 || sharedRate < 0 || durationSeconds < 1) {
       throw new IllegalArgumentException("out of range: need 1 <= channels <= subscribers, window, threads, "
           + "duration, connect-concurrency >= 1, 1 <= sources <= 250, rates >= 0");
+    }
+    if (raw && (transport == Transport.SOCKJS || transport == Transport.EVENTBUS)) {
+      throw new IllegalArgumentException("--raw is for WebSocket and SSE servers; the event-bus bridge is the gateway's");
     }
     if (!channelPrefix.matches("\\w+")) {
       throw new IllegalArgumentException("--prefix must be letters, digits or _ (Nchan's channel ids are \\w+)");

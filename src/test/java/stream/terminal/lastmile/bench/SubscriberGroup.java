@@ -3,12 +3,10 @@ package stream.terminal.lastmile.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The subscribers of one generator event loop: opens its share of connections, a bounded number at a time (a
@@ -21,7 +19,7 @@ final class SubscriberGroup extends VerticleBase implements WsConnection.Sink {
   private final List<Integer> members;
   private final Tally tally;
   private final List<NetClient> clients = new ArrayList<>();
-  private final List<WsConnection> connections = new ArrayList<>();
+  private final List<Subscriber> connections = new ArrayList<>();
   private final Promise<Void> allOpen = Promise.promise();
   private int next;
   private int opening;
@@ -62,13 +60,8 @@ final class SubscriberGroup extends VerticleBase implements WsConnection.Sink {
     int subscriber = members.get(next++);
     opening++;
     UrlTemplate edge = settings.subscribe().get(subscriber % settings.subscribe().size());
-    List<String> channels = settings.channelsOf(subscriber);
-    String path = edge.path(String.join("/", channels));
-    List<String> commands = settings.raw() ? List.of() : channels.stream()
-        .map(c -> new JsonObject().put("op", "subscribe").put("channel", c).encode())
-        .collect(Collectors.toList());
     NetClient client = clients.get(subscriber % clients.size());
-    WsConnection.open(client, edge.host(), edge.port(), path, commands, this)
+    settings.transport().open(client, edge, subscriber, settings.channelsOf(subscriber), settings.raw(), this)
         .onSuccess(connection -> {
           connections.add(connection);
           opening--;

@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * gateway's native protocol) and is ready once each has a reply; in raw mode (Nchan, the floor server) the URL
  * subscribes and it is ready after the handshake.
  */
-public final class WsConnection implements FrameReader.Listener {
+public final class WsConnection implements Subscriber, FrameReader.Listener {
   /** What a connection reports to its owner; all calls come on the connection's event loop. */
   public interface Sink {
     void message(long stampMicros);
@@ -83,6 +83,7 @@ public final class WsConnection implements FrameReader.Listener {
     return socket;
   }
 
+  @Override
   public Future<Void> close() {
     closing = true;
     return socket == null ? Future.succeededFuture() : socket.close();

@@ -1,0 +1,123 @@
+package stream.terminal.lastmile.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetSocket;
+
+/**
+ * One Server-Sent Events subscriber on a raw TCP socket: an HTTP/1.1 GET with {@code Accept: text/event-stream},
+ * then the stream's events, undoing chunked coding when the server uses it. Each default event ({@code message})
+ * is a delivery whose stamp is found by the same byte scan as a WebSocket frame's; named events (a resume that
+ * could not recover, an error) are deliveries without a stamp, which the generator counts as errors. Ready once the
+ * response head says 200 and {@code text/event-stream}: the gateway subscribes before it starts the stream
+ * (refusals are an HTTP status), and so does Nchan.
+ */
+final class SseConnection implements Subscriber, EventStreamReader.Listener, ChunkedReader.Listener {
+  private final WsConnection.Sink sink;
+  private final Promise<Void> ready = Promise.promise();
+  private final EventStreamReader events = new EventStreamReader(this);
+  private ResponseHead head = new ResponseHead();
+  private ChunkedReader chunks;
+  private NetSocket socket;
+  private boolean closing;
+
+  private SseConnection(WsConnection.Sink sink) {
+    this.sink = sink;
+  }
+
+  /** Opens a subscriber; the future completes once its stream has started. */
+  static Future<SseConnection> open(NetClient client, String host, int port, String path, WsConnection.Sink sink) {
+    SseConnection connection = new SseConnection(sink);
+    return client
+        .connect(port, host)
+        .compose(socket -> connection.start(socket, host + ":" + port, path))
+        .map(connection);
+  }
+
+  private Future<Void> start(NetSocket socket, String authority, String path) {
+    this.socket = socket;
+    socket.handler(this::received);
+    socket.closeHandler(v -> {
+      if (!ready.tryFail("closed before the stream started") && !closing) {
+        sink.lost("closed by the server");
+      }
+    });
+    socket.exceptionHandler(e -> {
+      if (!ready.tryFail(e) && !closing) {
+        sink.lost(e.toString());
+      }
+    });
+    socket.write("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nAccept: text/event-stream\r\n"
+        + "Cache-Control: no-cache\r\n\r\n");
+    return ready.future();
+  }
+
+  @Override
+  public Future<Void> close() {
+    closing = true;
+    return socket == null ? Future.succeededFuture() : socket.close();
+  }
+
+  private void received(Buffer piece) {
+    try {
+      if (head != null) {
+        if (!head.feed(piece)) {
+          return;
+        }
+        piece = started();
+      }
+      if (chunks != null) {
+        chunks.feed(piece, 0, piece.length());
+      } else {
+        events.feed(piece);
+      }
+    } catch (RuntimeException e) {
+      fail(e.getMessage());
+    }
+  }
+
+  /** @return the body bytes that came with the head */
+  private Buffer started() {
+    ResponseHead complete = head;
+    head = null;
+    String type = complete.header("Content-Type");
+    if (complete.status() != 200 || type == null || !type.startsWith("text/event-stream")) {
+      // a refusal's JSON error body usually comes in the same piece as its head
+      throw new IllegalStateException("stream refused: " + complete.statusLine() + " " + complete.body());
+    }
+    if (complete.chunked()) {
+      chunks = new ChunkedReader(this);
+    }
+    ready.tryComplete();
+    return complete.body();
+  }
+
+  @Override
+  public void data(Buffer buf, int from, int to) {
+    events.feed(buf, from, to);
+  }
+
+  @Override
+  public void end() {
+    fail("the server ended the stream");
+  }
+
+  @Override
+  public void event(String type, Buffer buf, int from, int to) {
+    if (type == null || type.equals("message")) {
+      sink.frame(buf, from, to);
+    } else {
+      sink.message(-1);
+    }
+  }
+
+  private void fail(String why) {
+    if (!ready.tryFail(why) && !closing) {
+      sink.lost(why);
+    }
+    closing = true;
+    socket.close();
+  }
+}
