@@ -111,6 +111,28 @@ class ReportTest {
   }
 
   @Test
+  void transportsOfOneScenarioSideBySide() {
+    List<JsonObject> rows = new ArrayList<>(rows());
+    for (String[] run : new String[][] {{"fanout-sse", "last-mile", "4.0"}, {"fanout-sse", "nchan", "6.0"},
+        {"fanout-sockjs", "last-mile", "5.0"}}) {
+      rows.add(new JsonObject().put("scenario", run[0]).put("server", run[1]).put("run", 1).put("subscribers", 1000)
+          .put("lost", 0).put("errors", 0).put("p99_us", 400).put("server_cpu_us_per_msg", Double.parseDouble(run[2])));
+    }
+
+    String markdown = ResultsMarkdown.render(summaries(rows), ROLES);
+
+    String heading = "fanout by transport, 1,000 subscribers";
+    assertEquals("2.00×", cell(markdown, heading, "last-mile, sse", "CPU µs/msg / websocket"));
+    assertEquals("2.50×", cell(markdown, heading, "last-mile, sockjs", "CPU µs/msg / websocket"));
+    assertEquals("1.00×", cell(markdown, heading, "last-mile, websocket", "CPU µs/msg / websocket"));
+    assertEquals("2.00×", cell(markdown, heading, "nchan, sse", "CPU µs/msg / websocket"));
+    assertEquals("0.90", cell(markdown, heading, "floor, websocket", "p99.9 ms"));
+    assertFalse(markdown.contains("## idle by transport"), "idle ran over one transport only");
+    // the per-scenario sections stay as they were
+    assertEquals("0.67×", cell(markdown, "fanout, 1,000 subscribers", "last-mile / nchan", "server CPU µs/msg"));
+  }
+
+  @Test
   void missingFiguresPrintNa() {
     String markdown = ResultsMarkdown.render(summaries(rows()), ROLES);
     assertEquals("n/a", cell(markdown, "fanout, 1,000 subscribers", "nchan", "heap after GC MiB"));

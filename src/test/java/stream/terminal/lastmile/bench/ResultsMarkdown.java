@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.bench;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,7 +11,10 @@ import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.function.Function;
 
-/** The comparison tables: one section per scenario and subscriber count, one row per server, then ratios. */
+/**
+ * The comparison tables: one section per scenario and subscriber count, one row per server, then ratios; then, for
+ * a scenario run over several subscriber transports, one table of every server and transport side by side.
+ */
 final class ResultsMarkdown {
   private record Column(String header, Function<Summary, String> cell) {}
 
@@ -45,6 +49,11 @@ final class ResultsMarkdown {
       new Ratio("server CPU µs/msg", "server_cpu_us_per_msg"),
       new Ratio("RSS/conn", "rss_per_conn_kib"));
 
+  private static final List<Ratio> TRANSPORT_RATIOS = List.of(
+      new Ratio("CPU µs/msg / websocket", "server_cpu_us_per_msg"),
+      new Ratio("p99 / websocket", "p99_us"),
+      new Ratio("RSS/conn / websocket", "rss_per_conn_kib"));
+
   private static final List<Long> PAPER_CONNECTIONS = List.of(100_000L, 1_000_000L);
 
   private ResultsMarkdown() {}
@@ -64,7 +73,45 @@ final class ResultsMarkdown {
       sections.computeIfAbsent(heading(s), k -> new ArrayList<>()).add(s);
     }
     sections.forEach((heading, servers) -> section(out, heading, servers, roles));
+    byTransport(out, summaries, roles);
     return out.toString();
+  }
+
+  /**
+   * Each scenario and subscriber count run over more than one transport ({@code fanout}, {@code fanout-sse}, ...):
+   * one row per server and transport, with each server's figures over its own WebSocket figures.
+   */
+  private static void byTransport(StringBuilder out, List<Summary> summaries, Roles roles) {
+    Map<String, List<Summary>> groups = new LinkedHashMap<>();
+    for (Summary s : summaries) {
+      groups.computeIfAbsent(Transport.baseScenario(s.scenario()) + " by transport, " + s.subscriberCount(),
+          k -> new ArrayList<>()).add(s);
+    }
+    groups.forEach((heading, group) -> {
+      if (group.stream().map(s -> Transport.ofScenario(s.scenario())).distinct().count() < 2) {
+        return;
+      }
+      List<Summary> rows = new ArrayList<>(group);
+      rows.sort(Comparator.comparing(Summary::server, roles.servers())
+          .thenComparing(s -> Transport.ofScenario(s.scenario())));
+      List<String> headers = new ArrayList<>(List.of("server, transport"));
+      COLUMNS.stream().skip(1).forEach(c -> headers.add(c.header()));
+      TRANSPORT_RATIOS.forEach(r -> headers.add(r.header()));
+      MarkdownTable table = new MarkdownTable(headers, ALWAYS_SHOWN);
+      for (Summary s : rows) {
+        List<String> row = new ArrayList<>(List.of(s.server() + ", " + Transport.ofScenario(s.scenario()).label()));
+        COLUMNS.stream().skip(1).forEach(c -> row.add(c.cell().apply(s)));
+        Optional<Summary> websocket = rows.stream()
+            .filter(w -> w.server().equals(s.server()) && Transport.ofScenario(w.scenario()) == Transport.WEBSOCKET)
+            .findFirst();
+        TRANSPORT_RATIOS.forEach(r -> row.add(websocket.isEmpty() ? Format.NA
+            : Format.ratio(s.median(r.field()), websocket.get().median(r.field()))));
+        table.row(row);
+      }
+      out.append("\n## ").append(heading).append("\n\n")
+          .append("Each server's figures over its own WebSocket figures in the last columns.\n\n")
+          .append(table.render());
+    });
   }
 
   private static void section(StringBuilder out, String heading, List<Summary> servers, Roles roles) {

@@ -38,6 +38,22 @@ enum Transport {
     return name().toLowerCase(Locale.ROOT);
   }
 
+  /** The transport a result's scenario name says ({@code fanout-sse}: SSE; {@code fanout}: WebSocket). */
+  static Transport ofScenario(String scenario) {
+    for (Transport transport : values()) {
+      if (transport != WEBSOCKET && scenario.endsWith("-" + transport.label())) {
+        return transport;
+      }
+    }
+    return WEBSOCKET;
+  }
+
+  /** The scenario name without its transport ({@code fanout-sse}: {@code fanout}). */
+  static String baseScenario(String scenario) {
+    Transport transport = ofScenario(scenario);
+    return transport == WEBSOCKET ? scenario : scenario.substring(0, scenario.length() - transport.label().length() - 1);
+  }
+
   /**
    * Opens subscriber {@code index} on {@code channels}; the future completes once it is subscribed.
    *
