@@ -34,8 +34,13 @@ class LoadGeneratorTest {
   }
 
   private JsonObject run(String... extra) throws Exception {
+    return runOver("ws://127.0.0.1:" + gateway.edgePort() + "/", extra);
+  }
+
+  /** A run whose subscribers connect to {@code subscribe} (with {@code --transport} in {@code extra}). */
+  private JsonObject runOver(String subscribe, String... extra) throws Exception {
     String[] base = {
-        "--subscribe", "ws://127.0.0.1:" + gateway.edgePort() + "/",
+        "--subscribe", subscribe,
         "--publish", "http://127.0.0.1:" + gateway.ingestPort() + "/channels/{c}/messages",
         "--create", "http://127.0.0.1:" + gateway.ingestPort() + "/channels/{c}",
         "--warmup", "1", "--duration", "2"};
