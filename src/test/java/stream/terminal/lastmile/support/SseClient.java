@@ -6,7 +6,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -144,6 +146,17 @@ public final class SseClient implements AutoCloseable {
         return e;
       }
     }
+  }
+
+  /** The events (comments left out) that come before the end of the stream, which must come within the timeout. */
+  public List<Event> rest() throws InterruptedException {
+    List<Event> rest = new ArrayList<>();
+    for (Event e = next(); e != END; e = next()) {
+      if (e.comment() == null) {
+        rest.add(e);
+      }
+    }
+    return rest;
   }
 
   /** Whether the stream ends within the timeout, skipping what comes before its end. */
