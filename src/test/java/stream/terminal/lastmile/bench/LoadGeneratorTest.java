@@ -73,4 +73,21 @@ class LoadGeneratorTest {
       assertEquals(0, result.getLong("errors"), result.encode());
     }
   }
+
+  @Test
+  void overSseEveryMessageReachesEverySubscriber() throws Exception {
+    String sse = "http://127.0.0.1:" + gateway.edgePort() + "/sse";
+    JsonObject fanout = runOver(sse, "--scenario", "fanout", "--subscribers", "100", "--transport", "sse");
+    // each subscriber's stream carries two channels: its own and the shared one
+    JsonObject channels = runOver(sse, "--scenario", "many-channels", "--subscribers", "50", "--channels", "50",
+        "--transport", "sse");
+
+    assertEquals("fanout-sse", fanout.getString("scenario"));
+    for (JsonObject result : new JsonObject[] {fanout, channels}) {
+      assertTrue(result.getLong("published") > 0, result.encode());
+      assertEquals(result.getLong("expected"), result.getLong("delivered"), result.encode());
+      assertEquals(0, result.getLong("errors"), result.encode());
+      assertTrue(result.getLong("latency_samples") > 0, result.encode());
+    }
+  }
 }

@@ -9,13 +9,16 @@ import io.vertx.core.net.NetSocket;
 /**
  * One Server-Sent Events subscriber on a raw TCP socket: an HTTP/1.1 GET with {@code Accept: text/event-stream},
  * then the stream's events, undoing chunked coding when the server uses it. Each default event ({@code message})
- * is a delivery whose stamp is found by the same byte scan as a WebSocket frame's; named events (a resume that
- * could not recover, an error) are deliveries without a stamp, which the generator counts as errors. Ready once the
- * response head says 200 and {@code text/event-stream}: the gateway subscribes before it starts the stream
- * (refusals are an HTTP status), and so does Nchan.
+ * is a delivery whose stamp is found by the same byte scan as a WebSocket frame's. The gateway starts a stream with
+ * one {@code subscribed} event per channel, as a WebSocket subscriber gets its replies: the subscriber is ready once
+ * they are all in; a raw server's stream (Nchan) is ready with its response head. Any other named event (a
+ * {@code subscribed} that could not recover, {@code error}, {@code disconnect}) is a delivery without a stamp, which
+ * the generator counts as an error. A refusal (any status but 200) fails the open with its status and body.
  */
 final class SseConnection implements Subscriber, EventStreamReader.Listener, ChunkedReader.Listener {
   private final WsConnection.Sink sink;
+  /** {@code subscribed} events still to come before the stream is ready. */
+  private int subscribing;
   private final Promise<Void> ready = Promise.promise();
   private final EventStreamReader events = new EventStreamReader(this);
   private ResponseHead head = new ResponseHead();
@@ -23,13 +26,19 @@ final class SseConnection implements Subscriber, EventStreamReader.Listener, Chu
   private NetSocket socket;
   private boolean closing;
 
-  private SseConnection(WsConnection.Sink sink) {
+  private SseConnection(int channels, WsConnection.Sink sink) {
+    this.subscribing = channels;
     this.sink = sink;
   }
 
-  /** Opens a subscriber; the future completes once its stream has started. */
-  static Future<SseConnection> open(NetClient client, String host, int port, String path, WsConnection.Sink sink) {
-    SseConnection connection = new SseConnection(sink);
+  /**
+   * Opens a subscriber; the future completes once it is subscribed.
+   *
+   * @param channels how many {@code subscribed} events the stream starts with (0 for a raw server)
+   */
+  static Future<SseConnection> open(
+      NetClient client, String host, int port, String path, int channels, WsConnection.Sink sink) {
+    SseConnection connection = new SseConnection(channels, sink);
     return client
         .connect(port, host)
         .compose(socket -> connection.start(socket, host + ":" + port, path))
@@ -90,7 +99,9 @@ final class SseConnection implements Subscriber, EventStreamReader.Listener, Chu
     if (complete.chunked()) {
       chunks = new ChunkedReader(this);
     }
-    ready.tryComplete();
+    if (subscribing == 0) {
+      ready.tryComplete();
+    }
     return complete.body();
   }
 
@@ -108,6 +119,10 @@ final class SseConnection implements Subscriber, EventStreamReader.Listener, Chu
   public void event(String type, Buffer buf, int from, int to) {
     if (type == null || type.equals("message")) {
       sink.frame(buf, from, to);
+    } else if (subscribing > 0 && type.equals("subscribed")) {
+      if (--subscribing == 0) {
+        ready.tryComplete();
+      }
     } else {
       sink.message(-1);
     }

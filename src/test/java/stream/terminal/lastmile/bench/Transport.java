@@ -72,7 +72,8 @@ enum Transport {
       }
       case SSE -> SseConnection.open(client, host, port, raw ? edge.path(String.join("/", channels))
           : edge.path() + (edge.path().contains("?") ? "&" : "?")
-              + channels.stream().map(c -> "channel=" + c).collect(Collectors.joining("&")), sink);
+              + channels.stream().map(c -> "channel=" + c).collect(Collectors.joining("&")),
+          raw ? 0 : channels.size(), sink);
       case SOCKJS -> BridgeConnection.open(client, host, port, base(edge) + String.format(Locale.ROOT, "/%03d/%s/websocket",
           index % 1000, Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)), true, channels, sink);
       case EVENTBUS -> BridgeConnection.open(client, host, port, base(edge) + "/websocket", false, channels, sink);

@@ -61,7 +61,8 @@ class TransportSubscribersTest {
         return;
       }
       HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
-      response.write(": stream open\n\n");
+      // as the gateway starts a stream: the retry time, then one subscribed event per channel
+      response.write("retry: 2000\n\nevent: subscribed\nid: c1:e:0\ndata: {\"channel\":\"c1\",\"epoch\":\"e\",\"offset\":0}\n\n");
       streams.add(response);
     });
     SockJSBridgeOptions bridge = new SockJSBridgeOptions().addOutboundPermitted(new PermittedOptions().setAddress("c1"));
@@ -86,7 +87,7 @@ class TransportSubscribersTest {
           HttpServerResponse stream = streams.get(0);
           // one event split over two chunks, two in one chunk, and a named event between them
           stream.write("id: c1:e:1\ndata: {\"type\":\"message\",\"data\":{\"t\":11,");
-          stream.write("\"p\":\"x\"}}\n\n: heartbeat\n\nevent: gap\ndata: {}\n\ndata: {\"t\":12}\n\n");
+          stream.write("\"p\":\"x\"}}\n\n: ping\n\nevent: error\ndata: {}\n\ndata: {\"t\":12}\n\n");
           vertx.setPeriodic(10, id -> {
             if (stamps.size() == 3) {
               vertx.cancelTimer(id);
