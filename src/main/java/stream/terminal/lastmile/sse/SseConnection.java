@@ -166,6 +166,9 @@ final class SseConnection implements Transport {
     write(SseEvents.event("disconnect", null, notice.toString()));
     ended = true;
     response.end().onComplete(ar -> request.connection().close());
+    // an ended response reports no close: release the subscriptions now, though not from inside the fan-out's
+    // delivery loop that may have called this
+    endpoint.vertx().runOnContext(v -> closed());
   }
 
   /** An SSE client sends nothing after its request: there is nothing to stop reading. */
