@@ -166,8 +166,8 @@ final class SseConnection implements Transport {
     write(SseEvents.event("disconnect", null, notice.toString()));
     ended = true;
     response.end().onComplete(ar -> request.connection().close());
-    // an ended response reports no close: release the subscriptions now, though not from inside the fan-out's
-    // delivery loop that may have called this
+    // an ended response reports no close: the subscriptions are released on the loop's next turn, once the
+    // delivery or replay that called this has unwound
     endpoint.vertx().runOnContext(v -> closed());
   }
 
