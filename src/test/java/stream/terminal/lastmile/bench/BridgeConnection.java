@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -70,10 +71,7 @@ final class BridgeConnection implements Subscriber, WsConnection.Sink, SockJsFra
       return;
     }
     registered = true;
-    for (String channel : channels) {
-      send(new JsonObject().put("type", "register").put("address", channel));
-    }
-    send(new JsonObject().put("type", "send").put("address", channels.get(0)).put("body", "readiness check"));
+    registrations(channels).forEach(this::send);
   }
 
   private void send(JsonObject frame) {
@@ -100,12 +98,28 @@ final class BridgeConnection implements Subscriber, WsConnection.Sink, SockJsFra
 
   @Override
   public void bridgeFrame(Buffer buf, int from, int to, boolean escaped) {
+    deliver(buf, from, to, escaped, ready, sink);
+  }
+
+  /**
+   * A bridge frame from the server: a stamped {@code rec} is a delivery; the first {@code err} is the answer to
+   * the readiness check; anything else (a later {@code err}, a {@code rec} without a stamp) counts as an error.
+   */
+  static void deliver(Buffer buf, int from, int to, boolean escaped, Promise<Void> ready, WsConnection.Sink sink) {
     long stamp = SockJsFrames.stamp(buf, from, to, escaped);
     if (stamp >= 0) {
       sink.message(stamp);
     } else if (!(SockJsFrames.isError(buf, from, to, escaped) && ready.tryComplete())) {
       sink.message(-1);
     }
+  }
+
+  /** The frames a subscriber sends after SockJS's {@code o}: a register per channel, then the readiness check. */
+  static List<JsonObject> registrations(List<String> channels) {
+    List<JsonObject> frames = new ArrayList<>();
+    channels.forEach(c -> frames.add(new JsonObject().put("type", "register").put("address", c)));
+    frames.add(new JsonObject().put("type", "send").put("address", channels.get(0)).put("body", "readiness check"));
+    return frames;
   }
 
   @Override

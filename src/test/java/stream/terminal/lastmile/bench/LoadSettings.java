@@ -51,7 +51,7 @@ record LoadSettings(
           --subscribe ws://127.0.0.1:8080/ [--subscribe URL ...]   (raw: ws://127.0.0.1:8095/sub/{c})
           --publish http://127.0.0.1:8081/channels/{c}/messages   (raw: http://127.0.0.1:8095/pub/{c})
           [--create http://127.0.0.1:8081/channels/{c}] [--raw] [--server NAME] [--run N]
-          [--transport websocket|sse|sockjs|eventbus]   (sse: http://127.0.0.1:8080/sse; sockjs, eventbus:
+          [--transport websocket|sse|sockjs|sockjs-xhr|eventbus]   (sse: http://127.0.0.1:8080/sse; the others:
                                                           ws://127.0.0.1:8080/eventbus; raw sse: Nchan's /sub/{c})
           [--subscribers N] [--channels N] [--rate MSGS_PER_S (0 = as fast as delivered)] [--shared-rate N]
           [--window N] [--payload-bytes N] [--warmup S] [--duration S] [--drain S] [--sources N]
@@ -153,7 +153,7 @@ record LoadSettings(
       throw new IllegalArgumentException("out of range: need 1 <= channels <= subscribers, window, threads, "
           + "duration, connect-concurrency >= 1, 1 <= sources <= 250, rates >= 0");
     }
-    if (raw && (transport == Transport.SOCKJS || transport == Transport.EVENTBUS)) {
+    if (raw && transport != Transport.WEBSOCKET && transport != Transport.SSE) {
       throw new IllegalArgumentException("--raw is for WebSocket and SSE servers; the event-bus bridge is the gateway's");
     }
     if (!channelPrefix.matches("\\w+")) {

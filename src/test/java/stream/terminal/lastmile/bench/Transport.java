@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * How the generator's subscribers connect: each transport's subscriber is written on a raw TCP socket, so that a
  * delivery costs its framing and a byte scan for the stamp, and the generator stays below the server it measures.
  * The edge URLs ({@code --subscribe}) name each transport's endpoint: {@code ws://host:port/} (native WebSocket),
- * {@code http://host:port/sse} (SSE), {@code ws://host:port/eventbus} (the SockJS bridge and its raw endpoint); in
+ * {@code http://host:port/sse} (SSE), {@code ws://host:port/eventbus} (the SockJS bridge over its websocket or
+ * xhr-streaming transport, and the bridge's raw endpoint); in
  * raw mode a URL template with {@code {c}} subscribes by itself (Nchan's {@code /sub/{c}}, WebSocket or SSE).
  */
 enum Transport {
@@ -22,6 +23,8 @@ enum Transport {
   SSE,
   /** The event-bus bridge over SockJS's websocket transport, as {@code sockjs-client} speaks it. */
   SOCKJS,
+  /** The event-bus bridge over SockJS's xhr-streaming transport, where a browser goes without a WebSocket. */
+  SOCKJS_XHR,
   /** The event-bus bridge's raw WebSocket endpoint, bridge frames without SockJS framing. */
   EVENTBUS;
 
@@ -31,11 +34,11 @@ enum Transport {
         return transport;
       }
     }
-    throw new IllegalArgumentException("unknown transport " + name + " (websocket, sse, sockjs, eventbus)");
+    throw new IllegalArgumentException("unknown transport " + name + " (websocket, sse, sockjs, sockjs-xhr, eventbus)");
   }
 
   String label() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** The transport a result's scenario name says ({@code fanout-sse}: SSE; {@code fanout}: WebSocket). */
@@ -74,10 +77,16 @@ enum Transport {
           : edge.path() + (edge.path().contains("?") ? "&" : "?")
               + channels.stream().map(c -> "channel=" + c).collect(Collectors.joining("&")),
           raw ? 0 : channels.size(), sink);
-      case SOCKJS -> BridgeConnection.open(client, host, port, base(edge) + String.format(Locale.ROOT, "/%03d/%s/websocket",
-          index % 1000, Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36)), true, channels, sink);
+      case SOCKJS -> BridgeConnection.open(client, host, port, session(edge, index) + "/websocket", true, channels, sink);
+      case SOCKJS_XHR -> XhrStreamingConnection.open(client, host, port, session(edge, index), channels, sink);
       case EVENTBUS -> BridgeConnection.open(client, host, port, base(edge) + "/websocket", false, channels, sink);
     };
+  }
+
+  /** A SockJS session's base path: {@code /eventbus/<server>/<session>}, a random session id. */
+  private static String session(UrlTemplate edge, int index) {
+    return base(edge) + String.format(Locale.ROOT, "/%03d/%s",
+        index % 1000, Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
   }
 
   private static String base(UrlTemplate edge) {

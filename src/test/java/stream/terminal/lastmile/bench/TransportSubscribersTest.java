@@ -11,10 +11,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The generator's SSE and event-bus bridge subscribers against real servers on a random port: a Vert.x SSE
- * endpoint with chunked coding, and vertx-web's own SockJS handler and bridge (over its websocket transport and its
- * raw endpoint).
+ * endpoint with chunked coding, and vertx-web's own SockJS handler and bridge (over its websocket and xhr-streaming
+ * transports, and its raw endpoint).
  */
 @ExtendWith(VertxExtension.class)
 class TransportSubscribersTest {
@@ -66,7 +69,10 @@ class TransportSubscribersTest {
       streams.add(response);
     });
     SockJSBridgeOptions bridge = new SockJSBridgeOptions().addOutboundPermitted(new PermittedOptions().setAddress("c1"));
-    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx).bridge(bridge));
+    // xhr_send reads its body; a streaming response ends after a few messages, so the subscriber must ask again
+    router.route("/eventbus/*").handler(BodyHandler.create());
+    router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions().setMaxBytesStreaming(4096))
+        .bridge(bridge));
     server = vertx.createHttpServer().requestHandler(router).listen(0, HOST).await(10, TimeUnit.SECONDS);
     client = vertx.createNetClient();
   }
@@ -135,19 +141,37 @@ class TransportSubscribersTest {
     bridge(Transport.EVENTBUS, test);
   }
 
+  /** 200 messages of about 100 bytes: the streaming response ends after 4 KiB several times on the way. */
+  @Test
+  void xhrStreamingSubscriberAsksForTheNextResponseAndMissesNothing(VertxTestContext test) {
+    bridge(Transport.SOCKJS_XHR, test, 200);
+  }
+
   private void bridge(Transport transport, VertxTestContext test) {
+    bridge(transport, test, 3);
+  }
+
+  private void bridge(Transport transport, VertxTestContext test, int count) {
     transport.open(client, url("ws", "/eventbus"), 7, List.of("c1"), false, sink)
         .onComplete(test.succeeding(subscriber -> {
-          // ready means registered: a publish right away reaches it
-          for (long t = 1; t <= 3; t++) {
-            vertx.eventBus().publish("c1", new JsonObject().put("t", t).put("p", "quote \" and backslash \\"));
-          }
+          // ready means registered: a publish right away reaches it; ten at a time, as a stream of frames
+          List<Long> sent = new ArrayList<>();
+          vertx.setPeriodic(1, 2, id -> {
+            for (int i = 0; i < 10 && sent.size() < count; i++) {
+              long t = sent.size() + 1;
+              sent.add(t);
+              vertx.eventBus().publish("c1", new JsonObject().put("t", t).put("p", "quote \" and \\ " + "x".repeat(60)));
+            }
+            if (sent.size() == count) {
+              vertx.cancelTimer(id);
+            }
+          });
           vertx.setPeriodic(10, id -> {
-            if (stamps.size() == 3) {
+            if (stamps.size() == count || !losses.isEmpty()) {
               vertx.cancelTimer(id);
               test.verify(() -> {
-                assertEquals(List.of(1L, 2L, 3L), stamps);
                 assertEquals(List.of(), losses);
+                assertEquals(sent, stamps);
               });
               subscriber.close().onComplete(test.succeedingThenComplete());
             }
