@@ -9,8 +9,8 @@ import stream.terminal.lastmile.node.NodeServices;
 import stream.terminal.lastmile.protocol.ErrorCode;
 
 /**
- * The public side: subscribers' WebSockets. Its HTTP router serves nothing that reaches the private side; every
- * plain request is answered 404.
+ * The public side: subscribers' WebSockets. Its HTTP router serves nothing that reaches the private side: the
+ * browser client at {@code /client.js}, and 404 for every other plain request.
  */
 public final class EdgeVerticle extends ListenerVerticle {
   public EdgeVerticle(NodeServices node) {
@@ -25,6 +25,7 @@ public final class EdgeVerticle extends ListenerVerticle {
   @Override
   protected Router router(ListenerConfig listener) {
     Router router = Router.router(vertx);
+    ClientScript.mount(router, listener);
     router.route().handler(ctx -> HttpReplies.error(
         ctx, 404, ErrorCode.BAD_REQUEST, "this is a WebSocket endpoint: connect to / or /ws"));
     return router;
