@@ -3,7 +3,7 @@ package stream.terminal.lastmile.bus;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import java.nio.charset.StandardCharsets;
-import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.core.ChannelMessage;
 
 /**
  * Carries {@link ChannelMessage} on the event bus. Inside one JVM the record itself is handed over (it is

@@ -2,7 +2,8 @@ package stream.terminal.lastmile.channel;
 
 import io.vertx.core.Future;
 import java.util.List;
-import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.BacklogPage;
 
 /**
  * Which channels exist, their epochs, offsets and backlogs. The one place channel state lives, so a cluster-wide

@@ -12,9 +12,10 @@ import java.util.function.Predicate;
 import stream.terminal.lastmile.config.ChannelBounds;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.config.ChannelPolicy;
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.BacklogPage;
 
 /**
  * The registry of a node that is not clustered: channels and their backlogs in this JVM, safe from every event

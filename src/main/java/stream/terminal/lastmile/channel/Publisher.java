@@ -5,9 +5,10 @@ import io.vertx.core.eventbus.EventBus;
 import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.ChannelNames;
 
 /** Creates channels and publishes to them: the ingest side's only way onto the event bus. */
 public final class Publisher {

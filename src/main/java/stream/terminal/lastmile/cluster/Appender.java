@@ -7,8 +7,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.Position;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Position;
 
 /**
  * One channel's publishes on this node, stored one batch at a time (a group commit): while a batch is being stored,

@@ -17,17 +17,17 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import stream.terminal.lastmile.channel.BacklogPage;
+import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.channel.Channel;
 import stream.terminal.lastmile.channel.ChannelInfo;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.Epochs;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.config.ChannelPolicy;
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
-import stream.terminal.lastmile.protocol.Position;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.Position;
 
 /**
  * Channels shared by the cluster. Existence and epoch live in a Hazelcast map: {@code putIfAbsent} lets exactly

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import stream.terminal.lastmile.auth.OriginPolicy;
-import stream.terminal.lastmile.channel.ChannelNames;
+import stream.terminal.lastmile.core.ChannelNames;
 
 /** Validates a configuration tree (docs/configuration.md) into a {@link GatewayConfig}. */
 public final class ConfigParser {

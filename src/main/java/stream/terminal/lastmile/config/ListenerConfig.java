@@ -2,6 +2,8 @@ package stream.terminal.lastmile.config;
 
 import java.util.List;
 import java.util.Set;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 
 /**
  * One bound address. {@code authTokens} are TSLM's: when not empty a WebSocket client must offer one of them
@@ -26,5 +28,17 @@ public record ListenerConfig(
 
   public boolean grants(Permission permission) {
     return permissions.contains(permission);
+  }
+
+  /**
+   * The one permission check of every surface (WebSocket commands, SSE, the HTTP ingest API).
+   *
+   * @throws GatewayException {@code permission_denied} when this listener does not grant {@code permission}
+   */
+  public void require(Permission permission) {
+    if (!grants(permission)) {
+      throw new GatewayException(
+          ErrorCode.PERMISSION_DENIED, "listener '" + name + "' does not grant " + permission.wire());
+    }
   }
 }

@@ -3,10 +3,10 @@ package stream.terminal.lastmile.edge;
 import io.vertx.ext.web.Router;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Role;
-import stream.terminal.lastmile.node.HttpReplies;
-import stream.terminal.lastmile.node.ListenerVerticle;
-import stream.terminal.lastmile.node.NodeServices;
-import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.listener.HttpReplies;
+import stream.terminal.lastmile.listener.ListenerVerticle;
+import stream.terminal.lastmile.listener.NodeServices;
+import stream.terminal.lastmile.core.ErrorCode;
 
 /**
  * The public side: subscribers' WebSockets. Its HTTP router serves nothing that reaches the private side: the

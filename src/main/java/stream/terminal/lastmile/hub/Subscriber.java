@@ -1,7 +1,7 @@
 package stream.terminal.lastmile.hub;
 
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /** A local receiver of channel messages; called on the event loop it subscribed from. */

@@ -16,7 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
-import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.core.ChannelMessage;
 
 /**
  * The node's single event-bus consumer per channel. It consumes a channel's address only while some event loop

@@ -8,15 +8,16 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.channel.ChannelInfo;
-import stream.terminal.lastmile.channel.ChannelNames;
+import stream.terminal.lastmile.core.ChannelNames;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.Publisher;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Permission;
-import stream.terminal.lastmile.node.HttpReplies;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.listener.HttpReplies;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.protocol.Json;
+import stream.terminal.lastmile.protocol.Replies;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 
 /**
@@ -72,7 +73,7 @@ public final class ChannelRoutes {
         .onSuccess(
             c -> {
               ctx.response().setStatusCode(201);
-              ctx.json(new JsonObject().put("channel", c.name()).put("epoch", c.epoch()));
+              ctx.json(Replies.created(c.name(), c.epoch()));
             })
         .onFailure(e -> HttpReplies.failure(ctx, e));
   }
@@ -89,9 +90,7 @@ public final class ChannelRoutes {
     }
     publisher
         .publish(ctx.pathParam("channel"), Json.compact(data))
-        .onSuccess(
-            m -> ctx.json(
-                new JsonObject().put("channel", m.channel()).put("epoch", m.epoch()).put("offset", m.offset())))
+        .onSuccess(m -> ctx.json(Replies.stored(m)))
         .onFailure(e -> HttpReplies.failure(ctx, e));
   }
 
@@ -140,18 +139,16 @@ public final class ChannelRoutes {
   }
 
   private static JsonObject position(ChannelInfo info) {
-    return new JsonObject()
-        .put("channel", info.channel().name())
-        .put("epoch", info.channel().epoch())
-        .put("offset", info.lastOffset());
+    return Replies.position(info.channel().name(), info.channel().epoch(), info.lastOffset());
   }
 
   private boolean granted(RoutingContext ctx, Permission permission) {
-    if (listener.grants(permission)) {
+    try {
+      listener.require(permission);
       return true;
+    } catch (GatewayException e) {
+      HttpReplies.error(ctx, e);
+      return false;
     }
-    HttpReplies.error(
-        ctx, ErrorCode.PERMISSION_DENIED, "listener '" + listener.name() + "' does not grant " + permission.wire());
-    return false;
   }
 }

@@ -3,12 +3,12 @@ package stream.terminal.lastmile.ingest;
 import io.vertx.ext.web.Router;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Role;
-import stream.terminal.lastmile.node.ListenerVerticle;
-import stream.terminal.lastmile.node.NodeServices;
+import stream.terminal.lastmile.listener.ListenerVerticle;
+import stream.terminal.lastmile.listener.NodeServices;
 import stream.terminal.lastmile.ops.OperationsRoutes;
-import stream.terminal.lastmile.node.CrossOrigin;
-import stream.terminal.lastmile.node.HttpReplies;
-import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.listener.CrossOrigin;
+import stream.terminal.lastmile.listener.HttpReplies;
+import stream.terminal.lastmile.core.ErrorCode;
 
 /** The private side: publishers' WebSockets, the HTTP ingest API and the operations endpoints. */
 public final class IngestVerticle extends ListenerVerticle {

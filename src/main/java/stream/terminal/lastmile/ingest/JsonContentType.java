@@ -3,8 +3,8 @@ package stream.terminal.lastmile.ingest;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
-import stream.terminal.lastmile.node.HttpReplies;
-import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.listener.HttpReplies;
+import stream.terminal.lastmile.core.ErrorCode;
 
 /**
  * Requests with a body must declare it JSON ({@code application/json} or {@code type/anything+json}, parameters

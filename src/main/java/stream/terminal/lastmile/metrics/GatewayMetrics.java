@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToLongFunction;
 import stream.terminal.lastmile.config.Role;
-import stream.terminal.lastmile.protocol.Disconnect;
-import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.core.ErrorCode;
 
 /**
  * Every meter of the gateway, created once. Tags have low cardinality (role, reason, code): never a channel

@@ -44,9 +44,12 @@ import stream.terminal.lastmile.ingest.IngestVerticle;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.net.ConnectionGate;
 import stream.terminal.lastmile.ops.OpsVerticle;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
-import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.listener.ListenerVerticle;
+import stream.terminal.lastmile.listener.NodeServices;
+import stream.terminal.lastmile.listener.Readiness;
 
 /** One running gateway: its Vert.x instance, its shared services and the verticles of its roles. */
 public final class Node {

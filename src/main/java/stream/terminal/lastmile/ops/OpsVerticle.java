@@ -3,11 +3,11 @@ package stream.terminal.lastmile.ops;
 import io.vertx.ext.web.Router;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Role;
-import stream.terminal.lastmile.node.CrossOrigin;
-import stream.terminal.lastmile.node.HttpReplies;
-import stream.terminal.lastmile.node.ListenerVerticle;
-import stream.terminal.lastmile.node.NodeServices;
-import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.listener.CrossOrigin;
+import stream.terminal.lastmile.listener.HttpReplies;
+import stream.terminal.lastmile.listener.ListenerVerticle;
+import stream.terminal.lastmile.listener.NodeServices;
+import stream.terminal.lastmile.core.ErrorCode;
 
 /** Ops listeners: {@code /health}, {@code /ready}, {@code /metrics} and nothing else, on every node. */
 public final class OpsVerticle extends ListenerVerticle {

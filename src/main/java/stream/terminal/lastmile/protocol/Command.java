@@ -1,5 +1,7 @@
 package stream.terminal.lastmile.protocol;
 
+import stream.terminal.lastmile.core.Position;
+
 /**
  * A client command, whatever dialect it arrived in. {@code idJson} is the request id as JSON text (a string or
  * number literal), echoed verbatim in the reply, or null when the command had none.

@@ -2,7 +2,13 @@ package stream.terminal.lastmile.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
-import stream.terminal.lastmile.channel.BacklogPage;
+import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.BadFrameException;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Dialect;
+import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 
 /** Turns text frames into commands and server events into text frames, for one dialect. */
 public interface WireCodec {

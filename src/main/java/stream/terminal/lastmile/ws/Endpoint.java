@@ -12,11 +12,12 @@ import java.util.Set;
 import stream.terminal.lastmile.auth.OriginPolicy;
 import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.config.ListenerConfig;
-import stream.terminal.lastmile.protocol.Disconnect;
+import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.session.Services;
 
 /**
  * The WebSocket side of one listener on one event loop: it gates handshakes (path, origin, token),
- * starts a {@link Session} per client, and pings them, dropping those that stopped answering.
+ * starts a {@link WebSocketConnection} per client, and pings them, dropping those that stopped answering.
  */
 public final class Endpoint {
   /** Sessions are pinged in this many groups spread over the interval: 10,000 pings at once stall the loop. */
@@ -28,7 +29,7 @@ public final class Endpoint {
   private final Services services;
   private final TokenAuth auth;
   private final OriginPolicy origins;
-  private final Set<Session> sessions = new HashSet<>();
+  private final Set<WebSocketConnection> connections = new HashSet<>();
   private final Flusher flusher = new Flusher();
   private long sweepTimer = -1;
   private int nextSlice;
@@ -86,10 +87,10 @@ public final class Endpoint {
     server.webSocketHandshakeHandler(this::handshake);
     server.webSocketHandler(
         ws -> {
-          Session session = new Session(ws, this, services, nextSlice++ % SWEEP_SLICES);
-          sessions.add(session);
+          WebSocketConnection connection = new WebSocketConnection(ws, this, services, nextSlice++ % SWEEP_SLICES);
+          connections.add(connection);
           services.metrics().connectionOpened(config.role());
-          session.start();
+          connection.start();
         });
     sweepTimer = vertx.setPeriodic(Math.max(1, config.limits().pingIntervalMs() / SWEEP_SLICES), id -> sweep());
   }
@@ -123,27 +124,27 @@ public final class Endpoint {
   private void sweep() {
     int slice = sweepTick++ % SWEEP_SLICES;
     long now = System.currentTimeMillis();
-    List<Session> due = new ArrayList<>(sessions.size() / SWEEP_SLICES + 1);
-    for (Session session : sessions) {
-      if (session.sweepSlice() == slice) {
-        due.add(session);
+    List<WebSocketConnection> due = new ArrayList<>(connections.size() / SWEEP_SLICES + 1);
+    for (WebSocketConnection connection : connections) {
+      if (connection.sweepSlice() == slice) {
+        due.add(connection);
       }
     }
-    for (Session session : due) {
-      if (now - session.lastReadMs() > config.limits().idleTimeoutMs()) {
-        session.disconnect(Disconnect.IDLE_TIMEOUT);
-      } else if (session.unwritableMs(now) > config.limits().maxUnwritableMs()) {
+    for (WebSocketConnection connection : due) {
+      if (now - connection.lastReadMs() > config.limits().idleTimeoutMs()) {
+        connection.session().disconnect(Disconnect.IDLE_TIMEOUT);
+      } else if (connection.unwritableMs(now) > config.limits().maxUnwritableMs()) {
         LOG.log(Level.INFO, "dropping slow consumer on {0}: outbound queue full for {1} ms",
-            config.name(), session.unwritableMs(now));
-        session.disconnect(Disconnect.SLOW_CONSUMER);
+            config.name(), connection.unwritableMs(now));
+        connection.session().disconnect(Disconnect.SLOW_CONSUMER);
       } else {
-        session.ping();
+        connection.ping();
       }
     }
   }
 
-  void closed(Session session) {
-    if (sessions.remove(session)) {
+  void closed(WebSocketConnection connection) {
+    if (connections.remove(connection)) {
       services.metrics().connectionClosed(config.role());
     }
   }

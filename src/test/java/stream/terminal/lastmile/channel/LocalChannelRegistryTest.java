@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.config.ChannelBounds;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.config.ChannelPolicy;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.BacklogPage;
 
 /** The embedded registry's bounds: byte budget, expiry sweep and idle eviction, through its own accounting. */
 class LocalChannelRegistryTest {

@@ -22,7 +22,8 @@ import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
-import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.BacklogPage;
 
 /** Publishing: no node-wide lock, and a connection's publishes still reach the bus in the order it sent them. */
 class PublisherTest {

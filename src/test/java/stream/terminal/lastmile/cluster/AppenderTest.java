@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.Position;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Position;
 
 /** The group commit: one store in flight, publishes queued meanwhile go in the next batch, in publish order. */
 class AppenderTest {

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.config.ClusterConfig;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 
 /** The clustered registry keeps per-channel state only for channels that exist (one real member, in memory). */
 class HazelcastRegistryStateTest {

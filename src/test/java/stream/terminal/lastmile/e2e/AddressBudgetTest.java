@@ -60,6 +60,21 @@ class AddressBudgetTest {
     }
   }
 
+  /** Starts the node with that reply budget and no command rate limit; stores 20 messages of 2 KiB in "h". */
+  private String startWithTwentyStoredMessages(int replyBytesPerSecond) throws Exception {
+    gateway.limits("public").put("commands_per_second", 0).put("reply_bytes_per_second_per_ip", replyBytesPerSecond);
+    gateway.start();
+    assertEquals(201, Http.put(gateway.ingestPort(), "/channels/h").status());
+    String body = new JsonObject().put("pad", "h".repeat(2000)).encode();
+    String epoch = null;
+    for (int i = 0; i < 20; i++) {
+      Http.Reply published = Http.post(gateway.ingestPort(), "/channels/h/messages", body);
+      assertEquals(200, published.status());
+      epoch = new JsonObject(published.body()).getString("epoch");
+    }
+    return epoch;
+  }
+
   @Test
   void framesOverTheAddressBudgetWaitForItToRefill() throws Exception {
     gateway.limits("public").put("commands_per_second", 0).put("frames_per_second_per_ip", 20);
@@ -89,13 +104,7 @@ class AddressBudgetTest {
 
   @Test
   void historyRepliesOverTheAddressBudgetPauseItsReading() throws Exception {
-    gateway.limits("public").put("commands_per_second", 0).put("reply_bytes_per_second_per_ip", 32 * 1024);
-    gateway.start();
-    assertEquals(201, Http.put(gateway.ingestPort(), "/channels/h").status());
-    String body = new JsonObject().put("pad", "h".repeat(2000)).encode();
-    for (int i = 0; i < 20; i++) {
-      assertEquals(200, Http.post(gateway.ingestPort(), "/channels/h/messages", body).status());
-    }
+    startWithTwentyStoredMessages(32 * 1024);
     try (WsClient heavy = from(HEAVY)) {
       // 64 KiB held, 32 KiB per second: the first page is whole (40 KiB), the second cut to what is left, the
       // other 18 one message each (a page holds at least one), read only as the debt is paid: about 1.1 s. Each
@@ -111,13 +120,7 @@ class AddressBudgetTest {
 
   @Test
   void historyPagesAreCutToWhatTheReplyBudgetHasLeft() throws Exception {
-    gateway.limits("public").put("commands_per_second", 0).put("reply_bytes_per_second_per_ip", 8 * 1024);
-    gateway.start();
-    assertEquals(201, Http.put(gateway.ingestPort(), "/channels/h").status());
-    String body = new JsonObject().put("pad", "h".repeat(2000)).encode();
-    for (int i = 0; i < 20; i++) {
-      assertEquals(200, Http.post(gateway.ingestPort(), "/channels/h/messages", body).status());
-    }
+    startWithTwentyStoredMessages(8 * 1024);
     try (WsClient heavy = from(HEAVY)) {
       JsonObject history = new JsonObject().put("op", "history").put("channel", "h");
       // 16 KiB held: about 7 messages of 2 KiB, then the budget is spent and a page is one message
@@ -130,15 +133,7 @@ class AddressBudgetTest {
 
   @Test
   void aReplayOverTheReplyBudgetWaitsForItAndLosesNothing() throws Exception {
-    gateway.limits("public").put("commands_per_second", 0).put("reply_bytes_per_second_per_ip", 16 * 1024);
-    gateway.start();
-    assertEquals(201, Http.put(gateway.ingestPort(), "/channels/h").status());
-    String body = new JsonObject().put("pad", "h".repeat(2000)).encode();
-    String epoch = null;
-    for (int i = 0; i < 20; i++) {
-      Http.Reply published = Http.post(gateway.ingestPort(), "/channels/h/messages", body);
-      epoch = new JsonObject(published.body()).getString("epoch");
-    }
+    String epoch = startWithTwentyStoredMessages(16 * 1024);
     try (WsClient heavy = from(HEAVY)) {
       long start = System.nanoTime();
       // 40 KiB to replay against 32 KiB held and 16 KiB per second: the last messages wait about 0.5 s

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
-import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.core.ChannelMessage;
 
 /** Offset order restored from adversarial arrival orders, holes filled from the backlog or given up on. */
 class SequencerTest {

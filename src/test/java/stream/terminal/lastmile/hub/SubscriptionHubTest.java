@@ -28,8 +28,8 @@ import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.LocalChannelRegistry;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /** The node's fan-out: one consumer per channel, one encoding per dialect, each subscriber on its own loop. */

@@ -14,6 +14,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
+import stream.terminal.lastmile.core.BadFrameException;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Dialect;
+import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 
 /** TSLM's enum-shaped dialect, in memory: what it recognises, decodes and writes. */
 class LegacyCodecTest {

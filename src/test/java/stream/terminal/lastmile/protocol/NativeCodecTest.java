@@ -14,6 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
+import stream.terminal.lastmile.core.BadFrameException;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Dialect;
+import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.Position;
 
 /** The native dialect's decoding and encoding, in memory. */
 class NativeCodecTest {

@@ -2,16 +2,16 @@ package stream.terminal.lastmile.protocol.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.json.JsonObject;
-import stream.terminal.lastmile.channel.BacklogPage;
-import stream.terminal.lastmile.protocol.BadFrameException;
-import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.BadFrameException;
+import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.protocol.Command;
-import stream.terminal.lastmile.protocol.Dialect;
-import stream.terminal.lastmile.protocol.Disconnect;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.core.Dialect;
+import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.protocol.Json;
-import stream.terminal.lastmile.protocol.Position;
+import stream.terminal.lastmile.core.Position;
 import stream.terminal.lastmile.protocol.WireCodec;
 
 /** The native dialect: {@code {"op":"subscribe","channel":"c","id":1}} in, typed frames out (docs/protocol.md). */

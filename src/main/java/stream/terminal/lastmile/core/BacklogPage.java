@@ -1,8 +1,6 @@
-package stream.terminal.lastmile.channel;
+package stream.terminal.lastmile.core;
 
 import java.util.List;
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.Utf8;
 
 /**
  * Part of a channel's stored history, oldest first.

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.ws;
+package stream.terminal.lastmile.session;
 
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.Publisher;

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.node;
+package stream.terminal.lastmile.listener;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Context;
@@ -9,7 +9,7 @@ import stream.terminal.lastmile.config.GatewayConfig;
 import stream.terminal.lastmile.hub.SubscriptionHub;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.net.ConnectionGate;
-import stream.terminal.lastmile.ws.Services;
+import stream.terminal.lastmile.session.Services;
 
 /**
  * What every verticle of a node shares: the channel registry and publisher, the subscription hub, the meters,

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.protocol;
+package stream.terminal.lastmile.core;
 
 /** The stable error codes of the protocol (docs/protocol.md); clients switch on {@link #wire()}. */
 public enum ErrorCode {

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.protocol;
+package stream.terminal.lastmile.core;
 
 /** UTF-8 sizes without encoding, for limit checks on the hot path. */
 public final class Utf8 {

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.ws;
+package stream.terminal.lastmile.session;
 
 /** A token bucket per connection: {@code rate} commands per second, at most {@code burst} at once. */
 final class RateLimiter {

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.protocol;
+package stream.terminal.lastmile.core;
 
 /** A refusal with a protocol error code: the one way a command fails on purpose. */
 public class GatewayException extends RuntimeException {

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.protocol;
+package stream.terminal.lastmile.core;
 
 /**
  * One published message as it travels the event bus: immutable, shared by every subscriber of a node.

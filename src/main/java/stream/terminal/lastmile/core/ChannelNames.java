@@ -1,8 +1,6 @@
-package stream.terminal.lastmile.channel;
+package stream.terminal.lastmile.core;
 
 import java.util.regex.Pattern;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
 
 /**
  * Channel names: 1-128 characters from {@code A-Z a-z 0-9 . _ - : @}. The set keeps names safe in URLs, event-bus

@@ -1,9 +1,9 @@
-package stream.terminal.lastmile.node;
+package stream.terminal.lastmile.listener;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import stream.terminal.lastmile.protocol.ErrorCode;
-import stream.terminal.lastmile.protocol.GatewayException;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 
 /** Error bodies of the HTTP surfaces: {@code {"error":{"code":"...","message":"..."}}} with a matching status. */
 public final class HttpReplies {

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.protocol;
+package stream.terminal.lastmile.core;
 
 /** A frame that could not be turned into a command; carries the request id when the frame had a readable one. */
 public final class BadFrameException extends GatewayException {

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.ws;
+package stream.terminal.lastmile.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import stream.terminal.lastmile.protocol.ChannelMessage;
+import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
@@ -48,7 +48,8 @@ class SubscriptionTest {
       ChannelMessage l = live.get(liveIndex++);
       subscription.hold(l, TextFrame.of(String.valueOf(l.offset())));
     }
-    for (TextFrame frame : subscription.release()) {
+    for (Subscription.Held held : subscription.release()) {
+      TextFrame frame = held.frame();
       client.add(Long.parseLong(frame.toString()));
     }
     assertFalse(subscription.catchingUp());
@@ -88,7 +89,7 @@ class SubscriptionTest {
     subscription.position("e1", 5);
     subscription.hold(m(4), TextFrame.of("4"));
     subscription.hold(m(6), TextFrame.of("6"));
-    assertEquals(List.of("6"), subscription.release().stream().map(TextFrame::toString).toList());
+    assertEquals(List.of("6"), subscription.release().stream().map(h -> h.frame().toString()).toList());
     assertFalse(subscription.take(m(6)));
     assertTrue(subscription.take(m(7)));
   }

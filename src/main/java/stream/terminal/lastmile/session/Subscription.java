@@ -1,10 +1,10 @@
-package stream.terminal.lastmile.ws;
+package stream.terminal.lastmile.session;
 
 import java.util.ArrayList;
 import java.util.List;
 import stream.terminal.lastmile.hub.Subscriber;
-import stream.terminal.lastmile.protocol.ChannelMessage;
-import stream.terminal.lastmile.protocol.Dialect;
+import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
@@ -14,9 +14,10 @@ import stream.terminal.lastmile.protocol.TextFrame;
  * the event loop's fan-out holds, so a delivery reaches it without a lookup in the connection's subscriptions.
  */
 final class Subscription implements Subscriber {
-  private record Held(ChannelMessage message, TextFrame frame) {}
+  /** A live message kept while catching up, with its frame in the session's dialect. */
+  record Held(ChannelMessage message, TextFrame frame) {}
 
-  private final Session session;
+  private final Subscriptions owner;
   private final long maxHeldBytes;
   private boolean dropped;
   private List<Held> held = new ArrayList<>();
@@ -25,19 +26,19 @@ final class Subscription implements Subscriber {
   private long lastOffset = -1;
 
   /** @param maxHeldBytes the most live messages kept while catching up, counted in bytes of their frames */
-  Subscription(Session session, long maxHeldBytes) {
-    this.session = session;
+  Subscription(Subscriptions owner, long maxHeldBytes) {
+    this.owner = owner;
     this.maxHeldBytes = maxHeldBytes;
   }
 
   @Override
   public Dialect dialect() {
-    return session.dialect();
+    return owner.dialect();
   }
 
   @Override
   public boolean deliver(ChannelMessage message, TextFrame frame) {
-    return !dropped && session.deliver(this, message, frame);
+    return !dropped && owner.deliver(this, message, frame);
   }
 
   /** Unsubscribed or closed: a delivery already under way for this loop's fan-out is ignored. */
@@ -80,12 +81,12 @@ final class Subscription implements Subscriber {
     return lastOffset;
   }
 
-  /** Ends the catch-up: the held frames to write now, in order, without those the client already has. */
-  List<TextFrame> release() {
-    List<TextFrame> frames = new ArrayList<>(held.size());
+  /** Ends the catch-up: the held messages to write now, in order, without those the client already has. */
+  List<Held> release() {
+    List<Held> frames = new ArrayList<>(held.size());
     for (Held h : held) {
       if (take(h.message())) {
-        frames.add(h.frame());
+        frames.add(h);
       }
     }
     held = null;

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.protocol;
+package stream.terminal.lastmile.core;
 
 /**
  * Why the server closes a connection. The code is also the WebSocket close status. Codes 4000-4499 tell the

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.node;
+package stream.terminal.lastmile.listener;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpMethod;
@@ -6,7 +6,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import stream.terminal.lastmile.auth.OriginPolicy;
 import stream.terminal.lastmile.config.ListenerConfig;
-import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.core.ErrorCode;
 
 /**
  * CORS for a listener's HTTP routes, from its {@code allowed_origins}. A request whose {@code Origin} the policy

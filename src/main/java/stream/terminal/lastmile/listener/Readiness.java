@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.node;
+package stream.terminal.lastmile.listener;
 
 import com.hazelcast.core.HazelcastInstance;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,7 +18,7 @@ public final class Readiness implements BooleanSupplier {
     this.hazelcast = hazelcast;
   }
 
-  void started(boolean value) {
+  public void started(boolean value) {
     started.set(value);
   }
 

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.node;
+package stream.terminal.lastmile.listener;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
