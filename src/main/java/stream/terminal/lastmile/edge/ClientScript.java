@@ -12,9 +12,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import stream.terminal.lastmile.config.ListenerConfig;
-import stream.terminal.lastmile.node.CrossOrigin;
-import stream.terminal.lastmile.node.HttpReplies;
-import stream.terminal.lastmile.protocol.ErrorCode;
+import stream.terminal.lastmile.listener.CrossOrigin;
+import stream.terminal.lastmile.listener.HttpReplies;
+import stream.terminal.lastmile.core.ErrorCode;
 
 /**
  * Serves the browser client ({@code src/main/js/client/client.js}, copied into the jar by the build) at
