@@ -217,7 +217,15 @@ class LastMileClient extends EventTarget {
   }
 
   #emit(type, detail) {
-    this.dispatchEvent(new CustomEvent(type, { detail }));
+    this.dispatchEvent(new ClientEvent(type, detail));
+  }
+}
+
+/** An event with a `detail`, like a CustomEvent, also where CustomEvent is not a global (older Node). */
+class ClientEvent extends Event {
+  constructor(type, detail) {
+    super(type);
+    this.detail = detail;
   }
 }
 
