@@ -2,10 +2,11 @@
 # Sourced by the scripts in this directory, from the repository root.
 
 # Builds target/last-mile.jar when it is missing or older than pom.xml or anything under src/ (directories
-# included, so a deleted source file also counts as a change).
+# included, so a deleted source file also counts as a change). The same build compiles the benchmark, abuse and
+# demo programs (under src/test, not in the jar) and writes target/tools.classpath for tools_classpath.
 build_if_stale() {
   local jar=target/last-mile.jar
-  if [[ -f $jar && ! pom.xml -nt $jar && -z $(find src -newer "$jar" -print -quit) ]]; then
+  if [[ -f $jar && -f target/tools.classpath && ! pom.xml -nt $jar && -z $(find src -newer "$jar" -print -quit) ]]; then
     return
   fi
   if ! command -v mvn >/dev/null; then
@@ -15,4 +16,10 @@ build_if_stale() {
   echo "building $jar ..." >&2
   # to stderr: the demo scripts' stdout carries only their output
   mvn -B -q package -DskipTests >&2
+}
+
+# The classpath of the programs under src/test (benchmarks, abuse harness, demo): their classes, the gateway's,
+# and the test-scope dependencies (HdrHistogram, jfreechart, ...); call build_if_stale first.
+tools_classpath() {
+  echo "target/test-classes:target/classes:$(<target/tools.classpath)"
 }

@@ -169,7 +169,7 @@ public final class ConfigParser {
     return List.of(
         new ListenerConfig(
             "public", "0.0.0.0", 8080, Role.EDGE, EnumSet.of(Permission.SUBSCRIBE), Limits.EDGE_DEFAULTS, List.of(),
-            defaultOrigins(Role.EDGE), false, null),
+            defaultOrigins(Role.EDGE), false, null, true),
         new ListenerConfig(
             "private",
             "127.0.0.1",
@@ -180,7 +180,8 @@ public final class ConfigParser {
             List.of(),
             defaultOrigins(Role.INGEST),
             false,
-            null));
+            null,
+            false));
   }
 
   private static List<ListenerConfig> listeners(List<ConfigReader> readers, String path) {
@@ -233,6 +234,12 @@ public final class ConfigParser {
       throw ConfigException.at(r.path("allow_unauthenticated"), "only ingest listeners take this option");
     }
     boolean allowUnauthenticated = r.bool("allow_unauthenticated", false);
+    if (role != Role.EDGE && r.has("demo_page")) {
+      throw ConfigException.at(r.path("demo_page"), "only edge listeners serve the demo page");
+    }
+    // off unless asked for: a listener an operator declares serves only what he chose (the built-in default
+    // listener, the one a first try runs, has it on)
+    boolean demoPage = r.bool("demo_page", false);
     TlsConfig tls = TlsConfig.read(r, role);
     // an ingest listener grants create and publish to whoever reaches it: off loopback, someone must prove who
     // they are (a token or a client certificate), or the operator must say that the network does it
@@ -244,7 +251,7 @@ public final class ConfigParser {
     }
     r.rejectUnknown();
     return new ListenerConfig(name, host, port, role, permissions, limits, List.copyOf(tokens), origins,
-        allowUnauthenticated, tls);
+        allowUnauthenticated, tls, demoPage);
   }
 
   /**

@@ -13,6 +13,7 @@ import stream.terminal.lastmile.core.GatewayException;
  * @param allowUnauthenticated the operator's statement that an ingest listener on a non-loopback address without
  *     tokens or client certificates is protected otherwise (a private network)
  * @param tls certificate and key for TLS, or null for plain TCP
+ * @param demoPage edge listeners only: serve the live demo page at {@code /demo/}
  */
 public record ListenerConfig(
     String name,
@@ -24,7 +25,8 @@ public record ListenerConfig(
     List<String> authTokens,
     List<String> allowedOrigins,
     boolean allowUnauthenticated,
-    TlsConfig tls) {
+    TlsConfig tls,
+    boolean demoPage) {
 
   public boolean grants(Permission permission) {
     return permissions.contains(permission);

@@ -37,7 +37,10 @@ public final class ClientScript implements Handler<RoutingContext> {
     router.route(PATH).handler(new CrossOrigin(listener));
     router.route(HttpMethod.GET, PATH).handler(new ClientScript());
     router.route(HttpMethod.HEAD, PATH).handler(new ClientScript());
-    router.route(PATH).handler(ctx -> HttpReplies.error(ctx, 405, ErrorCode.BAD_REQUEST, "use GET " + PATH));
+    router.route(PATH).handler(ctx -> {
+      ctx.response().putHeader("Allow", "GET, HEAD");
+      HttpReplies.error(ctx, 405, ErrorCode.BAD_REQUEST, "the client is read with GET or HEAD");
+    });
   }
 
   @Override

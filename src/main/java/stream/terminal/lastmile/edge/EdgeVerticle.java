@@ -10,7 +10,8 @@ import stream.terminal.lastmile.core.ErrorCode;
 
 /**
  * The public side: subscribers' WebSockets. Its HTTP router serves nothing that reaches the private side: the
- * browser client at {@code /client.js}, and 404 for every other plain request.
+ * browser client at {@code /client.js}, the demo page when the listener has {@code demo_page}, and 404 for every
+ * other plain request.
  */
 public final class EdgeVerticle extends ListenerVerticle {
   public EdgeVerticle(NodeServices node) {
@@ -26,6 +27,9 @@ public final class EdgeVerticle extends ListenerVerticle {
   protected Router router(ListenerConfig listener) {
     Router router = Router.router(vertx);
     ClientScript.mount(router, listener);
+    if (listener.demoPage()) {
+      DemoPage.mount(router, listener);
+    }
     router.route().handler(ctx -> HttpReplies.error(
         ctx, 404, ErrorCode.BAD_REQUEST, "this is a WebSocket endpoint: connect to / or /ws"));
     return router;

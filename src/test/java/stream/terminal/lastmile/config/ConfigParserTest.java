@@ -56,6 +56,7 @@ class ConfigParserTest {
     assertEquals(Set.of(Permission.SUBSCRIBE), edge.permissions());
     assertEquals(Limits.EDGE_DEFAULTS, edge.limits());
     assertEquals(List.of(), edge.authTokens());
+    assertTrue(edge.demoPage(), "the embedded default serves the demo page");
 
     ListenerConfig ingest = config.listeners().get(1);
     assertEquals("private", ingest.name());
@@ -65,6 +66,7 @@ class ConfigParserTest {
     assertEquals(Set.of(Permission.CREATE, Permission.PUBLISH), ingest.permissions());
     assertEquals(Limits.INGEST_DEFAULTS, ingest.limits());
     assertEquals(List.of(), ingest.authTokens());
+    assertFalse(ingest.demoPage());
 
     assertEquals(0, config.edgeInstances());
     assertEquals(1, config.ingestInstances());
@@ -152,7 +154,25 @@ class ConfigParserTest {
     assertEquals(4, ConfigParser.parse(config).listeners(Role.EDGE).size());
   }
 
+  @Test
+  void demoPageIsOffOnADeclaredEdgeListenerUnlessAskedFor() {
+    assertFalse(ConfigParser.parse(valid()).listeners().get(0).demoPage());
+    JsonObject config = valid();
+    listener(config, 0).put("demo_page", true);
+    assertTrue(ConfigParser.parse(config).listeners().get(0).demoPage());
+  }
+
   // ---- errors: listeners ----
+
+  @Test
+  void demoPageOnAListenerOtherThanEdgeIsRefused() {
+    refused(c -> listener(c, 1).put("demo_page", false), "listeners[1].demo_page");
+  }
+
+  @Test
+  void demoPageThatIsNotABooleanIsRefused() {
+    refused(c -> listener(c, 0).put("demo_page", "yes"), "listeners[0].demo_page");
+  }
 
   @Test
   void portOutOfRangeIsRefused() {
