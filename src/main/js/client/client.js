@@ -10,7 +10,7 @@ const TRANSPORTS = new Set(DEFAULT_TRANSPORTS);
  *
  * @param {string} [url] the listener's base URL, `http(s)://host:port` (default: the page's origin)
  * @param {object} [options] `transports`, `token`, `backoff` ({initialMs, maxMs, factor, jitter}), `openTimeoutMs`;
- *   `WebSocket`, `EventSource` and `random` replace the globals (tests)
+ *   `WebSocket`, `EventSource`, `fetch` and `random` replace the globals (tests)
  */
 export function connect(url, options = {}) {
   return new LastMileClient(url, options);
@@ -64,7 +64,7 @@ class LastMileClient extends EventTarget {
       throw new TypeError(`connect(url): transports must be a non-empty list of ${[...TRANSPORTS].join(', ')}`);
     }
     this.#openTimeoutMs = options.openTimeoutMs ?? 10000;
-    this.#impl = { WebSocket: options.WebSocket, EventSource: options.EventSource };
+    this.#impl = { WebSocket: options.WebSocket, EventSource: options.EventSource, fetch: options.fetch };
     this.#random = options.random ?? Math.random;
     // let the caller subscribe first: the first connection then carries every channel
     queueMicrotask(() => this.#round());
@@ -163,6 +163,7 @@ class LastMileClient extends EventTarget {
       subscribed: (result) => this.#subscribed(result),
       message: (frame) => this.#deliver(frame),
       channels: () => [...this.#channels.values()],
+      fetch: this.#impl.fetch ?? globalThis.fetch,
     };
     const Connection = kind === 'websocket' ? WebSocketConnection : SseConnection;
     const connection = new Connection(Impl, this.#base, this.#token, this.#openTimeoutMs, hooks);
@@ -369,6 +370,8 @@ class SseConnection {
   #done = false;
   #timeout;
   #reopen = false;
+  /** The channels of the stream being opened or open, as named in its URL. */
+  #streamed = '';
 
   constructor(Impl, base, token, openTimeoutMs, hooks) {
     this.Impl = Impl;
@@ -382,6 +385,7 @@ class SseConnection {
   url() {
     const url = new URL('/sse', this.base);
     const states = this.#hooks.channels();
+    this.#streamed = names(states);
     for (const s of states) url.searchParams.append('channel', s.channel);
     const known = states.filter((s) => s.epoch !== null);
     if (known.length > 0) url.searchParams.set('last_event_id', positionToken(known));
@@ -407,13 +411,17 @@ class SseConnection {
       return;
     }
     const source = this.#source;
+    let opened = false;
     this.#timeout = setTimeout(() => this.#lost(), this.openTimeoutMs);
     source.onopen = () => {
+      opened = true;
       clearTimeout(this.#timeout);
       if (!this.open) {
         this.open = true;
         onFirstOpen();
       }
+      // channels added or dropped while this stream was opening
+      if (names(this.#hooks.channels()) !== this.#streamed) this.#restream();
     };
     source.onmessage = (e) => {
       const frame = parse(e.data);
@@ -435,8 +443,28 @@ class SseConnection {
         return;
       }
       // the connection failed or ended: an EventSource would retry by itself, this client decides instead
+      if (!opened) this.#explain(source.url);
       this.#lost();
     });
+  }
+
+  /**
+   * An EventSource hides why a request was refused: ask again with fetch, whose status and JSON body can be read
+   * (the server refuses before it streams), and report the refusal. A stream that would open is cancelled at once.
+   */
+  #explain(url) {
+    const { fetch, error } = this.#hooks;
+    if (typeof fetch !== 'function') return;
+    fetch(url, { headers: { Accept: 'text/event-stream' } })
+      .then(async (response) => {
+        if (response.ok) {
+          await response.body?.cancel();
+          return;
+        }
+        const body = await response.json().catch(() => null);
+        error({ ...(body?.error ?? { code: 'internal', message: `HTTP ${response.status}` }), status: response.status });
+      })
+      .catch(() => {}); // the network: nothing more to say than the failed open
   }
 
   /** The stream failed, ended or did not open in time: a failed open, or the close of an open connection. */
@@ -483,6 +511,10 @@ class SseConnection {
     this.#source = null;
     then();
   }
+}
+
+function names(states) {
+  return states.map((s) => s.channel).join(',');
 }
 
 function parse(text) {

@@ -5,10 +5,15 @@ import { fakeWebSocket, fakeEventSource, next, until, message } from './fakes.js
 
 const FAST = { initialMs: 5, maxMs: 20, factor: 2, jitter: 0 };
 
+/** No test reaches the network: a failed SSE open's explaining fetch fails like a refused connection. */
+const offline = async () => {
+  throw new TypeError('fetch failed');
+};
+
 function setup(options = {}) {
   const WebSocket = fakeWebSocket();
   const EventSource = fakeEventSource();
-  const client = connect('http://127.0.0.1:8080', { WebSocket, EventSource, backoff: FAST, ...options });
+  const client = connect('http://127.0.0.1:8080', { WebSocket, EventSource, fetch: offline, backoff: FAST, ...options });
   return { client, WebSocket, EventSource };
 }
 
@@ -124,7 +129,7 @@ test('without a WebSocket global it goes straight to SSE', async () => {
   const saved = globalThis.WebSocket;
   delete globalThis.WebSocket;
   try {
-    const client = connect('https://example.test', { EventSource, backoff: FAST });
+    const client = connect('https://example.test', { EventSource, fetch: offline, backoff: FAST });
     client.subscribe('a', () => {});
     await until(() => EventSource.instances.length === 1, 'the event source');
     assert.equal(EventSource.instances[0].url.origin, 'https://example.test');
@@ -205,6 +210,34 @@ test('SSE: subscribing and unsubscribing reopen the stream from every position',
   a.unsubscribe();
   await until(() => EventSource.instances.length === 3);
   assert.deepEqual(EventSource.instances[2].url.searchParams.getAll('channel'), ['b', 'c']);
+  client.close();
+});
+
+test('SSE: channels subscribed while the stream opens are added once it is open', async () => {
+  const { client, EventSource } = setup({ transports: ['sse'] });
+  client.subscribe('a', () => {});
+  await until(() => EventSource.instances.length === 1);
+  client.subscribe('b', () => {});
+  EventSource.instances[0].accept();
+  await until(() => EventSource.instances.length === 2, 'a stream with both');
+  assert.deepEqual(EventSource.instances[1].url.searchParams.getAll('channel'), ['a', 'b']);
+  client.close();
+});
+
+test('SSE: a refused stream is explained by the status and body fetched from the same URL', async () => {
+  const fetched = [];
+  const fetch = async (url) => {
+    fetched.push(String(url));
+    return new Response(JSON.stringify({ error: { code: 'channel_not_found', message: 'no such channel: a' } }),
+      { status: 404, headers: { 'Content-Type': 'application/json' } });
+  };
+  const { client, EventSource } = setup({ transports: ['sse'], fetch });
+  client.subscribe('a', () => {});
+  await until(() => EventSource.instances.length === 1);
+  const error = next(client, 'error');
+  EventSource.instances[0].fail();
+  assert.deepEqual(await error, { code: 'channel_not_found', message: 'no such channel: a', status: 404 });
+  assert.deepEqual(fetched, [EventSource.instances[0].url.href]);
   client.close();
 });
 
