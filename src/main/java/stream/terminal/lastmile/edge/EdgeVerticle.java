@@ -1,19 +1,25 @@
 package stream.terminal.lastmile.edge;
 
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Role;
+import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.listener.ListenerVerticle;
 import stream.terminal.lastmile.listener.NodeServices;
-import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.sse.SseEndpoint;
 
 /**
- * The public side: subscribers' WebSockets. Its HTTP router serves nothing that reaches the private side: the
- * browser client at {@code /client.js}, the demo page when the listener has {@code demo_page}, and 404 for every
- * other plain request.
+ * The public side: subscribers' WebSockets and Server-Sent Events streams. Its HTTP router serves nothing that
+ * reaches the private side: the browser client at {@code /client.js}, the demo page when the listener has
+ * {@code demo_page}, and 404 for every other plain request.
  */
 public final class EdgeVerticle extends ListenerVerticle {
+  private final List<SseEndpoint> streams = new ArrayList<>();
+
   public EdgeVerticle(NodeServices node) {
     super(node);
   }
@@ -30,8 +36,18 @@ public final class EdgeVerticle extends ListenerVerticle {
     if (listener.demoPage()) {
       DemoPage.mount(router, listener);
     }
+    SseEndpoint sse = new SseEndpoint(vertx, listener, node.forLoop(context));
+    sse.mount(router);
+    streams.add(sse);
     router.route().handler(ctx -> HttpReplies.error(
-        ctx, 404, ErrorCode.BAD_REQUEST, "this is a WebSocket endpoint: connect to / or /ws"));
+        ctx, 404, ErrorCode.BAD_REQUEST, "this is a subscriber endpoint: WebSocket on / or /ws, or GET /sse"));
     return router;
+  }
+
+  /** Streams end with their {@code disconnect} event before the servers' graceful shutdown. */
+  @Override
+  public Future<?> stop() {
+    streams.forEach(SseEndpoint::stop);
+    return super.stop();
   }
 }

@@ -10,8 +10,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import stream.terminal.lastmile.support.BrowserPage;
 import stream.terminal.lastmile.support.ClusterNodes;
 import stream.terminal.lastmile.support.Http;
@@ -19,10 +20,10 @@ import stream.terminal.lastmile.support.Http;
 /**
  * The browser client in headless Chromium on a three-JVM cluster: the edge node the page uses is restarted on the
  * same port while messages keep coming (the backlog lives on the other members), and the page must end with every
- * offset once, in order, in one epoch, and no gap reported.
+ * offset once, in order, in one epoch, and no gap reported: over WebSocket (resubscribe with {@code since}) and,
+ * with {@code window.WebSocket} removed, over SSE (a new stream with {@code last_event_id}).
  */
 class BrowserClusterIT {
-  private static final String CHANNEL = "browser.cluster";
   private static final int PER_BATCH = 50;
 
   @TempDir static Path dir;
@@ -44,23 +45,25 @@ class BrowserClusterIT {
     cluster.close();
   }
 
-  @Test
-  void aPageResumesAcrossARestartOfItsEdgeWithNoOffsetMissingOrDoubled() throws Exception {
-    Http.Reply created = Http.put(cluster.port("ingest", "private"), "/channels/" + CHANNEL);
+  @ParameterizedTest(name = "without WebSocket: {0}")
+  @ValueSource(booleans = {false, true})
+  void aPageResumesAcrossARestartOfItsEdgeWithNoOffsetMissingOrDoubled(boolean noWebSocket) throws Exception {
+    String channel = "browser.cluster." + (noWebSocket ? "sse" : "websocket");
+    Http.Reply created = Http.put(cluster.port("ingest", "private"), "/channels/" + channel);
     assertEquals(201, created.status(), created.body());
     String epoch = created.json().getString("epoch");
 
-    try (BrowserPage page = BrowserPage.open("http://127.0.0.1:" + edgePort, CHANNEL, false)) {
-      page.await("s.opens.length > 0");
-      publish(1, PER_BATCH);
+    try (BrowserPage page = BrowserPage.open("http://127.0.0.1:" + edgePort, channel, noWebSocket)) {
+      assertEquals(noWebSocket ? "sse" : "websocket", page.await("s.opens.length > 0").getJsonArray("opens").getString(0));
+      publish(channel, 1, PER_BATCH);
       page.await("s.received.length >= " + PER_BATCH);
 
       // the next batch is published while edge1 drains, is down and starts again
-      CompletableFuture<Void> during = CompletableFuture.runAsync(() -> publish(PER_BATCH + 1, 2 * PER_BATCH));
+      CompletableFuture<Void> during = CompletableFuture.runAsync(() -> publish(channel, PER_BATCH + 1, 2 * PER_BATCH));
       cluster.restart("edge1");
       during.get(60, TimeUnit.SECONDS);
       // and the last one while the page reconnects and replays
-      publish(2 * PER_BATCH + 1, 3 * PER_BATCH);
+      publish(channel, 2 * PER_BATCH + 1, 3 * PER_BATCH);
 
       JsonObject state = page.await("s.received.length >= " + 3 * PER_BATCH);
       assertEquals(BrowserTest.offsets(epoch, 1, 3 * PER_BATCH), state.getJsonArray("received").getList(),
@@ -73,10 +76,10 @@ class BrowserClusterIT {
     }
   }
 
-  private static void publish(int from, int to) {
+  private static void publish(String channel, int from, int to) {
     try {
       for (int n = from; n <= to; n++) {
-        Http.Reply reply = Http.post(cluster.port("ingest", "private"), "/channels/" + CHANNEL + "/messages", "{\"n\":" + n + "}");
+        Http.Reply reply = Http.post(cluster.port("ingest", "private"), "/channels/" + channel + "/messages", "{\"n\":" + n + "}");
         assertEquals(200, reply.status(), reply.body());
         assertEquals(n, reply.json().getInteger("offset"), reply.body());
       }

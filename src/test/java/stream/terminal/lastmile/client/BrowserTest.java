@@ -16,8 +16,8 @@ import stream.terminal.lastmile.support.Http;
 import stream.terminal.lastmile.support.TestGateway;
 
 /**
- * The browser client in real headless Chromium against one node: live messages over WebSocket, and the gap a
- * restarted node (a new epoch) must be reported as.
+ * The browser client in real headless Chromium against one node: live messages over WebSocket, the fallback to
+ * SSE in a browser without WebSocket, and the gap a restarted node (a new epoch) must be reported as.
  */
 class BrowserTest {
   private static final String CHANNEL = "browser.prices";
@@ -47,6 +47,17 @@ class BrowserTest {
       JsonObject state = page.await("s.received.length >= 20");
       assertEquals(offsets(epoch, 1, 20), state.getJsonArray("received").getList());
       assertEquals("websocket", state.getString("transport"));
+    }
+  }
+
+  @Test
+  void fallsBackToServerSentEventsWithoutWebSocket() throws Exception {
+    try (BrowserPage page = BrowserPage.open(edgeUrl(), CHANNEL, true)) {
+      assertEquals(List.of("sse"), page.await("s.opens.length > 0").getJsonArray("opens").getList());
+      String epoch = publish(20);
+      JsonObject state = page.await("s.received.length >= 20");
+      assertEquals(offsets(epoch, 1, 20), state.getJsonArray("received").getList());
+      assertEquals("sse", state.getString("transport"));
     }
   }
 
