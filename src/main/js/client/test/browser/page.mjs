@@ -5,11 +5,13 @@
 // Environment: EDGE_URL (http://127.0.0.1:PORT), CHANNEL, NO_WEBSOCKET=1 (removes window.WebSocket before the
 // page runs), CHROMIUM (default /usr/bin/chromium).
 // Commands, one per stdin line; every one is answered with one stdout line `ok <state JSON>` or `fail <why>`:
-//   wait <JS expression over s, the page's state>   waits (up to 30 s) until it holds
+//   wait <JS expression over s and sub>             waits (up to 30 s) until it holds
 //   state                                           the state now
 //   quit                                            closes the browser and exits
 // The page's state `s`: received ["epoch:offset", ...], opens [transport, ...], gaps, closes, errors, reconnects
-// (event details), transport (the client's, now). Other stdout lines start with `#` (console, page errors).
+// (event details), transport (the client's, now), position (the subscription's, now: null before its subscribe
+// reply, so wait for `sub.position` before publishing what the page must see). Other stdout lines start with `#`
+// (console, page errors).
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,7 +37,7 @@ const html = `<!doctype html>
     client.addEventListener(type, (e) => s[type === 'reconnect' ? 'reconnects' : type + 's'].push(e.detail));
   }
   client.addEventListener('open', (e) => s.opens.push(e.detail.transport));
-  client.subscribe(${JSON.stringify(channel)}, (m) => s.received.push(m.epoch + ':' + m.offset));
+  window.sub = client.subscribe(${JSON.stringify(channel)}, (m) => s.received.push(m.epoch + ':' + m.offset));
   window.client = client;
 </script>`;
 
@@ -65,7 +67,8 @@ if (process.env.NO_WEBSOCKET === '1') {
 }
 await page.goto(`http://127.0.0.1:${server.address().port}/`);
 
-const state = () => page.evaluate(() => ({ ...window.s, transport: window.client?.transport ?? null }));
+const state = () => page.evaluate(() =>
+  ({ ...window.s, transport: window.client?.transport ?? null, position: window.sub?.position ?? null }));
 
 async function quit(code) {
   await context.close().catch(() => {});
@@ -78,7 +81,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   const [command, ...rest] = line.trim().split(' ');
   try {
     if (command === 'wait') {
-      await page.waitForFunction(`window.s && (() => { const s = window.s; return ${rest.join(' ')}; })()`, null,
+      await page.waitForFunction(`window.sub && (() => { const s = window.s, sub = window.sub; return ${rest.join(' ')}; })()`, null,
         { timeout: 30000, polling: 50 });
       console.log(`ok ${JSON.stringify(await state())}`);
     } else if (command === 'state') {

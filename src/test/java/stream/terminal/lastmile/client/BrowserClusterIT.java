@@ -54,7 +54,7 @@ class BrowserClusterIT {
     String epoch = created.json().getString("epoch");
 
     try (BrowserPage page = BrowserPage.open("http://127.0.0.1:" + edgePort, channel, noWebSocket)) {
-      assertEquals(noWebSocket ? "sse" : "websocket", page.await("s.opens.length > 0").getJsonArray("opens").getString(0));
+      assertEquals(noWebSocket ? "sse" : "websocket", page.await("sub.position !== null").getJsonArray("opens").getString(0));
       publish(channel, 1, PER_BATCH);
       page.await("s.received.length >= " + PER_BATCH);
 

@@ -60,7 +60,11 @@ public final class BrowserPage implements AutoCloseable {
     return new BrowserPage(builder.start());
   }
 
-  /** Waits until {@code condition}, a JS expression over the page's state {@code s}, holds; returns the state. */
+  /**
+   * Waits until {@code condition}, a JS expression over the page's state {@code s} and its subscription {@code sub},
+   * holds; returns the state. {@code sub.position} is set once the subscription is in place: what is published
+   * from then on reaches the page.
+   */
   public JsonObject await(String condition) throws Exception {
     return ask("wait " + condition);
   }
