@@ -166,6 +166,9 @@ final class SseConnection implements Transport {
     write(SseEvents.event("disconnect", null, notice.toString()));
     ended = true;
     response.end().onComplete(ar -> request.connection().close());
+    // an ended response reports no close: the subscriptions are released on the loop's next turn, once the
+    // delivery or replay that called this has unwound
+    endpoint.vertx().runOnContext(v -> closed());
   }
 
   /** An SSE client sends nothing after its request: there is nothing to stop reading. */

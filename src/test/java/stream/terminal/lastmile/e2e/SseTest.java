@@ -40,7 +40,8 @@ class SseTest {
     listeners.add(edge("locked").put("auth_tokens", new JsonArray().add("s3cret-token")));
     listeners.add(edge("mute").put("permissions", new JsonArray()));
     listeners.add(edge("tight").put("limits", new JsonObject()
-        .put("write_queue_bytes", 4096).put("max_unwritable_ms", 200).put("commands_per_second", 0)));
+        .put("write_queue_bytes", 4096).put("max_unwritable_ms", 200).put("commands_per_second", 0)
+        .put("reply_bytes_per_second_per_ip", 0)));
     gateway.config().put("channels", new JsonObject().put("history_max_page", 4)
         .put("patterns", new JsonArray().add(new JsonObject().put("pattern", "small.*").put("backlog_size", 3))));
     gateway.start();
@@ -258,8 +259,7 @@ class SseTest {
       assertEquals(200, byHeader.status());
       assertEquals(200, byParameter.status());
     }
-    // the refused streams left no subscription behind
-    Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> gateway.metric("lastmile_subscriptions") == 0);
+    assertNoSubscriptionLeft();
   }
 
   @Test
@@ -325,5 +325,36 @@ class SseTest {
       assertTrue(all.contains("event: disconnect\ndata: {\"type\":\"disconnect\",\"code\":4001"),
           all.substring(Math.max(0, all.length() - 300)));
     }
+    assertNoSubscriptionLeft();
+  }
+
+  /**
+   * A replay paused on a full queue writes nothing more, so no write can find the queue full: the sweep cuts the
+   * stream once it stayed full past max_unwritable_ms.
+   */
+  @Test
+  void aStreamWhoseReplayStallsIsCutAfterMaxUnwritableMs() throws Exception {
+    create("sse.stalled");
+    String payload = "\"" + "y".repeat(60 * 1024) + "\"";
+    String epoch = null;
+    for (int i = 0; i < 250; i++) { // 15 MB
+      epoch = Http.post(gateway.ingestPort(), "/channels/sse.stalled/messages", payload).json().getString("epoch");
+    }
+    double before = gateway.disconnects("slow_consumer");
+    try (Socket socket = new Socket("127.0.0.1", port("tight"))) {
+      socket.getOutputStream().write(("GET /sse?channel=sse.stalled&since=" + epoch + ":0 HTTP/1.1\r\nHost: x\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      Awaitility.await().atMost(20, TimeUnit.SECONDS).until(() -> gateway.disconnects("slow_consumer") > before);
+      socket.setSoTimeout(10_000);
+      String all = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(all.contains("event: disconnect\ndata: {\"type\":\"disconnect\",\"code\":4001"),
+          all.substring(Math.max(0, all.length() - 300)));
+    }
+    assertNoSubscriptionLeft();
+  }
+
+  /** Streams that ended, however, left no subscription behind (the tests run one at a time). */
+  private static void assertNoSubscriptionLeft() {
+    Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> gateway.metric("lastmile_subscriptions") == 0);
   }
 }
