@@ -14,8 +14,8 @@ import stream.terminal.lastmile.sse.SseEndpoint;
 
 /**
  * The public side: subscribers' WebSockets and Server-Sent Events streams. Its HTTP router serves nothing that
- * reaches the private side: the demo page when the listener has {@code demo_page}, and 404 for every other plain
- * request.
+ * reaches the private side: the browser client at {@code /client.js}, the demo page when the listener has
+ * {@code demo_page}, and 404 for every other plain request.
  */
 public final class EdgeVerticle extends ListenerVerticle {
   private final List<SseEndpoint> streams = new ArrayList<>();
@@ -32,6 +32,7 @@ public final class EdgeVerticle extends ListenerVerticle {
   @Override
   protected Router router(ListenerConfig listener) {
     Router router = Router.router(vertx);
+    ClientScript.mount(router, listener);
     if (listener.demoPage()) {
       DemoPage.mount(router, listener);
     }
