@@ -1,18 +1,25 @@
 package stream.terminal.lastmile.edge;
 
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Role;
+import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.listener.ListenerVerticle;
 import stream.terminal.lastmile.listener.NodeServices;
-import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.sockjs.EventBusEndpoint;
 
 /**
- * The public side: subscribers' WebSockets. Its HTTP router serves nothing that reaches the private side: the
- * demo page when the listener has {@code demo_page}, and 404 for every other plain request.
+ * The public side: subscribers' WebSockets, and SockJS with the event-bus bridge dialect at {@code /eventbus}.
+ * Its HTTP router serves nothing that reaches the private side: the demo page when the listener has
+ * {@code demo_page}, and 404 for every other plain request.
  */
 public final class EdgeVerticle extends ListenerVerticle {
+  private final List<EventBusEndpoint> eventBuses = new ArrayList<>();
+
   public EdgeVerticle(NodeServices node) {
     super(node);
   }
@@ -25,11 +32,22 @@ public final class EdgeVerticle extends ListenerVerticle {
   @Override
   protected Router router(ListenerConfig listener) {
     Router router = Router.router(vertx);
+    // SockJS clients cannot offer a token (no headers, no sub-protocol): a listener that requires one has no SockJS
+    if (listener.authTokens().isEmpty()) {
+      eventBuses.add(EventBusEndpoint.mount(vertx, router, listener, node.forLoop(context)));
+    }
     if (listener.demoPage()) {
       DemoPage.mount(router, listener);
     }
     router.route().handler(ctx -> HttpReplies.error(
-        ctx, 404, ErrorCode.BAD_REQUEST, "this is a WebSocket endpoint: connect to / or /ws"));
+        ctx, 404, ErrorCode.BAD_REQUEST, "this is a WebSocket endpoint: connect to / or /ws, or SockJS at /eventbus"));
     return router;
+  }
+
+  /** SockJS sessions get their close first; then the listeners shut down as every role's do. */
+  @Override
+  public Future<?> stop() {
+    eventBuses.forEach(EventBusEndpoint::drain);
+    return super.stop();
   }
 }
