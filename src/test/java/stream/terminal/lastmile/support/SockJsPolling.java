@@ -26,28 +26,21 @@ public final class SockJsPolling {
   /** Opens a session at {@code path} (the SockJS prefix, such as /eventbus). */
   public static SockJsPolling open(int port, String path) throws Exception {
     SockJsPolling client = new SockJsPolling(port, path);
-    Http.Reply open = Http.post(port, client.base + "/xhr", null);
+    Http.Reply open = client.post("/xhr", null);
     assertEquals(200, open.status(), open.body());
     assertEquals("o\n", open.body());
     return client;
   }
 
   public void send(JsonObject frame) throws Exception {
-    String body = new JsonArray().add(frame.encode()).encode();
-    Http.Reply reply;
-    try {
-      reply = Http.send("POST", port, base + "/xhr_send", body, "Content-Type", "text/plain");
-    } catch (java.io.IOException e) {
-      // the JDK client may pick a pooled connection the server has just closed after a poll; nothing was sent
-      reply = Http.send("POST", port, base + "/xhr_send", body, "Content-Type", "text/plain");
-    }
+    Http.Reply reply = post("/xhr_send", new JsonArray().add(frame.encode()).encode());
     assertEquals(204, reply.status(), reply.body());
   }
 
   /** The next bridge frame, polling for it; fails when the session is closed or nothing comes in 10 s. */
   public JsonObject next() throws Exception {
     while (received.isEmpty()) {
-      Http.Reply poll = Http.post(port, base + "/xhr", null);
+      Http.Reply poll = post("/xhr", null);
       assertEquals(200, poll.status(), poll.body());
       String body = poll.body().strip();
       if (body.startsWith("a")) {
@@ -57,5 +50,21 @@ public final class SockJsPolling {
       }
     }
     return received.poll();
+  }
+
+  /**
+   * SockJS closes the connection after each poll's answer without saying so ({@code Connection: close}), and the
+   * JDK client may reuse it: a request that got no byte back on such a connection never reached the server, and
+   * goes again on a new one.
+   */
+  private Http.Reply post(String path, String body) throws Exception {
+    try {
+      return Http.send("POST", port, base + path, body, "Content-Type", "text/plain");
+    } catch (java.io.IOException e) {
+      if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+        throw e;
+      }
+      return Http.send("POST", port, base + path, body, "Content-Type", "text/plain");
+    }
   }
 }
