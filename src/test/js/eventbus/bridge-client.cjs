@@ -7,7 +7,8 @@ const assert = require('node:assert/strict');
 const EventBus = require('@vertx/eventbus-bridge-client.js');
 
 const [edge, ingest, channel, transport] = process.argv.slice(2);
-const deadline = setTimeout(() => fail(new Error('no result within 20 s')), 20000);
+let step = 'connecting';
+const deadline = setTimeout(() => fail(new Error(`no result within 20 s, at: ${step}`)), 20000);
 
 function fail(error) {
   console.error(error.stack || String(error));
@@ -34,15 +35,18 @@ function inbox() {
 }
 
 async function run(eb) {
+  step = 'reading the channel position';
   const page = await (await fetch(`${ingest}/channels/${channel}/messages?since=0`)).json();
   const { epoch, offset: start } = page;
   for (let n = 1; n <= 3; n++) await publish(n);
 
   // resume from where the channel was: the three stored messages, then live ones, in order
+  step = 'resuming';
   const prices = inbox();
   eb.registerHandler(channel, { epoch, offset: String(start) }, prices.handler);
   const received = [];
   for (let n = 1; n <= 3; n++) received.push(await prices.next());
+  step = 'receiving live messages';
   for (let n = 4; n <= 5; n++) await publish(n);
   for (let n = 4; n <= 5; n++) received.push(await prices.next());
   received.forEach(({ err, msg }, i) => {
@@ -55,12 +59,15 @@ async function run(eb) {
   });
 
   // send and publish are refused: a send's reply handler gets the error, a publish's goes to the channel's handler
+  step = 'sending';
   const sent = await new Promise((resolve) => eb.send(channel, { n: 0 }, {}, (err) => resolve(err)));
   assert.equal(sent.failureType, 'permission_denied');
+  step = 'publishing';
   eb.publish(channel, { n: 0 });
   assert.equal((await prices.next()).err.failureType, 'permission_denied');
 
   // internal event-bus addresses are not channels anyone can register
+  step = 'registering internal addresses';
   const refused = {};
   for (const address of [`tslm.ch.${channel}`, '__vertx.reply.1']) {
     const box = inbox();
@@ -71,6 +78,7 @@ async function run(eb) {
   assert.deepEqual(Object.values(refused).map((t) => ['channel_not_found', 'bad_request'].includes(t)), [true, true]);
 
   // a resume from an epoch the channel no longer has says so, then goes on live
+  step = 'resuming from a lost epoch';
   eb.unregisterHandler(channel, prices.handler);
   const resumed = inbox();
   eb.registerHandler(channel, { since: `gone:5` }, resumed.handler);
@@ -88,7 +96,9 @@ eb.onopen = () =>
     clearTimeout(deadline);
     assert.equal(summary.transport, transport, 'the transport in use');
     console.log(JSON.stringify(summary));
+    eb.onclose = null;
     eb.close();
     process.exit(0);
   }, fail);
+eb.onclose = (e) => fail(new Error(`the session closed (${e && e.code} ${e && e.reason}), at: ${step}`));
 eb.onerror = (e) => fail(new Error('unexpected error frame: ' + JSON.stringify(e)));

@@ -1,7 +1,9 @@
 package stream.terminal.lastmile.sockjs;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
@@ -53,13 +55,27 @@ public final class EventBusEndpoint {
         .setMaxAddressLength(ChannelNames.MAX_LENGTH)
         .setMaxHandlersPerSocket(limits.maxSubscriptions())
         .setPingTimeout(limits.idleTimeoutMs());
-    router.route(PATH + "/*").handler(new CrossOrigin(listener));
+    router.route(PATH + "/*").handler(new CrossOrigin(listener)).handler(EventBusEndpoint::announceClose);
     // SockJS's xhr_send and xhr transports read the request body: no larger than one WebSocket message
     router.route(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(limits.maxFrameBytes()));
     router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, options).bridge(bridge, hook));
     EventBusEndpoint endpoint = new EventBusEndpoint(vertx, hook);
     endpoint.sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> hook.sweep(System.currentTimeMillis()));
     return endpoint;
+  }
+
+  /**
+   * SockJS closes the connection of every xhr-polling answer, and of an xhr-streaming one once it has sent
+   * max_bytes_streaming, without saying so: a client that keeps connections alive (Node's agent, the JDK's)
+   * then sends its next request on a connection that is closing, that request fails, and sockjs-client drops the
+   * session (1006). Saying {@code Connection: close} keeps clients from reusing those connections.
+   */
+  private static void announceClose(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (path.endsWith("/xhr") || path.endsWith("/xhr_streaming")) {
+      ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    }
+    ctx.next();
   }
 
   /** The node is stopping: every session gets its close (4000, reconnect elsewhere). */

@@ -34,7 +34,7 @@ class EventBusNodeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"xhr-streaming", "xhr-polling"})
+  @ValueSource(strings = {"websocket", "xhr-streaming", "xhr-polling"})
   void bridgeClientWorksUnchanged(String transport) throws Exception {
     NodePackage.Result run = NodePackage.installed("eventbus").node(60, "bridge-client.cjs",
         "http://127.0.0.1:" + gateway.edgePort(), "http://127.0.0.1:" + gateway.ingestPort(), "prices", transport);

@@ -52,19 +52,7 @@ public final class SockJsPolling {
     return received.poll();
   }
 
-  /**
-   * SockJS closes the connection after each poll's answer without saying so ({@code Connection: close}), and the
-   * JDK client may reuse it: a request that got no byte back on such a connection never reached the server, and
-   * goes again on a new one.
-   */
   private Http.Reply post(String path, String body) throws Exception {
-    try {
-      return Http.send("POST", port, base + path, body, "Content-Type", "text/plain");
-    } catch (java.io.IOException e) {
-      if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
-        throw e;
-      }
-      return Http.send("POST", port, base + path, body, "Content-Type", "text/plain");
-    }
+    return Http.send("POST", port, base + path, body, "Content-Type", "text/plain");
   }
 }
