@@ -122,7 +122,8 @@ public final class Endpoint {
       connections.add(connection);
       services.metrics().connectionOpened(config.role());
       connection.start();
-    });
+    }).onFailure(e -> LOG.log(Level.DEBUG, "upgrade from {0} on {1} failed: {2}",
+        request.remoteAddress(), config.name(), e.toString()));
   }
 
   /**
