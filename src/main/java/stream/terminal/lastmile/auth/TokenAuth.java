@@ -53,7 +53,18 @@ public final class TokenAuth {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
-    byte[] digest = sha256(authorization.substring(7).trim());
+    return acceptsToken(authorization.substring(7).trim());
+  }
+
+  /** @param token a token as sent, where a client cannot set headers (an SSE query parameter); may be null */
+  public boolean acceptsToken(String token) {
+    if (!required()) {
+      return true;
+    }
+    if (token == null) {
+      return false;
+    }
+    byte[] digest = sha256(token);
     boolean match = false;
     for (byte[] known : digests) {
       match |= MessageDigest.isEqual(known, digest);

@@ -2,6 +2,8 @@ package stream.terminal.lastmile.net;
 
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.impl.ConnectionBase;
 import java.util.Locale;
 import stream.terminal.lastmile.config.PerIpRates;
 
@@ -53,6 +55,11 @@ public final class AddressBudget {
   public static AddressBudget of(Channel channel) {
     AddressBudget budget = channel.attr(KEY).get();
     return budget == null ? UNLIMITED : budget;
+  }
+
+  /** The budget of the address an HTTP connection comes from, or {@link #UNLIMITED}. */
+  public static AddressBudget of(HttpConnection connection) {
+    return of(((ConnectionBase) connection).channel());
   }
 
   /** Takes one new connection from the budget; false when none is left. */

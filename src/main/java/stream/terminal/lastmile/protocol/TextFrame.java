@@ -57,6 +57,12 @@ public final class TextFrame {
     return wire.retainedDuplicate();
   }
 
+  /** Appends the payload's bytes to {@code out}, for a transport that wraps them in its own framing (SSE). */
+  public void copyPayloadTo(ByteBuf out) {
+    int header = wire.readableBytes() - payloadLength;
+    out.writeBytes(wire, wire.readerIndex() + header, payloadLength);
+  }
+
   /** The payload's size in bytes. */
   public int length() {
     return payloadLength;

@@ -190,7 +190,7 @@ public final class IndicatorFeed {
           + " messages/s");
       return Outcome.DONE;
     }
-    if (reply.statusCode() == 404) {
+    if (reply.statusCode() == 404 && "channel_not_found".equals(errorCode(reply.body()))) {
       // a restarted gateway (a new epoch) has forgotten the channel: create it again on the next tick
       report("channel " + settings.channel() + " is gone (gateway restarted?); creating it again");
       channelReady = false;
@@ -209,6 +209,16 @@ public final class IndicatorFeed {
     log.println("demo-feed: " + method + " " + reply.uri() + " -> " + status + " " + reply.body()
         + (status == 401 ? " (the ingest listener has auth_tokens: pass one with --token)" : "") + "; stopping");
     return Outcome.FATAL;
+  }
+
+  /** The {@code error.code} of an error body, or null when the body is not one (a proxy's page, say). */
+  private static String errorCode(String body) {
+    try {
+      JsonObject error = new JsonObject(body).getJsonObject("error");
+      return error == null ? null : error.getString("code");
+    } catch (RuntimeException notAnErrorBody) {
+      return null;
+    }
   }
 
   /** Sends a request; null when the gateway could not be reached (reported once per outage). */

@@ -41,6 +41,12 @@ class IndicatorFeedTest {
     });
   }
 
+  private static int freePort() throws Exception {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
+    }
+  }
+
   private String ingest() {
     return "http://127.0.0.1:" + gateway.ingestPort();
   }
@@ -77,10 +83,7 @@ class IndicatorFeedTest {
 
   @Test
   void waitsForANodeThatIsNotUpYet() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = freePort();
     CompletableFuture<Integer> feed = feed("--ingest", "http://127.0.0.1:" + port, "--count", "3", "--rate", "50");
     await().atMost(10, TimeUnit.SECONDS)
         .until(() -> log.toString(StandardCharsets.UTF_8).contains("waiting for the ingest API"));
@@ -101,6 +104,28 @@ class IndicatorFeedTest {
     log.reset();
     assertEquals(0, feed("--ingest", ingest(), "--count", "2", "--rate", "50", "--token", "feed-token-1234")
         .get(30, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void createsTheChannelAgainAfterTheNodeRestarts() throws Exception {
+    gateway.listenerConfig("private").put("port", freePort());
+    gateway.start();
+    CompletableFuture<Integer> feed = feed("--ingest", ingest(), "--count", "1000", "--rate", "100");
+    await().atMost(10, TimeUnit.SECONDS).until(() -> stored().size() >= 3);
+    // a restarted node on the same port has forgotten the channel
+    gateway.stop();
+    gateway.start();
+    await().atMost(20, TimeUnit.SECONDS).until(() -> Http.get(gateway.ingestPort(),
+        "/channels/" + CHANNEL + "/messages?since=0&limit=1").status() == 200);
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains("creating it again"), log.toString(StandardCharsets.UTF_8));
+    assertEquals(0, feed.get(30, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void stopsWhenTheIngestUrlIsWrong() throws Exception {
+    gateway.start();
+    assertEquals(1, feed("--ingest", ingest() + "/prefix", "--count", "3").get(30, TimeUnit.SECONDS));
+    assertTrue(log.toString(StandardCharsets.UTF_8).contains("404"), log.toString(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -21,6 +21,7 @@ class ProductJarIT {
       assertEquals(List.of(), strays);
       assertTrue(jar.getEntry("stream/terminal/lastmile/launcher/Main.class") != null);
       assertTrue(jar.getEntry("stream/terminal/lastmile/edge/demo/index.html") != null, "the demo page is served from the jar");
+      assertTrue(jar.getEntry("web/client.js") != null, "the browser client is served from the jar");
     }
   }
 }

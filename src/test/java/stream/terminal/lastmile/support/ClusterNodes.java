@@ -23,6 +23,10 @@ public final class ClusterNodes implements AutoCloseable {
   private final Map<String, Integer> memberPorts = new LinkedHashMap<>();
   private final Map<String, GatewayProcess> processes = new LinkedHashMap<>();
   private final Map<String, Map<String, Integer>> listenerPorts = new LinkedHashMap<>();
+  /** Edge nodes whose public listener has a fixed port, so a restarted node is where its clients left it. */
+  private final Map<String, Integer> fixedPublicPorts = new LinkedHashMap<>();
+  /** Processes replaced by a restart, kept for their logs. */
+  private final List<Map.Entry<String, GatewayProcess>> retired = new ArrayList<>();
   /** The tests' own Vert.x, for their WebSocket clients. */
   private final Vertx clients = Vertx.vertx();
 
@@ -52,6 +56,26 @@ public final class ClusterNodes implements AutoCloseable {
     throw new IOException("no free port between 20000 and 32000");
   }
 
+  /** Gives edge node {@code name}'s public listener a port chosen free now, kept across restarts; call before start. */
+  public int fixPublicPort(String name) throws IOException {
+    int port = memberPort();
+    fixedPublicPorts.put(name, port);
+    return port;
+  }
+
+  /** Stops a node with SIGTERM (it drains its clients), then starts it again with the same configuration. */
+  public GatewayProcess restart(String name) throws Exception {
+    GatewayProcess old = processes.get(name);
+    old.terminate();
+    old.awaitExit(30);
+    retired.add(Map.entry(name, old));
+    listenerPorts.remove(name);
+    GatewayProcess process = GatewayProcess.startJar(dir.resolve(name + ".yaml"), Map.of());
+    processes.put(name, process);
+    awaitReady();
+    return process;
+  }
+
   /** Starts a node running {@code role} (ingest or edge), with an ops listener; does not wait for it. */
   public GatewayProcess start(String name, String role) throws IOException {
     return start(name, role, "", "");
@@ -67,7 +91,7 @@ public final class ClusterNodes implements AutoCloseable {
   public GatewayProcess start(String name, String role, String nodeOptions, String clusterOptions) throws IOException {
     String members = memberPorts.values().stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
     String listener = role.equals("edge")
-        ? "  - {name: public, role: edge, host: 127.0.0.1, port: 0}"
+        ? "  - {name: public, role: edge, host: 127.0.0.1, port: " + fixedPublicPorts.getOrDefault(name, 0) + "}"
         : "  - {name: private, role: ingest, host: 127.0.0.1, port: 0, permissions: [create, publish, subscribe]}";
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, String.join("\n",
@@ -137,6 +161,11 @@ public final class ClusterNodes implements AutoCloseable {
       node.getValue().awaitExitQuietly(15);
       node.getValue().close();
       Files.writeString(logs.resolve(node.getKey() + ".log"), node.getValue().output());
+    }
+    for (int i = 0; i < retired.size(); i++) {
+      retired.get(i).getValue().close();
+      Files.writeString(logs.resolve(retired.get(i).getKey() + ".before-restart-" + (i + 1) + ".log"),
+          retired.get(i).getValue().output());
     }
   }
 }

@@ -4,21 +4,18 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Node.js package of test scripts under {@code src/test/js}: its npm dependencies are installed with
- * {@code npm ci} when its lock file changed since the last install, and its scripts run to their end. A missing
- * {@code node} or {@code npm} fails the test with what to install.
+ * A Node.js package of test scripts under {@code src/test/js}, its npm dependencies installed by
+ * {@link NodeTools#installPackages}; Node itself is checked (and the tests skipped on {@code -Dbrowser.tests=skip})
+ * as for the browser client's tests.
  */
 public final class NodePackage {
-  private static final String STAMP = "node_modules/.lastmile-lock.sha256";
   private final Path dir;
 
   private NodePackage(Path dir) {
@@ -26,18 +23,10 @@ public final class NodePackage {
   }
 
   /** The package at {@code src/test/js/<name>}, its dependencies installed. */
-  public static synchronized NodePackage installed(String name) throws Exception {
+  public static NodePackage installed(String name) {
+    NodeTools.requireNode();
     NodePackage pkg = new NodePackage(Path.of("src/test/js", name).toAbsolutePath());
-    String lock = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-        .digest(Files.readAllBytes(pkg.dir.resolve("package-lock.json"))));
-    Path stamp = pkg.dir.resolve(STAMP);
-    if (!Files.exists(stamp) || !Files.readString(stamp).equals(lock)) {
-      Result install = pkg.run(300, "npm", "ci", "--no-audit", "--no-fund", "--prefer-offline");
-      if (install.exit() != 0) {
-        fail("npm ci failed in " + pkg.dir + ":\n" + install.output());
-      }
-      Files.writeString(stamp, lock);
-    }
+    NodeTools.installPackages(pkg.dir);
     return pkg;
   }
 
@@ -48,20 +37,10 @@ public final class NodePackage {
   public Result node(int timeoutSeconds, String script, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("node", script));
     command.addAll(List.of(args));
-    return run(timeoutSeconds, command.toArray(String[]::new));
-  }
-
-  private Result run(int timeoutSeconds, String... command) throws Exception {
-    Process process;
-    try {
-      process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-    } catch (IOException e) {
-      return fail(command[0] + " is needed for the Node tests in " + dir + " (Node.js 20+ with npm; Debian: apt-get"
-          + " install nodejs npm): " + e.getMessage());
-    }
+    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
     process.getOutputStream().close();
     // read on another thread, so a script that hangs still meets the timeout below
-    var output = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+    CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
       try {
         return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {

@@ -3,7 +3,7 @@
 // Redraws at most once a frame, at the canvas's size in device pixels.
 
 const PAD = { left: 8, right: 64, top: 10, bottom: 10 };
-const SPLIT = 0.72;        // share of the height for the price pane
+const SPLIT = 0.66;        // share of the height for the price pane
 const PANE_GAP = 18;
 
 export class LiveChart {

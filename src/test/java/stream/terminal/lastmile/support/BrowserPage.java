@@ -1,0 +1,100 @@
+package stream.terminal.lastmile.support;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One headless Chromium page using an edge listener's {@code /client.js}: the client package's
+ * {@code test/browser/page.mjs} as a subprocess, driven line by line over its stdin and stdout.
+ */
+public final class BrowserPage implements AutoCloseable {
+  private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(45);
+
+  private final Process process;
+  private final Writer commands;
+  private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+  /** Everything the script printed, for failure messages. */
+  private final StringBuffer log = new StringBuffer();
+
+  private BrowserPage(Process process) {
+    this.process = process;
+    this.commands = process.outputWriter(StandardCharsets.UTF_8);
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          log.append(line).append('\n');
+          if (!line.startsWith("#")) {
+            answers.add(line);
+          }
+        }
+      } catch (IOException ended) {
+        // the process is gone: ask() reports it
+      }
+    }, "browser-page-output");
+    reader.setDaemon(true);
+    reader.start();
+  }
+
+  /**
+   * Opens the page: it subscribes to {@code channel} through {@code edgeUrl}'s client.js.
+   *
+   * @param noWebSocket removes {@code window.WebSocket} before the page runs, as a browser without it
+   */
+  public static BrowserPage open(String edgeUrl, String channel, boolean noWebSocket) throws IOException {
+    NodeTools.requireBrowser();
+    ProcessBuilder builder = new ProcessBuilder("node", "test/browser/page.mjs")
+        .directory(NodeTools.CLIENT_DIR.toFile())
+        .redirectErrorStream(true);
+    builder.environment().put("EDGE_URL", edgeUrl);
+    builder.environment().put("CHANNEL", channel);
+    builder.environment().put("NO_WEBSOCKET", noWebSocket ? "1" : "0");
+    builder.environment().put("CHROMIUM", NodeTools.CHROMIUM.toString());
+    return new BrowserPage(builder.start());
+  }
+
+  /**
+   * Waits until {@code condition}, a JS expression over the page's state {@code s} and its subscription {@code sub},
+   * holds; returns the state. {@code sub.position} is set once the subscription is in place: what is published
+   * from then on reaches the page.
+   */
+  public JsonObject await(String condition) throws Exception {
+    return ask("wait " + condition);
+  }
+
+  public JsonObject state() throws Exception {
+    return ask("state");
+  }
+
+  private JsonObject ask(String command) throws Exception {
+    commands.write(command + "\n");
+    commands.flush();
+    String answer = answers.poll(ANSWER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    if (answer == null || !answer.startsWith("ok ")) {
+      throw new AssertionError("browser page: '" + command + "' got " + (answer == null ? "no answer" : answer)
+          + "\n--- page.mjs output ---\n" + log);
+    }
+    return new JsonObject(answer.substring(3));
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      commands.write("quit\n");
+      commands.close();
+    } catch (IOException gone) {
+      // already ended
+    }
+    if (!process.waitFor(15, TimeUnit.SECONDS)) {
+      process.destroy();
+      process.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+}
