@@ -8,6 +8,7 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.core.ChannelNames;
@@ -97,7 +98,7 @@ final class BridgeHook implements Handler<BridgeEvent> {
     }
   }
 
-  private void withConnection(SockJSSocket socket, java.util.function.Consumer<SockJSConnection> action) {
+  private void withConnection(SockJSSocket socket, Consumer<SockJSConnection> action) {
     SockJSConnection connection = connections.get(socket);
     if (connection != null && connection.session().reading()) {
       action.accept(connection);
