@@ -41,13 +41,14 @@ public abstract class ListenerVerticle extends VerticleBase {
     List<Future<?>> bound = new ArrayList<>();
     for (ListenerConfig listener : node.config().listeners(role())) {
       Endpoint endpoint = new Endpoint(vertx, listener, node.forLoop(context));
-      HttpServer server = vertx.createHttpServer(ListenerTls.apply(vertx, listener, HttpSurface.restrict(endpoint.serverOptions())))
-          .requestHandler(router(listener));
-      ListenerGuard.install(server, listener, node.gates().get(listener.name()), node.metrics());
+      Router router = router(listener);
       if (webSockets()) {
-        endpoint.install(server);
+        endpoint.install(router);
         endpoints.add(endpoint);
       }
+      HttpServer server = vertx.createHttpServer(ListenerTls.apply(vertx, listener, HttpSurface.restrict(endpoint.serverOptions())))
+          .requestHandler(router);
+      ListenerGuard.install(server, listener, node.gates().get(listener.name()), node.metrics());
       servers.add(server);
       bound.add(
           server

@@ -104,6 +104,11 @@ public final class ClientSession {
     }
   }
 
+  /** Unsubscribes from a channel (a valid name); whether the client was subscribed to it. */
+  public boolean unsubscribe(String channel) {
+    return subscriptions.unsubscribe(channel);
+  }
+
   Subscriptions subscriptions() {
     return subscriptions;
   }

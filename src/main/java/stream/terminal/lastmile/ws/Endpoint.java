@@ -1,9 +1,12 @@
 package stream.terminal.lastmile.ws;
 
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.ServerWebSocketHandshake;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -16,7 +19,7 @@ import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.session.Services;
 
 /**
- * The WebSocket side of one listener on one event loop: it gates handshakes (path, origin, token),
+ * The WebSocket side of one listener on one event loop: it gates upgrades on / and /ws (origin, token),
  * starts a {@link WebSocketConnection} per client, and pings them, dropping those that stopped answering.
  */
 public final class Endpoint {
@@ -82,39 +85,45 @@ public final class Endpoint {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(64L * 1024, 4L * config.limits().maxFrameBytes()));
   }
 
-  /** Serves WebSockets on {@code /} and {@code /ws} of the server. Call from the owning verticle's context. */
-  public void install(HttpServer server) {
-    server.webSocketHandshakeHandler(this::handshake);
-    server.webSocketHandler(
-        ws -> {
-          WebSocketConnection connection = new WebSocketConnection(ws, this, services, nextSlice++ % SWEEP_SLICES);
-          connections.add(connection);
-          services.metrics().connectionOpened(config.role());
-          connection.start();
-        });
+  /**
+   * Serves WebSockets on {@code /} and {@code /ws} of the router, ahead of its other routes. Upgrades go through
+   * the router (a server-wide WebSocket handler would take every upgrade) so that SockJS can upgrade on its own
+   * paths; an upgrade to any other path gets the router's 404. Call from the owning verticle's context.
+   */
+  public void install(Router router) {
+    router.route("/").order(-2).handler(this::upgrade);
+    router.route("/ws").order(-1).handler(this::upgrade);
     sweepTimer = vertx.setPeriodic(Math.max(1, config.limits().pingIntervalMs() / SWEEP_SLICES), id -> sweep());
   }
 
-  private void handshake(ServerWebSocketHandshake handshake) {
-    String path = handshake.path();
-    if (!path.equals("/") && !path.equals("/ws")) {
-      services.metrics().rejected("path");
-      handshake.reject(404);
+  private void upgrade(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    if (!request.canUpgradeToWebSocket()) {
+      ctx.next();
       return;
     }
     // cross-site WebSocket hijacking: a page elsewhere opening a socket from a visitor's browser
-    if (!origins.allows(handshake.headers().get("Origin"))) {
+    if (!origins.allows(request.getHeader("Origin"))) {
       services.metrics().rejected("origin");
-      handshake.reject(403);
+      ctx.response().setStatusCode(403).end();
       return;
     }
-    if (!auth.acceptsOffer(String.join(",", handshake.headers().getAll("Sec-WebSocket-Protocol")))) {
+    if (!auth.acceptsOffer(String.join(",", request.headers().getAll("Sec-WebSocket-Protocol")))) {
       services.metrics().rejected("auth");
-      LOG.log(Level.DEBUG, "refused {0} on {1}: no valid token", handshake.remoteAddress(), config.name());
-      handshake.reject(401);
+      LOG.log(Level.DEBUG, "refused {0} on {1}: no valid token", request.remoteAddress(), config.name());
+      ctx.response().setStatusCode(401).end();
       return;
     }
-    handshake.accept();
+    // the router hands out a wrapper of the request and of its WebSocket; the connection below is the real one
+    ChannelPipeline pipeline = ((HttpServerConnection) request.connection()).channelHandlerContext().pipeline();
+    request.toWebSocket().onSuccess(ws -> {
+      WebSocketConnection connection =
+          new WebSocketConnection(ws, pipeline, this, services, nextSlice++ % SWEEP_SLICES);
+      connections.add(connection);
+      services.metrics().connectionOpened(config.role());
+      connection.start();
+    }).onFailure(e -> LOG.log(Level.DEBUG, "upgrade from {0} on {1} failed: {2}",
+        request.remoteAddress(), config.name(), e.toString()));
   }
 
   /**

@@ -7,8 +7,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 import io.netty.util.concurrent.EventExecutor;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
@@ -34,9 +32,11 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
     this.flusher = flusher;
   }
 
-  /** Installs the writer on a new WebSocket; call on its event loop before anything is written. */
-  static FrameWriter install(ServerWebSocket ws, Flusher flusher) {
-    ChannelPipeline pipeline = ((WebSocketInternal) ws).channelHandlerContext().pipeline();
+  /**
+   * Installs the writer in the pipeline of a connection just upgraded to a WebSocket; call on its event loop
+   * before anything is written.
+   */
+  static FrameWriter install(ChannelPipeline pipeline, Flusher flusher) {
     FrameWriter writer = new FrameWriter(flusher);
     pipeline.addFirst(writer);
     writer.encoder = pipeline.context(WebSocketFrameEncoder.class);

@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.ws;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelPipeline;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketFrame;
@@ -34,12 +35,16 @@ final class WebSocketConnection implements Transport {
   private final int sweepSlice;
   private long lastReadMs;
 
-  /** @param sweepSlice the group of the endpoint's ping sweep this connection is in */
-  WebSocketConnection(ServerWebSocket ws, Endpoint endpoint, Services services, int sweepSlice) {
+  /**
+   * @param pipeline the pipeline of the upgraded connection
+   * @param sweepSlice the group of the endpoint's ping sweep this connection is in
+   */
+  WebSocketConnection(
+      ServerWebSocket ws, ChannelPipeline pipeline, Endpoint endpoint, Services services, int sweepSlice) {
     this.ws = ws;
     this.endpoint = endpoint;
     this.sweepSlice = sweepSlice;
-    this.writer = FrameWriter.install(ws, endpoint.flusher());
+    this.writer = FrameWriter.install(pipeline, endpoint.flusher());
     this.limits = endpoint.config().limits();
     this.assembler = new MessageAssembler(limits.maxFrameBytes());
     this.lastReadMs = System.currentTimeMillis();

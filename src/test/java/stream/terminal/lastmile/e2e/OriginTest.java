@@ -108,6 +108,19 @@ class OriginTest {
   }
 
   @Test
+  void sockJsAnswersListedOriginsOnly() throws Exception {
+    int edge = port("public");
+    Http.Reply refused = Http.send("GET", edge, "/eventbus/info", null, "Origin", EVIL);
+    assertEquals(403, refused.status(), refused.body());
+    assertEquals("permission_denied", refused.errorCode());
+    Http.Reply polled = Http.send("POST", edge, "/eventbus/000/evil/xhr", null, "Origin", EVIL);
+    assertEquals(403, polled.status(), polled.body());
+    Http.Reply allowed = Http.send("GET", edge, "/eventbus/info", null, "Origin", APP);
+    assertEquals(200, allowed.status(), allowed.body());
+    assertEquals(APP, allowed.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+  }
+
+  @Test
   void httpSurfacesAnswerCorsForListedOriginsOnly() throws Exception {
     int console = port("console");
     Http.Reply allowed = Http.send("GET", console, "/channels", null, "Origin", CONSOLE);

@@ -47,21 +47,22 @@ public final class NodeTools {
       fail("Chromium is needed for the browser client's tests at " + CHROMIUM + ": install it (Debian: apt-get install"
           + " chromium), set -Dchromium.path=..., or pass -Dbrowser.tests=skip");
     }
-    installPackages();
+    installPackages(CLIENT_DIR);
   }
 
-  private static void installPackages() {
+  /** The npm dependencies of the package at {@code dir}, installed with {@code npm ci} when its lock file changed. */
+  public static synchronized void installPackages(Path dir) {
     try {
-      String lock = sha256(Files.readAllBytes(CLIENT_DIR.resolve("package-lock.json")));
-      Path stamp = CLIENT_DIR.resolve(STAMP);
+      String lock = sha256(Files.readAllBytes(dir.resolve("package-lock.json")));
+      Path stamp = dir.resolve(STAMP);
       if (Files.exists(stamp) && Files.readString(stamp).equals(lock)) {
         return;
       }
-      run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), CLIENT_DIR, 300,
-          "npm ci failed in " + CLIENT_DIR + " (npm comes with Node.js; Debian: apt-get install npm)");
+      run(List.of("npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"), dir, 300,
+          "npm ci failed in " + dir + " (npm comes with Node.js; Debian: apt-get install npm)");
       Files.writeString(stamp, lock);
     } catch (IOException e) {
-      throw new AssertionError("cannot install the client package's dependencies: " + e, e);
+      throw new AssertionError("cannot install the dependencies of " + dir + ": " + e, e);
     }
   }
 
