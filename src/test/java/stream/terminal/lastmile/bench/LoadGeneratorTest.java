@@ -90,4 +90,18 @@ class LoadGeneratorTest {
       assertTrue(result.getLong("latency_samples") > 0, result.encode());
     }
   }
+
+  @Test
+  void overTheEventBusBridgeEveryMessageReachesEverySubscriber() throws Exception {
+    String bridge = "ws://127.0.0.1:" + gateway.edgePort() + "/eventbus";
+    for (String transport : new String[] {"sockjs", "sockjs-xhr", "eventbus"}) {
+      JsonObject result = runOver(bridge, "--scenario", "fanout", "--subscribers", "100", "--transport", transport);
+
+      assertEquals("fanout-" + transport, result.getString("scenario"), result.encode());
+      assertTrue(result.getLong("published") > 0, result.encode());
+      assertEquals(result.getLong("published") * 100, result.getLong("delivered"), result.encode());
+      assertEquals(0, result.getLong("errors"), result.encode());
+      assertTrue(result.getLong("latency_samples") > 0, result.encode());
+    }
+  }
 }
