@@ -52,9 +52,12 @@ const server = createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 
 const profile = await mkdtemp(join(tmpdir(), 'lastmile-chromium-'));
+const demo = process.env.DEMO_PAGE === '1';
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
+  // the demo page's CSP forbids eval, which waitForFunction's string conditions need (DemoPageTest checks the CSP)
+  bypassCSP: demo,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run'],
 });
@@ -66,7 +69,6 @@ if (process.env.NO_WEBSOCKET === '1') {
     delete window.WebSocket;
   });
 }
-const demo = process.env.DEMO_PAGE === '1';
 const DEMO_FIELDS = ['state', 'transport', 'offset', 'epoch', 'messages', 'reconnects', 'gaps'];
 const demoState = `Object.fromEntries(${JSON.stringify(DEMO_FIELDS)}.map((id) => [id, document.getElementById(id).textContent]))`;
 await page.goto(demo ? `${edge}/demo/?channel=${encodeURIComponent(channel)}` : `http://127.0.0.1:${server.address().port}/`);
