@@ -3,7 +3,8 @@
 // cross-origin, as a website would.
 //
 // Environment: EDGE_URL (http://127.0.0.1:PORT), CHANNEL, NO_WEBSOCKET=1 (removes window.WebSocket before the
-// page runs), CHROMIUM (default /usr/bin/chromium).
+// page runs), CHROMIUM (default /usr/bin/chromium), DEMO_PAGE=1 (opens the edge's own demo page, /demo/, on CHANNEL
+// instead; its state `s` is then what the page shows: state, transport, offset, epoch, messages, reconnects, gaps).
 // Commands, one per stdin line; every one is answered with one stdout line `ok <state JSON>` or `fail <why>`:
 //   wait <JS expression over s and sub>             waits (up to 30 s) until it holds
 //   state                                           the state now
@@ -51,9 +52,12 @@ const server = createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 
 const profile = await mkdtemp(join(tmpdir(), 'lastmile-chromium-'));
+const demo = process.env.DEMO_PAGE === '1';
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
+  // the demo page's CSP forbids eval, which waitForFunction's string conditions need (DemoPageTest checks the CSP)
+  bypassCSP: demo,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run'],
 });
@@ -65,10 +69,12 @@ if (process.env.NO_WEBSOCKET === '1') {
     delete window.WebSocket;
   });
 }
-await page.goto(`http://127.0.0.1:${server.address().port}/`);
+const DEMO_FIELDS = ['state', 'transport', 'offset', 'epoch', 'messages', 'reconnects', 'gaps'];
+const demoState = `Object.fromEntries(${JSON.stringify(DEMO_FIELDS)}.map((id) => [id, document.getElementById(id).textContent]))`;
+await page.goto(demo ? `${edge}/demo/?channel=${encodeURIComponent(channel)}` : `http://127.0.0.1:${server.address().port}/`);
 
-const state = () => page.evaluate(() =>
-  ({ ...window.s, transport: window.client?.transport ?? null, position: window.sub?.position ?? null }));
+const state = () => (demo ? page.evaluate(demoState) : page.evaluate(() =>
+  ({ ...window.s, transport: window.client?.transport ?? null, position: window.sub?.position ?? null })));
 
 async function quit(code) {
   await context.close().catch(() => {});
@@ -81,8 +87,10 @@ for await (const line of createInterface({ input: process.stdin })) {
   const [command, ...rest] = line.trim().split(' ');
   try {
     if (command === 'wait') {
-      await page.waitForFunction(`window.sub && (() => { const s = window.s, sub = window.sub; return ${rest.join(' ')}; })()`, null,
-        { timeout: 30000, polling: 50 });
+      const condition = demo
+        ? `(() => { const s = ${demoState}; return ${rest.join(' ')}; })()`
+        : `window.sub && (() => { const s = window.s, sub = window.sub; return ${rest.join(' ')}; })()`;
+      await page.waitForFunction(condition, null, { timeout: 30000, polling: 50 });
       console.log(`ok ${JSON.stringify(await state())}`);
     } else if (command === 'state') {
       console.log(`ok ${JSON.stringify(await state())}`);

@@ -49,6 +49,15 @@ public final class BrowserPage implements AutoCloseable {
    * @param noWebSocket removes {@code window.WebSocket} before the page runs, as a browser without it
    */
   public static BrowserPage open(String edgeUrl, String channel, boolean noWebSocket) throws IOException {
+    return start(edgeUrl, channel, noWebSocket, false);
+  }
+
+  /** Opens the edge's demo page ({@code /demo/}) on {@code channel}; its state is what the page shows. */
+  public static BrowserPage openDemo(String edgeUrl, String channel, boolean noWebSocket) throws IOException {
+    return start(edgeUrl, channel, noWebSocket, true);
+  }
+
+  private static BrowserPage start(String edgeUrl, String channel, boolean noWebSocket, boolean demo) throws IOException {
     NodeTools.requireBrowser();
     ProcessBuilder builder = new ProcessBuilder("node", "test/browser/page.mjs")
         .directory(NodeTools.CLIENT_DIR.toFile())
@@ -57,6 +66,7 @@ public final class BrowserPage implements AutoCloseable {
     builder.environment().put("CHANNEL", channel);
     builder.environment().put("NO_WEBSOCKET", noWebSocket ? "1" : "0");
     builder.environment().put("CHROMIUM", NodeTools.CHROMIUM.toString());
+    builder.environment().put("DEMO_PAGE", demo ? "1" : "0");
     return new BrowserPage(builder.start());
   }
 
