@@ -11,7 +11,9 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
@@ -29,6 +31,9 @@ public final class LatencyProbe {
   private final Vertx vertx = Vertx.vertx();
   private final Histogram histogram = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
   private final AtomicLong received = new AtomicLong();
+  /** Every message of every subscriber has arrived; set once {@code expected} is known. */
+  private final CompletableFuture<Void> allReceived = new CompletableFuture<>();
+  private volatile long expected = Long.MAX_VALUE;
   private final Options options;
 
   record Options(URI publish, List<URI> subscribe, String channel, int rate, int count, int warmup, String label) {}
@@ -60,7 +65,10 @@ public final class LatencyProbe {
       subscribers.add(ws);
     }
     int total = options.warmup() + options.count();
-    long expected = (long) total * subscribers.size();
+    expected = (long) total * subscribers.size();
+    if (received.get() >= expected) {
+      allReceived.complete(null);
+    }
     // paced against the start time on the publisher's event loop: a late tick sends what is due, so the rate
     // holds without a spinning thread taking a core from the server
     long start = System.nanoTime();
@@ -79,9 +87,10 @@ public final class LatencyProbe {
       }
     });
     done.future().await();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (received.get() < expected && System.nanoTime() < deadline) {
-      Thread.sleep(10); // a harness waiting for its own counters, not a test
+    try {
+      allReceived.get(30, TimeUnit.SECONDS);
+    } catch (TimeoutException stillMissing) {
+      // reported below as lost
     }
     Histogram h;
     synchronized (histogram) {
@@ -108,7 +117,9 @@ public final class LatencyProbe {
     if (!frame.startsWith("{\"type\":\"message\"") || t < 0 || n < 0) {
       return;
     }
-    received.incrementAndGet();
+    if (received.incrementAndGet() >= expected) {
+      allReceived.complete(null);
+    }
     if (number(frame, n + 4) >= options.warmup()) {
       synchronized (histogram) {
         histogram.recordValue(Math.min(histogram.getHighestTrackableValue(), (now - number(frame, t + 4)) / 1000));

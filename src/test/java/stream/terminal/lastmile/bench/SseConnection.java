@@ -48,16 +48,7 @@ final class SseConnection implements Subscriber, EventStreamReader.Listener, Chu
   private Future<Void> start(NetSocket socket, String authority, String path) {
     this.socket = socket;
     socket.handler(this::received);
-    socket.closeHandler(v -> {
-      if (!ready.tryFail("closed before the stream started") && !closing) {
-        sink.lost("closed by the server");
-      }
-    });
-    socket.exceptionHandler(e -> {
-      if (!ready.tryFail(e) && !closing) {
-        sink.lost(e.toString());
-      }
-    });
+    SocketEnds.watch(socket, ready, "closed before the stream started", () -> true, () -> closing, sink);
     socket.write("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nAccept: text/event-stream\r\n"
         + "Cache-Control: no-cache\r\n\r\n");
     return ready.future();

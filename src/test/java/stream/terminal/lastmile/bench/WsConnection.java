@@ -62,16 +62,7 @@ public final class WsConnection implements Subscriber, FrameReader.Listener {
   private Future<Void> start(NetSocket socket, String authority, String path) {
     this.socket = socket;
     socket.handler(this::received);
-    socket.closeHandler(v -> {
-      if (!ready.tryFail("closed during the handshake") && !closing) {
-        sink.lost("closed by the server");
-      }
-    });
-    socket.exceptionHandler(e -> {
-      if (!ready.tryFail(e) && !closing) {
-        sink.lost(e.toString());
-      }
-    });
+    SocketEnds.watch(socket, ready, "closed during the handshake", () -> true, () -> closing, sink);
     // the key is not random: nothing here relies on Sec-WebSocket-Accept, and the server only checks the form
     socket.write("GET " + path + " HTTP/1.1\r\nHost: " + authority + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");

@@ -64,16 +64,8 @@ final class XhrStreamingConnection implements Subscriber, ChunkedReader.Listener
   private void attach(NetSocket socket) {
     this.socket = socket;
     socket.handler(this::received);
-    socket.closeHandler(v -> {
-      if (socket == this.socket && !ready.tryFail("closed before the session was ready") && !closing) {
-        sink.lost("closed by the server");
-      }
-    });
-    socket.exceptionHandler(e -> {
-      if (socket == this.socket && !ready.tryFail(e) && !closing) {
-        sink.lost(e.toString());
-      }
-    });
+    SocketEnds.watch(socket, ready, "closed before the session was ready", () -> socket == this.socket,
+        () -> closing, sink);
     stream();
   }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -32,12 +31,7 @@ class BrowserClusterIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ClusterNodes(dir, List.of("ingest", "edge1", "edge2"));
-    edgePort = cluster.fixPublicPort("edge1");
-    cluster.start("ingest", "ingest");
-    cluster.start("edge1", "edge");
-    cluster.start("edge2", "edge");
-    cluster.awaitReady();
+    cluster = ClusterNodes.ingestAndTwoEdges(dir, c -> edgePort = c.fixPublicPort("edge1"));
   }
 
   @AfterAll

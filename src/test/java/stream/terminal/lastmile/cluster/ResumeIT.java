@@ -34,11 +34,7 @@ class ResumeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ClusterNodes(dir, List.of("ingest", "edge1", "edge2"));
-    cluster.start("ingest", "ingest");
-    cluster.start("edge1", "edge");
-    cluster.start("edge2", "edge");
-    cluster.awaitReady();
+    cluster = ClusterNodes.ingestAndTwoEdges(dir, c -> {});
   }
 
   @AfterAll

@@ -32,11 +32,7 @@ class SseResumeIT {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = new ClusterNodes(dir, List.of("ingest", "edge1", "edge2"));
-    cluster.start("ingest", "ingest");
-    cluster.start("edge1", "edge");
-    cluster.start("edge2", "edge");
-    cluster.awaitReady();
+    cluster = ClusterNodes.ingestAndTwoEdges(dir, c -> {});
   }
 
   @AfterAll

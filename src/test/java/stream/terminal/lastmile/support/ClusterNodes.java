@@ -30,6 +30,26 @@ public final class ClusterNodes implements AutoCloseable {
   /** The tests' own Vert.x, for their WebSocket clients. */
   private final Vertx clients = Vertx.vertx();
 
+  /**
+   * The resume tests' cluster, started and ready: "ingest" (the backlogs' owner with the edges) and two edges,
+   * "edge1" and "edge2". {@code beforeStart} runs on it first (to fix a public port, say).
+   */
+  public static ClusterNodes ingestAndTwoEdges(Path dir, BeforeStart beforeStart) throws Exception {
+    ClusterNodes cluster = new ClusterNodes(dir, List.of("ingest", "edge1", "edge2"));
+    beforeStart.apply(cluster);
+    cluster.start("ingest", "ingest");
+    cluster.start("edge1", "edge");
+    cluster.start("edge2", "edge");
+    cluster.awaitReady();
+    return cluster;
+  }
+
+  /** What a test does to the cluster before its members start. */
+  @FunctionalInterface
+  public interface BeforeStart {
+    void apply(ClusterNodes cluster) throws IOException;
+  }
+
   /** @param names every member the cluster will have, including ones started later */
   public ClusterNodes(Path dir, List<String> names) throws IOException {
     this.dir = dir;
