@@ -1,19 +1,17 @@
 package stream.terminal.lastmile.config;
 
-import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
+import stream.terminal.lastmile.core.ChannelPattern;
 
 /** The configured channel patterns, in order: the first that matches a name decides; none gives the default. */
 public final class ChannelPolicies {
-  private record Rule(Pattern regex, ChannelPolicy policy) {}
+  private record Rule(ChannelPattern pattern, ChannelPolicy policy) {}
 
   private final List<Rule> rules;
   private final ChannelPolicy fallback;
 
   public ChannelPolicies(List<ChannelPolicy> policies, ChannelPolicy fallback) {
-    this.rules = policies.stream().map(p -> new Rule(glob(p.pattern()), p)).toList();
+    this.rules = policies.stream().map(p -> new Rule(ChannelPattern.of(p.pattern()), p)).toList();
     this.fallback = fallback;
   }
 
@@ -23,7 +21,7 @@ public final class ChannelPolicies {
 
   public ChannelPolicy forChannel(String channel) {
     for (Rule rule : rules) {
-      if (rule.regex().matcher(channel).matches()) {
+      if (rule.pattern().matches(channel)) {
         return rule.policy();
       }
     }
@@ -36,10 +34,6 @@ public final class ChannelPolicies {
 
   public ChannelPolicy fallback() {
     return fallback;
-  }
-
-  private static Pattern glob(String pattern) {
-    return Pattern.compile(Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*")));
   }
 
   @Override

@@ -10,7 +10,9 @@ public enum Disconnect {
   SHUTDOWN(4000, "server shutting down", true),
   SLOW_CONSUMER(4001, "slow consumer: outbound queue full", true),
   IDLE_TIMEOUT(4002, "idle timeout: no frame or pong received", true),
-  FLOOD(4003, "too many commands refused for rate limit", true);
+  FLOOD(4003, "too many commands refused for rate limit", true),
+  /** The connection's identity expired without a refresh: reconnect with a fresh token. */
+  TOKEN_EXPIRED(4004, "token expired", true);
 
   private final short code;
   private final String reason;
