@@ -23,6 +23,22 @@ public sealed interface Command {
 
   record History(String idJson, String channel, Position since, Integer limit) implements Command {}
 
+  /**
+   * Signs on, or refreshes the identity before it expires (docs/protocol.md, {@code auth}). The credential is
+   * never echoed or logged.
+   */
+  record Auth(String idJson, String token) implements Command {
+    @Override
+    public String channel() {
+      return null;
+    }
+
+    @Override
+    public String toString() {
+      return "Auth[idJson=" + idJson + "]";
+    }
+  }
+
   record Ping(String idJson) implements Command {
     @Override
     public String channel() {

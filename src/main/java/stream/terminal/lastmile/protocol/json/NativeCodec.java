@@ -46,6 +46,7 @@ public final class NativeCodec implements WireCodec {
       case "create" -> new Command.Create(id, channel(node, id));
       case "publish" -> new Command.Publish(id, channel(node, id), data(node, id));
       case "history" -> new Command.History(id, channel(node, id), since(node, id), limit(node, id));
+      case "auth" -> new Command.Auth(id, token(node, id));
       case "ping" -> new Command.Ping(id);
       default -> throw new BadFrameException(ErrorCode.UNKNOWN_OP, "unknown op '" + op.textValue() + "'", id);
     };
@@ -68,6 +69,14 @@ public final class NativeCodec implements WireCodec {
       throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'channel' must be a string", id);
     }
     return channel.textValue();
+  }
+
+  private static String token(JsonNode node, String id) {
+    JsonNode token = node.get("token");
+    if (token == null || !token.isTextual() || token.textValue().isEmpty()) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'token' must be a non-empty string", id);
+    }
+    return token.textValue();
   }
 
   private static String data(JsonNode node, String id) {
