@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.identity;
 
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -16,6 +17,9 @@ import stream.terminal.lastmile.core.ChannelPattern;
  */
 public record Identity(Kind kind, String subject, Set<String> scopes, List<ChannelPattern> channels, long expiresAtMs) {
   public static final Identity ANONYMOUS = new Identity(Kind.ANONYMOUS, null, Set.of(), List.of(), 0);
+  /** A holder of one of the listener's legacy tokens: whatever the listener grants, on every channel. */
+  public static final Identity LISTENER_TOKEN =
+      new Identity(Kind.LISTENER_TOKEN, "listener-token", Set.of(), List.of(ChannelPattern.of("*")), 0);
 
   /** How the identity was proven. */
   public enum Kind {
@@ -45,6 +49,14 @@ public record Identity(Kind kind, String subject, Set<String> scopes, List<Chann
 
   public boolean expires() {
     return expiresAtMs > 0;
+  }
+
+  /** {@code {kind, subject, expires_at}}: the reply to a sign-on on every transport; expires_at null when never. */
+  public JsonObject describe() {
+    return new JsonObject()
+        .put("kind", kind.wire())
+        .put("subject", subject)
+        .put("expires_at", expires() ? expiresAtMs : null);
   }
 
   /** Whether one of {@link #channels} matches {@code channel}. */

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.channel.ChannelInfo;
 import stream.terminal.lastmile.core.ChannelNames;
 import stream.terminal.lastmile.channel.ChannelRegistry;
@@ -16,6 +15,9 @@ import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.identity.Bearer;
+import stream.terminal.lastmile.identity.Identity;
+import stream.terminal.lastmile.identity.IdentityServices;
 import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.protocol.Replies;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
@@ -25,32 +27,32 @@ import stream.terminal.lastmile.protocol.json.NativeCodec;
  * same codes as the WebSocket protocol.
  */
 public final class ChannelRoutes {
+  /** The routing context's key for the request's identity, put there by {@link #authenticate}. */
+  private static final String IDENTITY = "lastmile.identity";
+
   private final ListenerConfig listener;
   private final ChannelRegistry registry;
   private final Publisher publisher;
 
+  private final IdentityServices identity;
   private final int maxPage;
 
-  private ChannelRoutes(ListenerConfig listener, ChannelRegistry registry, Publisher publisher, int maxPage) {
+  private ChannelRoutes(ListenerConfig listener, ChannelRegistry registry, Publisher publisher,
+      IdentityServices identity, int maxPage) {
     this.maxPage = maxPage;
     this.listener = listener;
     this.registry = registry;
     this.publisher = publisher;
+    this.identity = identity;
   }
 
   /** @param maxPage the most messages one history request returns */
-  public static void mount(
-      Router router, ListenerConfig listener, ChannelRegistry registry, Publisher publisher, int maxPage) {
-    ChannelRoutes routes = new ChannelRoutes(listener, registry, publisher, maxPage);
-    TokenAuth auth = new TokenAuth(listener.authTokens());
-    // a listener with tokens guards its HTTP API too (probes on /health and /ready stay open)
-    router.route("/channels*").handler(ctx -> {
-      if (auth.acceptsBearer(ctx.request().getHeader("Authorization"))) {
-        ctx.next();
-      } else {
-        HttpReplies.error(ctx, ErrorCode.UNAUTHENTICATED, "send one of the listener's tokens as Authorization: Bearer");
-      }
-    });
+  public static void mount(Router router, ListenerConfig listener, ChannelRegistry registry, Publisher publisher,
+      IdentityServices identity, int maxPage) {
+    ChannelRoutes routes = new ChannelRoutes(listener, registry, publisher, identity, maxPage);
+    // every request to the API proves who sends it, or goes anonymous where the listener allows that (probes on
+    // /health and /ready stay open)
+    router.route("/channels*").handler(routes::authenticate);
     // before any body is read (a route of its own: vertx-web wants a BodyHandler first on its route)
     router.put("/channels/:channel").handler(JsonContentType::require);
     router.post("/channels/:channel/messages").handler(JsonContentType::require);
@@ -64,8 +66,50 @@ public final class ChannelRoutes {
     router.get("/channels/:channel/messages").handler(routes::history);
   }
 
+  /** Puts the request's {@link Identity} on its context, or refuses it (401). */
+  private void authenticate(RoutingContext ctx) {
+    String authorization = ctx.request().getHeader("Authorization");
+    if (authorization == null) {
+      if (credentialRequired()) {
+        HttpReplies.error(ctx, ErrorCode.UNAUTHENTICATED, "send a credential as Authorization: Bearer");
+      } else {
+        ctx.put(IDENTITY, Identity.ANONYMOUS);
+        ctx.next();
+      }
+      return;
+    }
+    String credential = Bearer.credential(authorization);
+    if (credential == null) {
+      HttpReplies.error(ctx, ErrorCode.UNAUTHENTICATED, "Authorization must be Bearer <credential>");
+      return;
+    }
+    identity.authenticator().authenticate(credential, listener).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpReplies.failure(ctx, ar.cause());
+        return;
+      }
+      ctx.put(IDENTITY, ar.result());
+      ctx.next();
+    });
+  }
+
+  /** Whether a request without a credential is refused: the listener has legacy tokens. */
+  private boolean credentialRequired() {
+    return !listener.authTokens().isEmpty();
+  }
+
+  private static Identity identity(RoutingContext ctx) {
+    return ctx.get(IDENTITY);
+  }
+
   private void create(RoutingContext ctx) {
     if (!granted(ctx, Permission.CREATE)) {
+      return;
+    }
+    try {
+      identity.access().requireCreate(identity(ctx), ChannelNames.require(ctx.pathParam("channel")));
+    } catch (GatewayException e) {
+      HttpReplies.error(ctx, e);
       return;
     }
     publisher
@@ -86,6 +130,18 @@ public final class ChannelRoutes {
     JsonNode data = ctx.body().length() <= 0 ? null : Json.parse(ctx.body().asString());
     if (data == null) {
       HttpReplies.error(ctx, ErrorCode.BAD_REQUEST, "the body must be one JSON value (the message data)");
+      return;
+    }
+    try {
+      String channel = ChannelNames.require(ctx.pathParam("channel"));
+      Identity sender = identity(ctx);
+      identity.access().requirePublish(sender, channel, false);
+      if (!identity.publishRates().tryPublish(sender)) {
+        throw new GatewayException(ErrorCode.RATE_LIMITED,
+            "key '" + sender.subject() + "' is over its publishes per second");
+      }
+    } catch (GatewayException e) {
+      HttpReplies.error(ctx, e);
       return;
     }
     publisher

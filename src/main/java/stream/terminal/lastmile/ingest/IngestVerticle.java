@@ -26,7 +26,8 @@ public final class IngestVerticle extends ListenerVerticle {
     Router router = Router.router(vertx);
     router.route().handler(new CrossOrigin(listener));
     OperationsRoutes.mount(router, node.ready(), node.prometheus());
-    ChannelRoutes.mount(router, listener, node.registry(), node.publisher(), node.config().historyMaxPage());
+    ChannelRoutes.mount(router, listener, node.registry(), node.publisher(), node.identity(),
+        node.config().historyMaxPage());
     router.route().handler(ctx -> HttpReplies.error(ctx, 404, ErrorCode.BAD_REQUEST, "no such resource: " + ctx.request().path()));
     router.errorHandler(413, ctx -> HttpReplies.error(ctx, ErrorCode.TOO_LARGE,
         "body exceeds " + listener.limits().maxDataBytes() + " bytes"));

@@ -7,9 +7,11 @@ import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.Publisher;
 import stream.terminal.lastmile.config.GatewayConfig;
 import stream.terminal.lastmile.hub.SubscriptionHub;
+import stream.terminal.lastmile.identity.IdentityServices;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.net.ConnectionGate;
 import stream.terminal.lastmile.session.Services;
+import stream.terminal.lastmile.session.SessionDirectory;
 
 /**
  * What every verticle of a node shares: the channel registry and publisher, the subscription hub, the meters,
@@ -24,6 +26,8 @@ public record NodeServices(
     Publisher publisher,
     SubscriptionHub hub,
     GatewayMetrics metrics,
+    IdentityServices identity,
+    SessionDirectory directory,
     PrometheusMeterRegistry prometheus,
     Map<String, ConnectionGate> gates,
     Map<String, Integer> ports,
@@ -36,6 +40,6 @@ public record NodeServices(
 
   /** The per-event-loop view a session works with. */
   public Services forLoop(Context context) {
-    return new Services(registry, publisher, hub.fanout(context), metrics, config.historyMaxPage());
+    return new Services(registry, publisher, hub.fanout(context), metrics, identity, directory, config.historyMaxPage());
   }
 }

@@ -40,6 +40,8 @@ import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Role;
 import stream.terminal.lastmile.edge.EdgeVerticle;
 import stream.terminal.lastmile.hub.SubscriptionHub;
+import stream.terminal.lastmile.identity.IdentityServices;
+import stream.terminal.lastmile.session.SessionDirectory;
 import stream.terminal.lastmile.ingest.IngestVerticle;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.net.ConnectionGate;
@@ -132,6 +134,8 @@ public final class Node {
             new Publisher(registry, config.channelPolicies(), vertx.eventBus(), metrics),
             new SubscriptionHub(metrics, registry, HOLE_WAIT_MS, MAX_WAITING, cluster == null ? 0 : TAIL_CHECK_MS),
             metrics,
+            IdentityServices.create(),
+            new SessionDirectory(),
             prometheus,
             gates,
             new ConcurrentHashMap<>(),

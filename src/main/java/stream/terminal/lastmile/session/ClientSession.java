@@ -6,14 +6,17 @@ import io.vertx.core.Vertx;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.identity.Identity;
 import stream.terminal.lastmile.net.AddressBudget;
 import stream.terminal.lastmile.protocol.Command;
 import stream.terminal.lastmile.protocol.TextFrame;
@@ -47,6 +50,10 @@ public final class ClientSession {
   private int inFlight;
   /** The node is stopping: nothing more is read, and the notice follows the last in-flight reply. */
   private boolean draining;
+  /** Who the client has proven to be: anonymous until it signs on. */
+  private Identity identity = Identity.ANONYMOUS;
+  /** Ends the connection when its identity expires without a refresh; -1 when none is set. */
+  private long expiryTimer = -1;
 
   public ClientSession(
       Vertx vertx, Transport transport, ListenerConfig listener, Services services, AddressBudget budget) {
@@ -111,6 +118,56 @@ public final class ClientSession {
 
   Subscriptions subscriptions() {
     return subscriptions;
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  /** Adopts the identity the transport proved when the connection opened (a handshake's credential). */
+  public void signedOn(Identity proven) {
+    adopt(proven);
+  }
+
+  /**
+   * Signs on with a credential, or refreshes the identity before it expires (docs/protocol.md, {@code auth}).
+   * A session that has an identity of its own (a user or a key, not a listener token) only takes a new one of the
+   * same kind and subject, and only if it still allows every channel the session is subscribed to; otherwise the
+   * old one stays, and so does its expiry.
+   */
+  public Future<Identity> authenticate(String credential) {
+    return services.identity().authenticator().authenticate(credential, listener).compose(next -> {
+      if (closing) {
+        return Future.failedFuture(new GatewayException(ErrorCode.CANCELLED, "connection closed"));
+      }
+      boolean replaceable = identity.anonymous() || identity.kind() == Identity.Kind.LISTENER_TOKEN;
+      if (!replaceable && (identity.kind() != next.kind() || !Objects.equals(identity.subject(), next.subject()))) {
+        return Future.failedFuture(
+            new GatewayException(ErrorCode.INVALID_TOKEN, "a refresh must be for the same subject"));
+      }
+      for (String channel : subscriptions.channels()) {
+        services.identity().access().requireSubscribe(next, channel);
+      }
+      adopt(next);
+      return Future.succeededFuture(next);
+    });
+  }
+
+  private void adopt(Identity next) {
+    identity = next;
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
+    if (next.expires()) {
+      // the leeway that admitted a token whose issuer's clock runs behind ours also delays its end
+      long delay = next.expiresAtMs() + services.identity().leewayMs() - System.currentTimeMillis();
+      expiryTimer = vertx.setTimer(Math.max(1, delay), id -> {
+        expiryTimer = -1;
+        LOG.log(Level.DEBUG, "{0}: identity of {1} expired", transport.remote(), identity.subject());
+        disconnect(Disconnect.TOKEN_EXPIRED);
+      });
+    }
   }
 
   /** Whether the session still handles what the client sends: not closing, and the node not stopping. */
@@ -241,6 +298,10 @@ public final class ClientSession {
   /** The connection's transport was closed, however: releases every subscription. */
   public void closed() {
     closing = true;
+    if (expiryTimer >= 0) {
+      vertx.cancelTimer(expiryTimer);
+      expiryTimer = -1;
+    }
     onWritable.clear();
     subscriptions.dropAll();
   }

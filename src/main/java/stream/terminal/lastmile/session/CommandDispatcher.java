@@ -11,6 +11,8 @@ import stream.terminal.lastmile.core.ChannelNames;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Utf8;
+import stream.terminal.lastmile.identity.Identity;
+import stream.terminal.lastmile.identity.IdentityServices;
 import stream.terminal.lastmile.protocol.Command;
 import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.protocol.Replies;
@@ -96,7 +98,7 @@ public final class CommandDispatcher {
    */
   private static boolean lookup(Command command) {
     return command instanceof Command.Subscribe || command instanceof Command.History
-        || command instanceof Command.Create;
+        || command instanceof Command.Create || command instanceof Command.Auth;
   }
 
   /** The rate limit: a refused command gets {@code rate_limited}; a client that keeps flooding is dropped. */
@@ -129,8 +131,11 @@ public final class CommandDispatcher {
         String channel = ChannelNames.require(u.channel());
         boolean was = session.subscriptions().unsubscribe(channel);
         result = Future.succeededFuture(new JsonObject().put("channel", channel).put("was_subscribed", was));
+      } else if (command instanceof Command.Auth a) {
+        result = session.authenticate(a.token()).map(Identity::describe);
       } else if (command instanceof Command.Create c) {
         session.require(Permission.CREATE);
+        services.identity().access().requireCreate(session.identity(), ChannelNames.require(c.channel()));
         result = services.publisher().create(c.channel()).map(ch -> Replies.created(ch.name(), ch.epoch()));
       } else if (command instanceof Command.Publish p) {
         result = publish(p);
@@ -148,6 +153,12 @@ public final class CommandDispatcher {
     ChannelNames.require(p.channel());
     if (Utf8.length(p.data()) > limits.maxDataBytes()) {
       throw new GatewayException(ErrorCode.TOO_LARGE, "data exceeds " + limits.maxDataBytes() + " bytes");
+    }
+    IdentityServices identity = services.identity();
+    identity.access().requirePublish(session.identity(), p.channel(), false);
+    if (!identity.publishRates().tryPublish(session.identity())) {
+      throw new GatewayException(ErrorCode.RATE_LIMITED,
+          "key '" + session.identity().subject() + "' is over its publishes per second");
     }
     // each publish goes on the bus after the connection's previous one: its messages keep the order it sent them
     Future<ChannelMessage> published = services.publisher().publish(p.channel(), p.data(), publishTail);

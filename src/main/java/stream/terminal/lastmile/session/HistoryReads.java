@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.core.ChannelNames;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.protocol.Command;
 
 /**
@@ -22,6 +24,10 @@ final class HistoryReads {
     session.require(Permission.SUBSCRIBE);
     String channel = ChannelNames.require(h.channel());
     Services services = session.services();
+    services.identity().access().requireSubscribe(session.identity(), channel);
+    if (!services.identity().access().historyAllowed(channel)) {
+      throw new GatewayException(ErrorCode.PERMISSION_DENIED, "channel '" + channel + "' allows no history");
+    }
     int max = services.historyMaxPage();
     int limit = h.limit() == null ? max : Math.min(h.limit(), max);
     Future<BacklogPage> page = services.registry().read(channel, h.since() == null ? 0 : h.since().offset() + 1, limit);

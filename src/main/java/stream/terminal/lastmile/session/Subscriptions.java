@@ -3,9 +3,11 @@ package stream.terminal.lastmile.session;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.core.ChannelMessage;
@@ -15,6 +17,8 @@ import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.identity.ChannelAccess;
+import stream.terminal.lastmile.identity.SubscriberCounts;
 import stream.terminal.lastmile.net.AddressBudget;
 import stream.terminal.lastmile.protocol.Replies;
 import stream.terminal.lastmile.protocol.TextFrame;
@@ -28,6 +32,8 @@ final class Subscriptions {
   private final ClientSession session;
   private final Services services;
   private final Map<String, Subscription> byChannel = new HashMap<>();
+  /** Channels where this connection holds one of the places their {@code max_subscribers} allows. */
+  private final Set<String> counted = new HashSet<>();
 
   Subscriptions(ClientSession session) {
     this.session = session;
@@ -59,9 +65,14 @@ final class Subscriptions {
    *
    * @throws GatewayException when refused before any lookup (permission, name, subscription limit)
    */
-  Future<Subscribed> subscribe(String name, Position since) {
+  Future<Subscribed> subscribe(String name, Position requestedSince) {
     session.require(Permission.SUBSCRIBE);
     String channel = ChannelNames.require(name);
+    ChannelAccess access = services.identity().access();
+    access.requireSubscribe(session.identity(), channel);
+    // where history is not allowed, a resume would be history by another name: it starts at the present
+    boolean replayAllowed = access.historyAllowed(channel);
+    Position since = replayAllowed ? requestedSince : null;
     if (byChannel.containsKey(channel)) {
       // already subscribed: the reply gives the position; nothing is replayed twice
       return services.registry().get(channel).map(info -> {
@@ -73,6 +84,7 @@ final class Subscriptions {
     if (byChannel.size() >= max) {
       throw new GatewayException(ErrorCode.LIMIT_EXCEEDED, "at most " + max + " subscriptions per connection");
     }
+    takePlace(channel, access.maxSubscribers(channel));
     Subscription subscription = new Subscription(this, session.limits().writeQueueBytes());
     byChannel.put(channel, subscription);
     services.metrics().subscriptionsChanged(1);
@@ -81,8 +93,37 @@ final class Subscriptions {
         .compose(info -> attach(channel, subscription))
         .compose(v -> services.registry().read(channel, since == null ? Long.MAX_VALUE : since.offset() + 1,
             services.historyMaxPage()))
-        .map(page -> start(channel, subscription, since, page))
+        .map(page -> {
+          Subscribed subscribed = start(channel, subscription, since, page);
+          if (requestedSince != null && !replayAllowed) {
+            subscribed.result().put("recovered", false).put("first_available", page.lastOffset() + 1);
+          }
+          return subscribed;
+        })
         .onFailure(e -> drop(channel, subscription));
+  }
+
+  /** One of the channel's places on this node, when its policy caps its subscribers. */
+  private void takePlace(String channel, int max) {
+    if (max <= 0) {
+      return;
+    }
+    if (!services.identity().subscribers().tryAcquire(channel, max)) {
+      throw new GatewayException(ErrorCode.LIMIT_EXCEEDED,
+          "channel '" + channel + "' has its maximum of " + max + " subscribers on this node");
+    }
+    counted.add(channel);
+  }
+
+  private void releasePlace(String channel) {
+    if (counted.remove(channel)) {
+      services.identity().subscribers().release(channel);
+    }
+  }
+
+  /** The channels this connection is subscribed to (or subscribing to). */
+  Set<String> channels() {
+    return byChannel.keySet();
   }
 
   /**
@@ -191,6 +232,7 @@ final class Subscriptions {
     subscription.drop();
     services.fanout().remove(channel, subscription);
     services.metrics().subscriptionsChanged(-1);
+    releasePlace(channel);
     return true;
   }
 
@@ -200,6 +242,8 @@ final class Subscriptions {
       subscription.drop();
       services.fanout().remove(channel, subscription);
     });
+    counted.forEach(services.identity().subscribers()::release);
+    counted.clear();
     services.metrics().subscriptionsChanged(-byChannel.size());
     byChannel.clear();
   }

@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.sockjs;
 
+import io.vertx.core.json.JsonObject;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.Position;
@@ -51,5 +52,10 @@ final class BridgeFrames {
             + " are no longer stored; the oldest stored is " + epoch + ":" + firstAvailable)
         + ",\"epoch\":" + Json.quote(epoch)
         + ",\"first_available\":" + firstAvailable + "}";
+  }
+
+  /** The answer to a {@code send} that asked for one: {@code body} at the client's reply address. */
+  static String reply(String replyAddress, JsonObject body) {
+    return "{\"type\":\"rec\",\"address\":" + Json.quote(replyAddress) + ",\"body\":" + body.encode() + "}";
   }
 }

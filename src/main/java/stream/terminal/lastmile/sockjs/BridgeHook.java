@@ -33,6 +33,9 @@ import stream.terminal.lastmile.session.Services;
  * on, or send to, the node's (or the cluster's) event bus.
  */
 final class BridgeHook implements Handler<BridgeEvent> {
+  /** A {@code send} here with {@code {"token": ...}} signs the session on, or refreshes its identity. */
+  static final String AUTH_ADDRESS = "last-mile.auth";
+
   private final Vertx vertx;
   private final ListenerConfig listener;
   private final Limits limits;
@@ -68,7 +71,14 @@ final class BridgeHook implements Handler<BridgeEvent> {
       }
       case REGISTER -> withConnection(socket, c -> register(c, event.getRawMessage()));
       case UNREGISTER -> withConnection(socket, c -> unregister(c, event.getRawMessage()));
-      case SEND, PUBLISH -> withConnection(socket, c -> refusePublish(c, event.getRawMessage()));
+      case SEND -> withConnection(socket, c -> {
+        if (AUTH_ADDRESS.equals(event.getRawMessage().getString("address"))) {
+          authenticate(c, event.getRawMessage());
+        } else {
+          refusePublish(c, event.getRawMessage());
+        }
+      });
+      case PUBLISH -> withConnection(socket, c -> refusePublish(c, event.getRawMessage()));
       case SOCKET_CLOSED, SOCKET_ERROR -> {
         closed(socket);
         event.complete(true);
@@ -161,6 +171,37 @@ final class BridgeHook implements Handler<BridgeEvent> {
     } catch (GatewayException e) {
       refuse(connection, channel, e);
     }
+  }
+
+  /**
+   * Signs on or refreshes: the identity's {@code {kind, subject, expires_at}} or the refusal goes to the send's
+   * reply address when it has one. Counted with the lookups: it may wait on the issuer's keys.
+   */
+  private void authenticate(SockJSConnection connection, JsonObject frame) {
+    String replyAddress = frame.getValue("replyAddress") instanceof String r ? r : AUTH_ADDRESS;
+    if (!admit(connection, replyAddress)) {
+      return;
+    }
+    Object token = frame.getValue("body") instanceof JsonObject body ? body.getValue("token") : null;
+    if (!(token instanceof String credential) || credential.isEmpty()) {
+      refuse(connection, replyAddress, new GatewayException(ErrorCode.BAD_REQUEST,
+          "the body must be {\"token\": string}"));
+      return;
+    }
+    if (connection.lookups >= limits.maxSubscriptions()) {
+      refuse(connection, replyAddress, new GatewayException(ErrorCode.RATE_LIMITED,
+          "more than " + limits.maxSubscriptions() + " requests awaiting replies"));
+      return;
+    }
+    connection.lookups++;
+    connection.session().authenticate(credential).onComplete(ar -> {
+      connection.lookups--;
+      if (ar.failed()) {
+        refuse(connection, replyAddress, GatewayException.of(ar.cause()));
+      } else if (connection.session().hasRoom()) {
+        connection.write(BridgeFrames.reply(replyAddress, ar.result().describe()));
+      }
+    });
   }
 
   /** Edges never grant publish: the refusal goes to the send's reply handler when it has one. */

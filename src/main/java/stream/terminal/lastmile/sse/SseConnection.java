@@ -34,12 +34,15 @@ final class SseConnection implements Transport {
   private final HttpServerRequest request;
   private final HttpServerResponse response;
   private final SseEndpoint endpoint;
+  private final Services services;
   private final ClientSession session;
   private final int sweepSlice;
   /** Where the client stands in each channel, in the order of its request: the id of the next event. */
   private final Map<String, Position> positions = new LinkedHashMap<>();
   private Runnable onWritable = () -> {};
   private boolean streaming;
+  /** The stream's id in the node's session directory, or null when it has none (anonymous). */
+  private String streamId;
   private boolean ended;
   /** When the waiting bytes were first seen past the bound, or 0 while they are under it. */
   private long unwritableSinceMs;
@@ -48,6 +51,7 @@ final class SseConnection implements Transport {
     this.request = request;
     this.response = request.response();
     this.endpoint = endpoint;
+    this.services = services;
     this.sweepSlice = sweepSlice;
     this.session = new ClientSession(endpoint.vertx(), this, endpoint.config(), services,
         AddressBudget.of(request.connection()));
@@ -78,6 +82,12 @@ final class SseConnection implements Transport {
       List<Subscribed> done = subscribes.stream().map(Future::result).toList();
       done.forEach(s -> positions.put(s.channel(), s.position()));
       startStream();
+      if (!session.identity().anonymous()) {
+        // the id a token refresh (POST /sse/auth) names this stream by
+        streamId = services.directory().add(session);
+        write(SseEvents.event("session", null,
+            session.identity().describe().put("stream", streamId).encode()));
+      }
       String token = PositionToken.format(positions);
       done.forEach(s -> write(SseEvents.event("subscribed", token, s.result().encode())));
       done.forEach(s -> s.catchUp().run());
@@ -183,6 +193,9 @@ final class SseConnection implements Transport {
   /** The connection is gone, or the request was refused: every subscription is released, once. */
   private void closed() {
     ended = true;
+    if (streamId != null) {
+      services.directory().remove(streamId);
+    }
     session.closed();
     endpoint.closed(this);
   }

@@ -4,6 +4,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,6 +17,9 @@ import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.identity.Bearer;
+import stream.terminal.lastmile.identity.Identity;
+import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.listener.CrossOrigin;
 import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.session.Services;
@@ -26,6 +31,8 @@ import stream.terminal.lastmile.session.Services;
  * full past {@code max_unwritable_ms}.
  */
 public final class SseEndpoint {
+  /** A refresh body: a stream id and a token, far under this. */
+  private static final int MAX_REFRESH_BYTES = 16 * 1024;
   /** Streams get their heartbeat in this many groups spread over the interval, not all at once. */
   private static final int SWEEP_SLICES = 10;
   /** Proxies and load balancers commonly close a response idle for 30 to 60 s: heartbeats come at least this often. */
@@ -48,10 +55,15 @@ public final class SseEndpoint {
     this.auth = new TokenAuth(config.authTokens());
   }
 
-  /** Serves {@code /sse} on the listener's router, with CORS from its {@code allowed_origins}. */
+  /**
+   * Serves {@code /sse} and the token refresh of its streams, {@code POST /sse/auth}, on the listener's router,
+   * with CORS from its {@code allowed_origins}.
+   */
   public void mount(Router router) {
     router.route("/sse").handler(new CrossOrigin(config));
     router.get("/sse").handler(this::open);
+    router.route("/sse/auth").handler(new CrossOrigin(config));
+    router.post("/sse/auth").handler(BodyHandler.create(false).setBodyLimit(MAX_REFRESH_BYTES)).handler(this::refresh);
     sweepTimer = vertx.setPeriodic(Math.max(1, heartbeatMs(config) / SWEEP_SLICES), id -> sweep());
   }
 
@@ -70,14 +82,38 @@ public final class SseEndpoint {
 
   private void open(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    // EventSource cannot set headers: a token may come as a parameter instead
-    if (!auth.acceptsBearer(request.getHeader("Authorization")) && !auth.acceptsToken(request.getParam("token"))) {
-      services.metrics().rejected("auth");
-      LOG.log(Level.DEBUG, "refused {0} on {1}: no valid token", request.remoteAddress(), config.name());
-      refuse(ctx, new GatewayException(ErrorCode.UNAUTHENTICATED,
-          "send one of the listener's tokens as Authorization: Bearer or the token parameter"));
+    String authorization = request.getHeader("Authorization");
+    if (authorization != null) {
+      // a client that can set headers (the browser client reads the stream with fetch when it has a token)
+      String credential = Bearer.credential(authorization);
+      if (credential == null) {
+        refuseIdentity(ctx, new GatewayException(ErrorCode.UNAUTHENTICATED, "Authorization must be Bearer <credential>"));
+        return;
+      }
+      services.identity().authenticator().authenticate(credential, config).onComplete(ar -> {
+        if (ar.succeeded()) {
+          open(ctx, ar.result());
+        } else {
+          refuseIdentity(ctx, GatewayException.of(ar.cause()));
+        }
+      });
       return;
     }
+    if (auth.required()) {
+      // EventSource cannot set headers: a listener token may come as a parameter instead
+      if (!auth.acceptsToken(request.getParam("token"))) {
+        refuseIdentity(ctx, new GatewayException(ErrorCode.UNAUTHENTICATED,
+            "send a credential as Authorization: Bearer, or one of the listener's tokens as the token parameter"));
+        return;
+      }
+      open(ctx, Identity.LISTENER_TOKEN);
+      return;
+    }
+    open(ctx, Identity.ANONYMOUS);
+  }
+
+  private void open(RoutingContext ctx, Identity identity) {
+    HttpServerRequest request = ctx.request();
     SseRequest wanted;
     try {
       config.require(Permission.SUBSCRIBE);
@@ -88,9 +124,34 @@ public final class SseEndpoint {
       return;
     }
     SseConnection connection = new SseConnection(request, this, services, nextSlice++ % SWEEP_SLICES);
+    connection.session().signedOn(identity);
     connections.add(connection);
     services.metrics().connectionOpened(config.role());
     connection.open(wanted, ctx);
+  }
+
+  /**
+   * {@code POST /sse/auth} with {@code {"stream": id, "token": credential}}: a new credential for a stream this
+   * node carries, before its identity expires. The token travels in the body, never in a URL (URLs get logged).
+   */
+  private void refresh(RoutingContext ctx) {
+    JsonNode body = Json.parse(ctx.body().asString());
+    JsonNode stream = body == null ? null : body.get("stream");
+    JsonNode token = body == null ? null : body.get("token");
+    if (stream == null || !stream.isTextual() || token == null || !token.isTextual() || token.textValue().isEmpty()) {
+      refuse(ctx, new GatewayException(ErrorCode.BAD_REQUEST, "the body must be {\"stream\": string, \"token\": string}"));
+      return;
+    }
+    services.directory()
+        .withSession(stream.textValue(), session -> session.authenticate(token.textValue()).map(Identity::describe))
+        .onSuccess(ctx::json)
+        .onFailure(e -> refuse(ctx, GatewayException.of(e)));
+  }
+
+  private void refuseIdentity(RoutingContext ctx, GatewayException e) {
+    services.metrics().rejected("auth");
+    LOG.log(Level.DEBUG, "refused {0} on {1}: {2}", ctx.request().remoteAddress(), config.name(), e.getMessage());
+    refuse(ctx, e);
   }
 
   private void refuse(RoutingContext ctx, GatewayException e) {

@@ -16,6 +16,11 @@ import stream.terminal.lastmile.auth.OriginPolicy;
 import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.identity.Bearer;
+import stream.terminal.lastmile.identity.Identity;
+import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.session.Services;
 
 /**
@@ -108,12 +113,44 @@ public final class Endpoint {
       ctx.response().setStatusCode(403).end();
       return;
     }
-    if (!auth.acceptsOffer(String.join(",", request.headers().getAll("Sec-WebSocket-Protocol")))) {
-      services.metrics().rejected("auth");
-      LOG.log(Level.DEBUG, "refused {0} on {1}: no valid token", request.remoteAddress(), config.name());
-      ctx.response().setStatusCode(401).end();
+    String authorization = request.getHeader("Authorization");
+    if (authorization != null) {
+      // clients that can set headers (not browsers) sign on in the handshake; browsers send an auth command
+      String credential = Bearer.credential(authorization);
+      if (credential == null) {
+        refuse(ctx, new GatewayException(ErrorCode.UNAUTHENTICATED, "Authorization must be Bearer <credential>"));
+        return;
+      }
+      services.identity().authenticator().authenticate(credential, config).onComplete(ar -> {
+        if (ar.succeeded()) {
+          accept(request, ar.result());
+        } else {
+          refuse(ctx, GatewayException.of(ar.cause()));
+        }
+      });
       return;
     }
+    if (auth.required()) {
+      // TSLM's way: one of the listener's tokens offered as a sub-protocol
+      if (!auth.acceptsOffer(String.join(",", request.headers().getAll("Sec-WebSocket-Protocol")))) {
+        refuse(ctx, new GatewayException(ErrorCode.UNAUTHENTICATED, "offer one of the listener's tokens"));
+        return;
+      }
+      accept(request, Identity.LISTENER_TOKEN);
+      return;
+    }
+    accept(request, Identity.ANONYMOUS);
+  }
+
+  /** A refused handshake: its HTTP status and the error as JSON, before any WebSocket frame. */
+  private void refuse(RoutingContext ctx, GatewayException error) {
+    services.metrics().rejected("auth");
+    services.metrics().error(error.code());
+    LOG.log(Level.DEBUG, "refused {0} on {1}: {2}", ctx.request().remoteAddress(), config.name(), error.getMessage());
+    HttpReplies.error(ctx, error.code(), error.getMessage());
+  }
+
+  private void accept(HttpServerRequest request, Identity identity) {
     // the router hands out a wrapper of the request and of its WebSocket; the connection below is the real one
     ChannelPipeline pipeline = ((HttpServerConnection) request.connection()).channelHandlerContext().pipeline();
     request.toWebSocket().onSuccess(ws -> {
@@ -121,6 +158,7 @@ public final class Endpoint {
           new WebSocketConnection(ws, pipeline, this, services, nextSlice++ % SWEEP_SLICES);
       connections.add(connection);
       services.metrics().connectionOpened(config.role());
+      connection.session().signedOn(identity);
       connection.start();
     }).onFailure(e -> LOG.log(Level.DEBUG, "upgrade from {0} on {1} failed: {2}",
         request.remoteAddress(), config.name(), e.toString()));
