@@ -1,5 +1,7 @@
 package stream.terminal.lastmile.config;
 
+import java.security.Key;
+
 /** The two kinds of whitelisted publisher keys, with their JWS names and JDK signature algorithms. */
 public enum KeyAlgorithm {
   /** Ed25519: 64-byte signatures. */
@@ -13,6 +15,19 @@ public enum KeyAlgorithm {
   KeyAlgorithm(String jws, String jdkSignature) {
     this.jws = jws;
     this.jdkSignature = jdkSignature;
+  }
+
+  /**
+   * What a JDK key (public or private) is.
+   *
+   * @throws IllegalArgumentException for any other kind of key
+   */
+  public static KeyAlgorithm of(Key key) {
+    return switch (key.getAlgorithm()) {
+      case "Ed25519", "EdDSA" -> ED25519;
+      case "EC" -> P256;
+      default -> throw new IllegalArgumentException("not an Ed25519 or P-256 key: " + key.getAlgorithm());
+    };
   }
 
   /** The JWS {@code alg} of tokens this key signs. */
