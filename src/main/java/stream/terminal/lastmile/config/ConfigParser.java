@@ -88,8 +88,14 @@ public final class ConfigParser {
         new ChannelPolicies(patterns, defaults), historyMaxPage, bounds, drainDelayMs, identity);
   }
 
-  static boolean isGlob(String pattern) {
+  /** Whether {@code pattern} is a valid channel pattern (policies, keys' channels). */
+  public static boolean isGlob(String pattern) {
     return GLOB.matcher(pattern).matches();
+  }
+
+  /** Whether {@code id} is a valid publisher key id ({@code identity.api_keys[].id}, {@code public_keys[].id}). */
+  public static boolean isKeyId(String id) {
+    return IdentityParser.KEY_ID.matcher(id).matches();
   }
 
   private static ChannelBounds bounds(ConfigReader channels) {

@@ -12,7 +12,7 @@ import stream.terminal.lastmile.core.ChannelPattern;
 
 /** Validates the {@code identity} section into an {@link IdentityConfig}. */
 final class IdentityParser {
-  private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern HASH = Pattern.compile("sha256:[0-9a-fA-F]{64}");
   private static final Pattern CLAIM = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
   /** What a token may be signed with; none and the HMACs (HS*) are never accepted. */

@@ -57,6 +57,11 @@ public final class PublicKeys {
     }
   }
 
+  /** Whether an EC key's parameters are P-256's (secp256r1). */
+  public static boolean isP256(ECParameterSpec params) {
+    return sameCurve(params, P256);
+  }
+
   private static boolean sameCurve(ECParameterSpec a, ECParameterSpec b) {
     return a.getCurve().equals(b.getCurve()) && a.getGenerator().equals(b.getGenerator())
         && a.getOrder().equals(b.getOrder()) && a.getCofactor() == b.getCofactor();
