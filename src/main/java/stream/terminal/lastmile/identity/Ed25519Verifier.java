@@ -11,8 +11,8 @@ import java.security.PublicKey;
 import java.util.Set;
 
 /**
- * Verifies {@code EdDSA} (Ed25519) JWS signatures with the JDK's own Ed25519, where Nimbus would need Tink.
- * Thread-safe: each verification takes a fresh {@link java.security.Signature}.
+ * Verifies {@code EdDSA} (Ed25519) JWS signatures with the JDK's own Ed25519, where Nimbus would need Tink. A
+ * header with critical extensions ({@code crit}) is refused, as Nimbus's own verifiers do by default. Thread-safe: each verification takes a fresh {@link java.security.Signature}.
  */
 public final class Ed25519Verifier implements JWSVerifier {
   private final PublicKey key;
@@ -27,6 +27,9 @@ public final class Ed25519Verifier implements JWSVerifier {
   public boolean verify(JWSHeader header, byte[] signingInput, Base64URL signature) throws JOSEException {
     if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm())) {
       throw new JOSEException("unsupported algorithm " + header.getAlgorithm() + ", expected EdDSA");
+    }
+    if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+      return false; // RFC 7515 4.1.11: extensions we do not understand must not be accepted
     }
     try {
       java.security.Signature verifier = java.security.Signature.getInstance("Ed25519");

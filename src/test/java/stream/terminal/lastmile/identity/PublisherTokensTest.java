@@ -96,6 +96,17 @@ class PublisherTokensTest {
   }
 
   @Test
+  void criticalExtensionsAreRefused() {
+    for (KeyPair pair : List.of(ED, EC)) {
+      String kid = pair == ED ? "ed" : "ec";
+      String alg = pair == ED ? "EdDSA" : "ES256";
+      refused(ErrorCode.INVALID_TOKEN, JwsSigner.sign(pair.getPrivate(),
+          "{\"alg\":\"" + alg + "\",\"kid\":\"" + kid + "\",\"crit\":[\"exp-ext\"],\"exp-ext\":1}",
+          claims(NOW_S, NOW_S + 60, "crit-" + kid)), "bad signature");
+    }
+  }
+
+  @Test
   void anUnsignedTokenDoesNotParseAsSigned() {
     String none = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"kid\":\"ed\"}".getBytes())
         + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims(NOW_S, NOW_S + 60, "f").getBytes()) + ".";
