@@ -1,5 +1,7 @@
 package stream.terminal.lastmile.config;
 
+import java.util.List;
+
 /**
  * What channels whose names match {@code pattern} keep and allow.
  *
@@ -7,10 +9,34 @@ package stream.terminal.lastmile.config;
  * @param backlogSize messages kept for history and resume; 0 keeps none
  * @param backlogTtlSeconds how long a message stays in the backlog
  * @param createOnPublish whether publishing to a missing channel creates it
+ * @param subscribe who may subscribe
+ * @param history whether the history command and resume replays are served
+ * @param maxSubscribers subscribers of one channel on one node; 0 = no cap
+ * @param publishers ids of the api_keys and public_keys that may create and publish; empty = any client the
+ *     listener lets publish
+ * @param signaturesRequired whether unsigned publishes are refused
  */
-public record ChannelPolicy(String pattern, int backlogSize, int backlogTtlSeconds, boolean createOnPublish) {
-  /** For channels no pattern matches (design §2: 1000 messages for 10 minutes). */
+public record ChannelPolicy(
+    String pattern,
+    int backlogSize,
+    int backlogTtlSeconds,
+    boolean createOnPublish,
+    SubscribeRule subscribe,
+    boolean history,
+    int maxSubscribers,
+    List<String> publishers,
+    boolean signaturesRequired) {
+  /** For channels no pattern matches (design §2: 1000 messages for 10 minutes); open to anyone. */
   public static final ChannelPolicy DEFAULT = new ChannelPolicy("*", 1000, 600, false);
+
+  public ChannelPolicy {
+    publishers = List.copyOf(publishers);
+  }
+
+  /** A policy with the default access: anonymous subscribers, history, no cap, any publisher, optional signatures. */
+  public ChannelPolicy(String pattern, int backlogSize, int backlogTtlSeconds, boolean createOnPublish) {
+    this(pattern, backlogSize, backlogTtlSeconds, createOnPublish, SubscribeRule.ANONYMOUS, true, 0, List.of(), false);
+  }
 
   public boolean keepsBacklog() {
     return backlogSize > 0;

@@ -15,6 +15,8 @@ import stream.terminal.lastmile.core.ChannelNames;
 public final class ConfigParser {
   private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final Pattern GLOB = Pattern.compile("[A-Za-z0-9._:@*-]{1,128}");
+  static final String GLOB_RULE = "a channel name where * stands for any characters (1-128 of A-Z a-z 0-9 . _ - : @ *)";
+  private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,128}");
   /** A TCP-IP member: host or host:port (IPv6 in brackets). */
   private static final Pattern MEMBER = Pattern.compile("[A-Za-z0-9.\\-]+|\\[[0-9a-fA-F:]+\\]|[A-Za-z0-9.\\-]+:\\d{1,5}|\\[[0-9a-fA-F:]+\\]:\\d{1,5}");
   /** RFC 7230 token characters: what a Sec-WebSocket-Protocol value may contain. */
@@ -24,6 +26,8 @@ public final class ConfigParser {
 
   public static GatewayConfig parse(JsonObject json) {
     ConfigReader root = new ConfigReader(json, "");
+    // first: channel policies and listeners refer to its keys and issuer
+    IdentityConfig identity = IdentityParser.parse(root.object("identity"));
 
     ConfigReader node = root.object("node");
     Set<Role> roles = roles(node);
@@ -53,16 +57,15 @@ public final class ConfigParser {
             "'" + declared.get(i) + "' is not a valid channel name (1-128 of A-Z a-z 0-9 . _ - : @)");
       }
     }
-    ChannelPolicy defaults = policy(channels.object("defaults"), ChannelPolicy.DEFAULT, "*");
+    ChannelPolicy defaults = policy(channels.object("defaults"), ChannelPolicy.DEFAULT, "*", identity);
     List<ChannelPolicy> patterns = new ArrayList<>();
     List<ConfigReader> patternReaders = channels.objects("patterns");
     for (ConfigReader r : patternReaders == null ? List.<ConfigReader>of() : patternReaders) {
       String pattern = r.string("pattern", null);
       if (pattern == null || !GLOB.matcher(pattern).matches()) {
-        throw ConfigException.at(r.path("pattern"),
-            "required: a channel name where * stands for any characters (1-128 of A-Z a-z 0-9 . _ - : @ *)");
+        throw ConfigException.at(r.path("pattern"), "required: " + GLOB_RULE);
       }
-      patterns.add(policy(r, defaults, pattern));
+      patterns.add(policy(r, defaults, pattern, identity));
     }
     int historyMaxPage = channels.integer("history_max_page", 1000, 1, 1000);
     ChannelBounds bounds = bounds(channels);
@@ -72,7 +75,7 @@ public final class ConfigParser {
 
     List<ConfigReader> listenerReaders = root.objects("listeners");
     List<ListenerConfig> listeners =
-        listenerReaders == null ? defaultListeners() : listeners(listenerReaders, root.path("listeners"));
+        listenerReaders == null ? defaultListeners() : listeners(listenerReaders, root.path("listeners"), identity);
     root.rejectUnknown();
 
     for (Role role : roles) {
@@ -82,7 +85,17 @@ public final class ConfigParser {
     }
     return new GatewayConfig(
         roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled, cluster,
-        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds, drainDelayMs);
+        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds, drainDelayMs, identity);
+  }
+
+  /** Whether {@code pattern} is a valid channel pattern (policies, keys' channels). */
+  public static boolean isGlob(String pattern) {
+    return GLOB.matcher(pattern).matches();
+  }
+
+  /** Whether {@code id} is a valid publisher key id ({@code identity.api_keys[].id}, {@code public_keys[].id}). */
+  public static boolean isKeyId(String id) {
+    return IdentityParser.KEY_ID.matcher(id).matches();
   }
 
   private static ChannelBounds bounds(ConfigReader channels) {
@@ -94,14 +107,68 @@ public final class ConfigParser {
   }
 
   /** A policy read from {@code r}, each option falling back to {@code d}'s. */
-  private static ChannelPolicy policy(ConfigReader r, ChannelPolicy d, String pattern) {
+  private static ChannelPolicy policy(ConfigReader r, ChannelPolicy d, String pattern, IdentityConfig identity) {
     ChannelPolicy policy = new ChannelPolicy(
         pattern,
         r.integer("backlog_size", d.backlogSize(), 0, 100_000),
         r.integer("backlog_ttl_seconds", d.backlogTtlSeconds(), 1, 30 * 24 * 3600),
-        r.bool("create_on_publish", d.createOnPublish()));
+        r.bool("create_on_publish", d.createOnPublish()),
+        subscribeRule(r, d.subscribe(), identity),
+        r.bool("history", d.history()),
+        r.integer("max_subscribers", d.maxSubscribers(), 0, 10_000_000),
+        publishers(r, d.publishers(), identity),
+        signatures(r, d.signaturesRequired()));
     r.rejectUnknown();
     return policy;
+  }
+
+  private static SubscribeRule subscribeRule(ConfigReader r, SubscribeRule fallback, IdentityConfig identity) {
+    String text = r.string("subscribe", null);
+    if (text == null) {
+      return fallback;
+    }
+    SubscribeRule rule = switch (text) {
+      case "anonymous" -> SubscribeRule.ANONYMOUS;
+      case "signed_in" -> SubscribeRule.SIGNED_IN;
+      case "channels_claim" -> SubscribeRule.CHANNELS_CLAIM;
+      default -> {
+        String scope = text.startsWith("scope:") ? text.substring("scope:".length()) : "";
+        if (!SCOPE.matcher(scope).matches()) {
+          throw ConfigException.at(r.path("subscribe"),
+              "'" + text + "' is not anonymous, signed_in, channels_claim or scope:<name>");
+        }
+        yield SubscribeRule.scope(scope);
+      }
+    };
+    if (rule.needsUsers() && identity.oidc() == null) {
+      throw ConfigException.at(r.path("subscribe"),
+          "'" + text + "' needs identity.oidc: without it no subscriber can sign on");
+    }
+    return rule;
+  }
+
+  private static List<String> publishers(ConfigReader r, List<String> fallback, IdentityConfig identity) {
+    List<String> ids = r.strings("publishers", fallback);
+    for (int i = 0; i < ids.size(); i++) {
+      String id = ids.get(i);
+      if (identity.apiKeys().stream().noneMatch(k -> k.id().equals(id)) && identity.publicKey(id) == null) {
+        throw ConfigException.at(r.path("publishers") + "[" + i + "]",
+            "'" + id + "' is not the id of an identity.api_keys or identity.public_keys entry");
+      }
+    }
+    return ids;
+  }
+
+  private static boolean signatures(ConfigReader r, boolean fallback) {
+    String text = r.string("signatures", null);
+    if (text == null) {
+      return fallback;
+    }
+    return switch (text) {
+      case "optional" -> false;
+      case "required" -> true;
+      default -> throw ConfigException.at(r.path("signatures"), "'" + text + "' is not optional or required");
+    };
   }
 
   private static ClusterConfig cluster(ConfigReader r) {
@@ -169,7 +236,7 @@ public final class ConfigParser {
     return List.of(
         new ListenerConfig(
             "public", "0.0.0.0", 8080, Role.EDGE, EnumSet.of(Permission.SUBSCRIBE), Limits.EDGE_DEFAULTS, List.of(),
-            defaultOrigins(Role.EDGE), false, null, true),
+            defaultOrigins(Role.EDGE), false, null, true, false),
         new ListenerConfig(
             "private",
             "127.0.0.1",
@@ -181,10 +248,11 @@ public final class ConfigParser {
             defaultOrigins(Role.INGEST),
             false,
             null,
+            false,
             false));
   }
 
-  private static List<ListenerConfig> listeners(List<ConfigReader> readers, String path) {
+  private static List<ListenerConfig> listeners(List<ConfigReader> readers, String path, IdentityConfig identity) {
     if (readers.isEmpty()) {
       throw ConfigException.at(path, "at least one listener is needed");
     }
@@ -192,7 +260,7 @@ public final class ConfigParser {
     Set<String> names = new HashSet<>();
     Set<String> addresses = new HashSet<>();
     for (ConfigReader r : readers) {
-      ListenerConfig l = listener(r);
+      ListenerConfig l = listener(r, identity);
       if (!names.add(l.name())) {
         throw ConfigException.at(r.path("name"), "duplicate listener name '" + l.name() + "'");
       }
@@ -204,7 +272,7 @@ public final class ConfigParser {
     return out;
   }
 
-  private static ListenerConfig listener(ConfigReader r) {
+  private static ListenerConfig listener(ConfigReader r, IdentityConfig identity) {
     String name = r.string("name", null);
     if (name == null || !LISTENER_NAME.matcher(name).matches()) {
       throw ConfigException.at(r.path("name"), "required; 1-64 characters from A-Z a-z 0-9 _ -");
@@ -241,17 +309,27 @@ public final class ConfigParser {
     // listener, the one a first try runs, has it on)
     boolean demoPage = r.bool("demo_page", false);
     TlsConfig tls = TlsConfig.read(r, role);
+    if (role == Role.OPS && r.has("require_identity")) {
+      throw ConfigException.at(r.path("require_identity"), "an ops listener serves only /health, /ready and /metrics");
+    }
+    boolean requireIdentity = r.bool("require_identity", false);
+    if (requireIdentity && tokens.isEmpty() && !identity.hasPublisherKeys() && identity.oidc() == null) {
+      throw ConfigException.at(r.path("require_identity"), "no credential could ever be valid: configure"
+          + " auth_tokens, identity.api_keys, identity.public_keys or identity.oidc");
+    }
     // an ingest listener grants create and publish to whoever reaches it: off loopback, someone must prove who
-    // they are (a token or a client certificate), or the operator must say that the network does it
-    if (role == Role.INGEST && tokens.isEmpty() && (tls == null || !tls.mutual()) && !allowUnauthenticated
-        && !Loopback.is(host)) {
+    // they are (a token, a publisher key or a client certificate), or the operator must say that the network does it
+    boolean keysRequired = requireIdentity && identity.hasPublisherKeys();
+    if (role == Role.INGEST && tokens.isEmpty() && !keysRequired && (tls == null || !tls.mutual())
+        && !allowUnauthenticated && !Loopback.is(host)) {
       throw ConfigException.at(r.path("host"), "ingest listener '" + name + "' binds " + host
-          + " (not loopback) without auth_tokens or tls.client_ca, so anyone who reaches it could publish;"
-          + " set auth_tokens, or allow_unauthenticated: true if the network alone admits publishers");
+          + " (not loopback) without auth_tokens, require_identity with publisher keys, or tls.client_ca, so anyone"
+          + " who reaches it could publish; set auth_tokens, configure identity.api_keys or identity.public_keys with"
+          + " require_identity: true, or allow_unauthenticated: true if the network alone admits publishers");
     }
     r.rejectUnknown();
     return new ListenerConfig(name, host, port, role, permissions, limits, List.copyOf(tokens), origins,
-        allowUnauthenticated, tls, demoPage);
+        allowUnauthenticated, tls, demoPage, requireIdentity);
   }
 
   /**

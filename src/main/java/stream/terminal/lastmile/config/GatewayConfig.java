@@ -19,6 +19,7 @@ import java.util.Set;
  * @param channelBounds what the node's channels may hold: backlog budget, expiry sweep, idle eviction
  * @param drainDelayMs how long a stopping node answers not ready while still serving, before its listeners stop
  *     accepting: the time a load balancer needs to notice and send new clients elsewhere
+ * @param identity OIDC sign-on, publisher keys and message signatures, or {@link IdentityConfig#NONE}
  */
 public record GatewayConfig(
     Set<Role> roles,
@@ -33,7 +34,8 @@ public record GatewayConfig(
     ChannelPolicies channelPolicies,
     int historyMaxPage,
     ChannelBounds channelBounds,
-    int drainDelayMs) {
+    int drainDelayMs,
+    IdentityConfig identity) {
 
   /** The listeners of a role this node opens: ops listeners always, the others when the node runs their role. */
   public List<ListenerConfig> listeners(Role role) {

@@ -14,6 +14,8 @@ import stream.terminal.lastmile.core.GatewayException;
  *     tokens or client certificates is protected otherwise (a private network)
  * @param tls certificate and key for TLS, or null for plain TCP
  * @param demoPage edge listeners only: serve the live demo page at {@code /demo/}
+ * @param requireIdentity every connection, stream and request must present a valid credential (listener token,
+ *     API key, publisher JWT or user token) before anything else
  */
 public record ListenerConfig(
     String name,
@@ -26,7 +28,8 @@ public record ListenerConfig(
     List<String> allowedOrigins,
     boolean allowUnauthenticated,
     TlsConfig tls,
-    boolean demoPage) {
+    boolean demoPage,
+    boolean requireIdentity) {
 
   public boolean grants(Permission permission) {
     return permissions.contains(permission);

@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.launcher;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,6 +15,7 @@ import stream.terminal.lastmile.node.Node;
 /**
  * {@code java -jar last-mile.jar [--config FILE] [--cluster] [--roles ingest,edge]}: loads the configuration, starts the node, and stops it
  * gracefully on SIGTERM/SIGINT. Exit codes: 2 for a bad configuration, 1 when the node cannot start.
+ * {@code keygen}, {@code publisher-token} and {@code sign} are subcommands for publishers' keys ({@link #command}).
  */
 public final class Main {
   private static final String USAGE = "last-mile [--config FILE] [--cluster] [--roles ingest,edge]";
@@ -27,7 +29,21 @@ public final class Main {
     return args[i];
   }
 
+  /**
+   * Runs a key subcommand ({@code keygen}, {@code publisher-token}, {@code sign}) in-process.
+   *
+   * @return the exit code: 0 done, 1 failed (a key file exists or cannot be read), 2 usage error
+   */
+  public static int command(String[] args, PrintStream out, PrintStream err) {
+    return KeyCommands.run(args, out, err);
+  }
+
   public static void main(String[] args) {
+    if (args.length > 0 && KeyCommands.NAMES.contains(args[0])) {
+      int status = command(args, System.out, System.err);
+      System.out.flush();
+      System.exit(status);
+    }
     Logging.configure();
     // before anything can read from a cluster peer: it allows only the classes nodes exchange
     if (!DeserializationFilter.install()) {
@@ -42,7 +58,7 @@ public final class Main {
         case "--cluster" -> env.put("LASTMILE_CLUSTER", "true");
         case "--roles" -> env.put("LASTMILE_ROLES", value(args, ++i, "--roles needs a list such as ingest,edge"));
         case "--help", "-h" -> {
-          System.out.println(USAGE + "   (docs/configuration.md)");
+          System.out.println(USAGE + "   (docs/configuration.md)\n" + KeyCommands.USAGE);
           return;
         }
         default -> fail(2, "unknown argument '" + args[i] + "' (usage: " + USAGE + ")");
