@@ -28,6 +28,7 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.Signature;
 
 /**
  * Channels shared by the cluster. Existence and epoch live in a Hazelcast map: {@code putIfAbsent} lets exactly
@@ -107,9 +108,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   }
 
   @Override
-  public Future<ChannelMessage> append(String name, long ts, String data) {
+  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
     Appender appender = appenders.computeIfAbsent(name, this::appender);
-    return appender.append(ts, data, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
+    return appender.append(ts, data, signature, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
   }
 
   /** A publish to a channel that does not exist leaves no entry behind: any name could be tried. */
@@ -169,7 +170,8 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
       List<ChannelMessage> messages = new ArrayList<>(read.size());
       for (int i = 0; i < read.size(); i++) {
         StoredMessage stored = read.get(i);
-        messages.add(new ChannelMessage(name, epoch, read.getSequence(i) + 1, stored.ts(), stored.data()));
+        messages.add(new ChannelMessage(name, epoch, read.getSequence(i) + 1, stored.ts(), stored.data(),
+            stored.signature()));
       }
       // items that expired after the head was read make the page start later than asked
       long first = read.size() > 0 && read.getSequence(0) > start ? read.getSequence(0) + 1 : firstAvailable;

@@ -16,8 +16,10 @@ import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.Signed;
 import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.protocol.Replies;
+import stream.terminal.lastmile.protocol.SignedFields;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 
 /**
@@ -25,6 +27,11 @@ import stream.terminal.lastmile.protocol.json.NativeCodec;
  * same codes as the WebSocket protocol.
  */
 public final class ChannelRoutes {
+  /** A signed publish's timestamp, key id and signature (docs/protocol.md): all three or none. */
+  static final String TIMESTAMP_HEADER = "Last-Mile-Timestamp";
+  static final String KEY_ID_HEADER = "Last-Mile-Key-Id";
+  static final String SIGNATURE_HEADER = "Last-Mile-Signature";
+
   private final ListenerConfig listener;
   private final ChannelRegistry registry;
   private final Publisher publisher;
@@ -88,8 +95,16 @@ public final class ChannelRoutes {
       HttpReplies.error(ctx, ErrorCode.BAD_REQUEST, "the body must be one JSON value (the message data)");
       return;
     }
+    Signed signed;
+    try {
+      signed = SignedFields.parse(ctx.request().getHeader(TIMESTAMP_HEADER), ctx.request().getHeader(KEY_ID_HEADER),
+          ctx.request().getHeader(SIGNATURE_HEADER));
+    } catch (GatewayException e) {
+      HttpReplies.error(ctx, e);
+      return;
+    }
     publisher
-        .publish(ctx.pathParam("channel"), Json.compact(data))
+        .publish(ctx.pathParam("channel"), Json.compact(data), signed)
         .onSuccess(m -> ctx.json(Replies.stored(m)))
         .onFailure(e -> HttpReplies.failure(ctx, e));
   }

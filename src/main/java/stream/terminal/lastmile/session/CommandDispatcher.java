@@ -150,7 +150,7 @@ public final class CommandDispatcher {
       throw new GatewayException(ErrorCode.TOO_LARGE, "data exceeds " + limits.maxDataBytes() + " bytes");
     }
     // each publish goes on the bus after the connection's previous one: its messages keep the order it sent them
-    Future<ChannelMessage> published = services.publisher().publish(p.channel(), p.data(), publishTail);
+    Future<ChannelMessage> published = services.publisher().publish(p.channel(), p.data(), p.signed(), publishTail);
     publishTail = published;
     return published.map(Replies::stored);
   }

@@ -27,7 +27,7 @@ class LocalChannelRegistryTest {
 
   private static void publish(LocalChannelRegistry registry, String channel, int messages, long ts) {
     for (int i = 0; i < messages; i++) {
-      registry.append(channel, ts, DATA).await();
+      registry.append(channel, ts, DATA, null).await();
     }
   }
 
@@ -88,11 +88,11 @@ class LocalChannelRegistryTest {
     assertEquals(List.of("recent", "subscribed"),
         registry.list().await().stream().map(i -> i.channel().name()).toList());
 
-    GatewayException gone = (GatewayException) registry.append("idle", now, DATA).cause();
+    GatewayException gone = (GatewayException) registry.append("idle", now, DATA, null).cause();
     assertEquals(ErrorCode.CHANNEL_NOT_FOUND, gone.code());
     String newEpoch = registry.create("idle").await().epoch();
     assertTrue(!newEpoch.equals(oldEpoch), "a re-created channel has a new epoch");
-    assertEquals(1, registry.append("idle", now, DATA).await().offset());
+    assertEquals(1, registry.append("idle", now, DATA, null).await().offset());
   }
 
   @Test

@@ -37,11 +37,11 @@ class HazelcastRegistryStateTest {
         "127.0.0.1", null, port, List.of("127.0.0.1:" + port), 0, null, 0, null)));
     HazelcastChannelRegistry registry = new HazelcastChannelRegistry(vertx, hazelcast, 10, ChannelPolicies.defaults());
     registry.create("exists").await();
-    registry.append("exists", System.currentTimeMillis(), "1").await();
+    registry.append("exists", System.currentTimeMillis(), "1", null).await();
     int before = registry.channelsTracked();
 
     for (int i = 0; i < 50; i++) {
-      Throwable failure = registry.append("missing." + i, System.currentTimeMillis(), "1")
+      Throwable failure = registry.append("missing." + i, System.currentTimeMillis(), "1", null)
           .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
       assertEquals(ErrorCode.CHANNEL_NOT_FOUND, GatewayException.of(failure).code());
     }
