@@ -35,9 +35,9 @@ final class Appender {
   }
 
   /** @param store given the batch's messages (timestamps, payloads, signatures), stores them in order */
-  static Appender of(String channel, int maxBatch, Function<List<StoredMessage>, Future<Position>> store) {
+  static Appender of(String channel, int maxBatch, Function<List<Stored>, Future<Position>> store) {
     return new Appender(channel, maxBatch,
-        batch -> store.apply(batch.stream().map(p -> StoredMessage.of(p.ts(), p.data(), p.signature())).toList()));
+        batch -> store.apply(batch.stream().map(p -> Stored.of(p.ts(), p.data(), p.signature())).toList()));
   }
 
   /** @param signature null for an unsigned message */

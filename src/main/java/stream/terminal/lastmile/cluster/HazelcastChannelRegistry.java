@@ -149,7 +149,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     }
     // the ringbuffer is touched only for a channel that exists: naming one creates it on its owner
     return here(epoch(name)).compose(known -> {
-      Ringbuffer<StoredMessage> backlog = backlog(name);
+      Ringbuffer<Stored> backlog = backlog(name);
       Future<ChannelRecord> record = record(name);
       Future<Long> head = local(RingbufferBounds.head(backlog));
       Future<Long> tail = local(RingbufferBounds.tail(backlog));
@@ -158,7 +158,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     });
   }
 
-  private Future<BacklogPage> read(String name, String epoch, Ringbuffer<StoredMessage> backlog, long head, long tail,
+  private Future<BacklogPage> read(String name, String epoch, Ringbuffer<Stored> backlog, long head, long tail,
       long from, int limit) {
     long start = Math.max(from - 1, head);
     long firstAvailable = tail >= head ? head + 1 : tail + 2;
@@ -169,7 +169,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     return local(backlog.readManyAsync(start, 0, count, null)).map(read -> {
       List<ChannelMessage> messages = new ArrayList<>(read.size());
       for (int i = 0; i < read.size(); i++) {
-        StoredMessage stored = read.get(i);
+        Stored stored = read.get(i);
         messages.add(new ChannelMessage(name, epoch, read.getSequence(i) + 1, stored.ts(), stored.data(),
             stored.signature()));
       }
@@ -197,7 +197,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     return policies.forChannel(name).keepsBacklog();
   }
 
-  private Ringbuffer<StoredMessage> backlog(String name) {
+  private Ringbuffer<Stored> backlog(String name) {
     return hazelcast.getRingbuffer(BACKLOG_PREFIX + name);
   }
 
