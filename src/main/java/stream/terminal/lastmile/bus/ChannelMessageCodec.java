@@ -10,13 +10,13 @@ import stream.terminal.lastmile.core.Signature;
  * Carries {@link ChannelMessage} on the event bus. Inside one JVM the record itself is handed over (it is
  * immutable), so a local publish costs no copy; across the cluster it travels as length-prefixed UTF-8 fields.
  *
- * <p>The signature comes last, behind a flag byte. The body ends the event bus's wire frame, so a node of an
- * earlier version reads what it knows and drops the signature, and a frame from such a node (no flag) reads as
- * unsigned.
+ * <p>A signed message's signature comes last, behind a marker byte; an unsigned message ends with its data, as
+ * before signatures existed. The body ends the event bus's wire frame, so a node of an earlier version reads what
+ * it knows and drops the signature, and its frames read here as unsigned.
  */
 public final class ChannelMessageCodec implements MessageCodec<ChannelMessage, ChannelMessage> {
   public static final String NAME = "last-mile-message";
-  private static final byte UNSIGNED = 0;
+  /** Marks the signature that follows the data; a later field would take another marker. */
   private static final byte SIGNED = 1;
 
   @Override
@@ -25,9 +25,7 @@ public final class ChannelMessageCodec implements MessageCodec<ChannelMessage, C
     writeString(buffer, m.epoch());
     buffer.appendLong(m.offset()).appendLong(m.ts());
     writeString(buffer, m.data());
-    if (m.signature() == null) {
-      buffer.appendByte(UNSIGNED);
-    } else {
+    if (m.signature() != null) {
       buffer.appendByte(SIGNED);
       writeString(buffer, m.signature().kid());
       writeString(buffer, m.signature().sig());

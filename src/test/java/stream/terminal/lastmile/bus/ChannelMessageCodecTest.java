@@ -28,12 +28,12 @@ class ChannelMessageCodecTest {
   }
 
   @Test
-  void anUnsignedMessageStaysUnsignedAndGrowsByOneByte() {
+  void anUnsignedMessageStaysUnsignedAndTakesNoByteMore() {
     ChannelMessage unsigned = new ChannelMessage("c", "e", 1, 2, "3");
     assertEquals(unsigned, roundTrip(unsigned));
     Buffer wire = Buffer.buffer();
     CODEC.encodeToWire(wire, unsigned);
-    assertEquals(4 + 1 + 4 + 1 + 16 + 4 + 1 + 1, wire.length());
+    assertEquals(4 + 1 + 4 + 1 + 16 + 4 + 1, wire.length());
   }
 
   @Test
