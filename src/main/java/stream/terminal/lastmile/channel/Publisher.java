@@ -46,9 +46,9 @@ public final class Publisher {
    * Sequencer}), so subscribers see offset order all the same. A node-wide lock here made every publish of the
    * node wait for any other one's registry call (a Hazelcast proxy lookup, a channel created on first publish).
    *
-   * <p>Every publish path (WebSocket, SockJS, HTTP) comes through here, so a signature is checked here, before
-   * anything is stored. A signed message keeps its publisher's timestamp (it is part of what was signed); an
-   * unsigned one gets this node's clock.
+   * <p>Every publish path (the WebSocket command, the HTTP API) comes through here before anything is stored: the
+   * one place for what every publish must pass, a signature's verification included. A signed message keeps its
+   * publisher's timestamp (it is part of what was signed); an unsigned one gets this node's clock.
    *
    * @param data the payload as compact JSON text
    * @param signed the publisher's timestamp and signature, or null for an unsigned message

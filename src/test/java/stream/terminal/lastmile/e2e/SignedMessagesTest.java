@@ -128,7 +128,7 @@ class SignedMessagesTest {
     assertEquals(1, position().getLong("offset"), "nothing refused was stored");
   }
 
-  /** Live on WebSocket, SSE and the SockJS bridge, then in history over WebSocket and HTTP. */
+  /** Live on WebSocket, SSE and the SockJS bridge, replayed to a resume, and in history over WebSocket and HTTP. */
   private void assertDeliveredEverywhere(Signed signed) throws Exception {
     String kid = signed.signature().kid();
     String sig = signed.signature().sig();
@@ -149,6 +149,12 @@ class SignedMessagesTest {
     assertEquals(String.valueOf(TS), headers.getString("ts"));
     assertEquals(new JsonObject(DATA), rec.getJsonObject("body"));
 
+    try (WsClient resumed = gateway.edge()) {
+      JsonObject since = new JsonObject().put("epoch", headers.getString("epoch")).put("offset", 0);
+      WsClient.assertResult(resumed.request(new JsonObject().put("op", "subscribe").put("channel", CHANNEL)
+          .put("since", since)));
+      assertSigned(signed, resumed.nextMessage());
+    }
     JsonObject history = ws.request(new JsonObject().put("op", "history").put("channel", CHANNEL));
     assertSigned(signed, history.getJsonObject("result").getJsonArray("messages").getJsonObject(0));
     assertSigned(signed, position().getJsonArray("messages").getJsonObject(0));
