@@ -32,9 +32,16 @@ final class BacklogBudget {
     this.lowWater = max - max / 10;
   }
 
-  /** A message's cost: its text at two bytes per character (the most a Java string takes) and the overhead. */
+  /** What a signature costs beside its text: the record and its two strings' headers and arrays. */
+  static final long SIGNATURE_OVERHEAD_BYTES = 80;
+
+  /**
+   * A message's cost: its text (data, and kid and sig when signed) at two bytes per character (the most a Java
+   * string takes) and the overheads.
+   */
   static long size(ChannelMessage message) {
-    return MESSAGE_OVERHEAD_BYTES + 2L * message.data().length();
+    long size = MESSAGE_OVERHEAD_BYTES + 2L * message.data().length();
+    return message.signature() == null ? size : size + SIGNATURE_OVERHEAD_BYTES + 2L * message.signatureLength();
   }
 
   void taken(long bytes) {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.Signature;
 
 /**
  * Which channels exist, their epochs, offsets and backlogs. The one place channel state lives, so a cluster-wide
@@ -21,8 +22,10 @@ public interface ChannelRegistry {
    * Gives a message the channel's next offset and stores it in the channel's backlog (when its policy keeps one);
    * completes once it is stored, so an acknowledged message survives what the backlog survives. Fails with
    * {@code channel_not_found}.
+   *
+   * @param signature the publisher's signature, kept and forwarded with the message; null when unsigned
    */
-  Future<ChannelMessage> append(String name, long ts, String data);
+  Future<ChannelMessage> append(String name, long ts, String data, Signature signature);
 
   /** Stored messages with offsets from {@code from}, at most {@code limit}. Fails with {@code channel_not_found}. */
   Future<BacklogPage> read(String name, long from, int limit);

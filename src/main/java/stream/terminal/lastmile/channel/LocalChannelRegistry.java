@@ -16,6 +16,7 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.Signature;
 
 /**
  * The registry of a node that is not clustered: channels and their backlogs in this JVM, safe from every event
@@ -121,7 +122,7 @@ public final class LocalChannelRegistry implements ChannelRegistry {
   }
 
   @Override
-  public Future<ChannelMessage> append(String name, long ts, String data) {
+  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
     Entry entry = channels.get(name);
     if (entry == null) {
       return notFound(name);
@@ -131,7 +132,7 @@ public final class LocalChannelRegistry implements ChannelRegistry {
       if (entry.removed) {
         return notFound(name);
       }
-      message = new ChannelMessage(name, entry.channel.epoch(), ++entry.lastOffset, ts, data);
+      message = new ChannelMessage(name, entry.channel.epoch(), ++entry.lastOffset, ts, data, signature);
       entry.lastActivity = ts;
       if (entry.policy.keepsBacklog()) {
         entry.backlog.addLast(message);

@@ -9,6 +9,8 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.ChannelNames;
+import stream.terminal.lastmile.core.Signature;
+import stream.terminal.lastmile.core.Signed;
 
 /** Creates channels and publishes to them: the ingest side's only way onto the event bus. */
 public final class Publisher {
@@ -29,8 +31,8 @@ public final class Publisher {
   }
 
   /** Publishes on its own: for requests that need no order with any other. */
-  public Future<ChannelMessage> publish(String channel, String data) {
-    return publish(channel, data, Future.succeededFuture());
+  public Future<ChannelMessage> publish(String channel, String data, Signed signed) {
+    return publish(channel, data, signed, Future.succeededFuture());
   }
 
   /**
@@ -44,11 +46,18 @@ public final class Publisher {
    * Sequencer}), so subscribers see offset order all the same. A node-wide lock here made every publish of the
    * node wait for any other one's registry call (a Hazelcast proxy lookup, a channel created on first publish).
    *
+   * <p>Every publish path (the WebSocket command, the HTTP API) comes through here before anything is stored: the
+   * one place for what every publish must pass, a signature's verification included. A signed message keeps its
+   * publisher's timestamp (it is part of what was signed); an unsigned one gets this node's clock.
+   *
    * @param data the payload as compact JSON text
+   * @param signed the publisher's timestamp and signature, or null for an unsigned message
    */
-  public Future<ChannelMessage> publish(String channel, String data, Future<?> after) {
+  public Future<ChannelMessage> publish(String channel, String data, Signed signed, Future<?> after) {
     ChannelNames.require(channel);
-    Future<ChannelMessage> stored = append(channel, data);
+    Future<ChannelMessage> stored = signed == null
+        ? append(channel, System.currentTimeMillis(), data, null)
+        : append(channel, signed.ts(), data, signed.signature());
     return after.transform(previous -> stored).map(message -> {
       bus.publish(Addresses.channel(channel), message);
       metrics.published();
@@ -57,9 +66,8 @@ public final class Publisher {
   }
 
   /** Appends; a channel whose policy allows it is created by its first publish. */
-  private Future<ChannelMessage> append(String channel, String data) {
-    long ts = System.currentTimeMillis();
-    Future<ChannelMessage> stored = registry.append(channel, ts, data);
+  private Future<ChannelMessage> append(String channel, long ts, String data, Signature signature) {
+    Future<ChannelMessage> stored = registry.append(channel, ts, data, signature);
     if (!policies.forChannel(channel).createOnPublish()) {
       return stored;
     }
@@ -68,6 +76,6 @@ public final class Publisher {
         : registry.create(channel)
             .recover(c -> GatewayException.of(c).code() == ErrorCode.CHANNEL_EXISTS
                 ? Future.succeededFuture() : Future.failedFuture(c))
-            .compose(created -> registry.append(channel, ts, data)));
+            .compose(created -> registry.append(channel, ts, data, signature)));
   }
 }

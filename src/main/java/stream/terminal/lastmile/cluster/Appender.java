@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Function;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.Signature;
 
 /**
  * One channel's publishes on this node, stored one batch at a time (a group commit): while a batch is being stored,
@@ -18,7 +19,7 @@ import stream.terminal.lastmile.core.Position;
  */
 final class Appender {
   /** A publish waiting for its offset; completed on the context that published it. */
-  private record Pending(long ts, String data, Context context, Promise<ChannelMessage> done) {}
+  private record Pending(long ts, String data, Signature signature, Context context, Promise<ChannelMessage> done) {}
 
   private final String channel;
   private final int maxBatch;
@@ -33,17 +34,18 @@ final class Appender {
     this.store = store;
   }
 
-  /** @param store given the batch's timestamps and payloads, stores them in order */
-  static Appender of(String channel, int maxBatch, Function<List<StoredMessage>, Future<Position>> store) {
+  /** @param store given the batch's messages (timestamps, payloads, signatures), stores them in order */
+  static Appender of(String channel, int maxBatch, Function<List<Stored>, Future<Position>> store) {
     return new Appender(channel, maxBatch,
-        batch -> store.apply(batch.stream().map(p -> new StoredMessage(p.ts(), p.data())).toList()));
+        batch -> store.apply(batch.stream().map(p -> Stored.of(p.ts(), p.data(), p.signature())).toList()));
   }
 
-  Future<ChannelMessage> append(long ts, String data, Context context) {
+  /** @param signature null for an unsigned message */
+  Future<ChannelMessage> append(long ts, String data, Signature signature, Context context) {
     Promise<ChannelMessage> done = Promise.promise();
     boolean start;
     synchronized (this) {
-      queue.add(new Pending(ts, data, context, done));
+      queue.add(new Pending(ts, data, signature, context, done));
       start = !storing;
       storing = true;
     }
@@ -69,7 +71,8 @@ final class Appender {
         Pending p = batch.get(i);
         if (stored.succeeded()) {
           long offset = stored.result().offset() - batch.size() + 1 + i;
-          ChannelMessage message = new ChannelMessage(channel, stored.result().epoch(), offset, p.ts(), p.data());
+          ChannelMessage message = new ChannelMessage(channel, stored.result().epoch(), offset, p.ts(), p.data(),
+              p.signature());
           p.context().runOnContext(v -> p.done().complete(message));
         } else {
           p.context().runOnContext(v -> p.done().fail(stored.cause()));

@@ -28,6 +28,7 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.Signature;
 
 /**
  * Channels shared by the cluster. Existence and epoch live in a Hazelcast map: {@code putIfAbsent} lets exactly
@@ -107,9 +108,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   }
 
   @Override
-  public Future<ChannelMessage> append(String name, long ts, String data) {
+  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
     Appender appender = appenders.computeIfAbsent(name, this::appender);
-    return appender.append(ts, data, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
+    return appender.append(ts, data, signature, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
   }
 
   /** A publish to a channel that does not exist leaves no entry behind: any name could be tried. */
@@ -148,7 +149,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     }
     // the ringbuffer is touched only for a channel that exists: naming one creates it on its owner
     return here(epoch(name)).compose(known -> {
-      Ringbuffer<StoredMessage> backlog = backlog(name);
+      Ringbuffer<Stored> backlog = backlog(name);
       Future<ChannelRecord> record = record(name);
       Future<Long> head = local(RingbufferBounds.head(backlog));
       Future<Long> tail = local(RingbufferBounds.tail(backlog));
@@ -157,7 +158,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     });
   }
 
-  private Future<BacklogPage> read(String name, String epoch, Ringbuffer<StoredMessage> backlog, long head, long tail,
+  private Future<BacklogPage> read(String name, String epoch, Ringbuffer<Stored> backlog, long head, long tail,
       long from, int limit) {
     long start = Math.max(from - 1, head);
     long firstAvailable = tail >= head ? head + 1 : tail + 2;
@@ -168,8 +169,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     return local(backlog.readManyAsync(start, 0, count, null)).map(read -> {
       List<ChannelMessage> messages = new ArrayList<>(read.size());
       for (int i = 0; i < read.size(); i++) {
-        StoredMessage stored = read.get(i);
-        messages.add(new ChannelMessage(name, epoch, read.getSequence(i) + 1, stored.ts(), stored.data()));
+        Stored stored = read.get(i);
+        messages.add(new ChannelMessage(name, epoch, read.getSequence(i) + 1, stored.ts(), stored.data(),
+            stored.signature()));
       }
       // items that expired after the head was read make the page start later than asked
       long first = read.size() > 0 && read.getSequence(0) > start ? read.getSequence(0) + 1 : firstAvailable;
@@ -195,7 +197,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     return policies.forChannel(name).keepsBacklog();
   }
 
-  private Ringbuffer<StoredMessage> backlog(String name) {
+  private Ringbuffer<Stored> backlog(String name) {
     return hazelcast.getRingbuffer(BACKLOG_PREFIX + name);
   }
 

@@ -31,6 +31,8 @@ public record BacklogPage(String epoch, long firstAvailable, long lastOffset, Li
 
   /** About the size of a message's frame, in bytes. */
   private static long frameBytes(ChannelMessage message) {
-    return (long) Utf8.length(message.data()) + Utf8.length(message.channel()) + FRAME_OVERHEAD;
+    // kid and sig are ASCII (checked when published): one byte per character
+    return (long) Utf8.length(message.data()) + Utf8.length(message.channel()) + message.signatureLength()
+        + FRAME_OVERHEAD;
   }
 }

@@ -15,11 +15,13 @@ import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.Signed;
 import stream.terminal.lastmile.identity.Bearer;
 import stream.terminal.lastmile.identity.Identity;
 import stream.terminal.lastmile.identity.IdentityServices;
 import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.protocol.Replies;
+import stream.terminal.lastmile.protocol.SignedFields;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 
 /**
@@ -29,6 +31,10 @@ import stream.terminal.lastmile.protocol.json.NativeCodec;
 public final class ChannelRoutes {
   /** The routing context's key for the request's identity, put there by {@link #authenticate}. */
   private static final String IDENTITY = "lastmile.identity";
+  /** A signed publish's timestamp, key id and signature (docs/protocol.md): all three or none. */
+  static final String TIMESTAMP_HEADER = "Last-Mile-Timestamp";
+  static final String KEY_ID_HEADER = "Last-Mile-Key-Id";
+  static final String SIGNATURE_HEADER = "Last-Mile-Signature";
 
   private final ListenerConfig listener;
   private final ChannelRegistry registry;
@@ -132,10 +138,13 @@ public final class ChannelRoutes {
       HttpReplies.error(ctx, ErrorCode.BAD_REQUEST, "the body must be one JSON value (the message data)");
       return;
     }
+    Signed signed;
     try {
+      signed = SignedFields.parse(ctx.request().getHeader(TIMESTAMP_HEADER), ctx.request().getHeader(KEY_ID_HEADER),
+          ctx.request().getHeader(SIGNATURE_HEADER));
       String channel = ChannelNames.require(ctx.pathParam("channel"));
       Identity sender = identity(ctx);
-      identity.access().requirePublish(sender, channel, false);
+      identity.access().requirePublish(sender, channel, signed != null);
       if (!identity.publishRates().tryPublish(sender)) {
         throw new GatewayException(ErrorCode.RATE_LIMITED,
             "key '" + sender.subject() + "' is over its publishes per second");
@@ -145,7 +154,7 @@ public final class ChannelRoutes {
       return;
     }
     publisher
-        .publish(ctx.pathParam("channel"), Json.compact(data))
+        .publish(ctx.pathParam("channel"), Json.compact(data), signed)
         .onSuccess(m -> ctx.json(Replies.stored(m)))
         .onFailure(e -> HttpReplies.failure(ctx, e));
   }

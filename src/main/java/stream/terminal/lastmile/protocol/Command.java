@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.protocol;
 
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.Signed;
 
 /**
  * A client command, whatever dialect it arrived in. {@code idJson} is the request id as JSON text (a string or
@@ -18,8 +19,16 @@ public sealed interface Command {
 
   record Create(String idJson, String channel) implements Command {}
 
-  /** {@code data} is the payload as compact JSON text, serialised once at the boundary. */
-  record Publish(String idJson, String channel, String data) implements Command {}
+  /**
+   * {@code data} is the payload as compact JSON text, serialised once at the boundary; {@code signed} is the
+   * publisher's timestamp and signature, or null for an unsigned message.
+   */
+  record Publish(String idJson, String channel, String data, Signed signed) implements Command {
+    /** An unsigned publish. */
+    public Publish(String idJson, String channel, String data) {
+      this(idJson, channel, data, null);
+    }
+  }
 
   record History(String idJson, String channel, Position since, Integer limit) implements Command {}
 

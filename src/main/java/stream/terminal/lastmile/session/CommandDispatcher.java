@@ -161,7 +161,7 @@ public final class CommandDispatcher {
           "key '" + session.identity().subject() + "' is over its publishes per second");
     }
     // each publish goes on the bus after the connection's previous one: its messages keep the order it sent them
-    Future<ChannelMessage> published = services.publisher().publish(p.channel(), p.data(), publishTail);
+    Future<ChannelMessage> published = services.publisher().publish(p.channel(), p.data(), p.signed(), publishTail);
     publishTail = published;
     return published.map(Replies::stored);
   }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.Signature;
 import stream.terminal.lastmile.protocol.Json;
 
 /**
@@ -17,15 +18,21 @@ final class BridgeFrames {
 
   private BridgeFrames() {}
 
-  /** A message: {@code body} is its {@code data}; {@code headers} carry its channel, epoch, offset and ts. */
+  /**
+   * A message: {@code body} is its {@code data}; {@code headers} carry its channel, epoch, offset and ts, and a
+   * signed message's kid and sig.
+   */
   static String rec(ChannelMessage message) {
     String channel = Json.quote(message.channel());
+    Signature signature = message.signature();
     return "{\"type\":\"rec\",\"address\":" + channel
         + ",\"headers\":{\"channel\":" + channel
         + ",\"epoch\":" + Json.quote(message.epoch())
         + ",\"offset\":\"" + message.offset()
-        + "\",\"ts\":\"" + message.ts()
-        + "\"},\"body\":" + message.data() + "}";
+        + "\",\"ts\":\"" + message.ts() + "\""
+        + (signature == null ? ""
+            : ",\"kid\":" + Json.quote(signature.kid()) + ",\"sig\":" + Json.quote(signature.sig()))
+        + "},\"body\":" + message.data() + "}";
   }
 
   /**

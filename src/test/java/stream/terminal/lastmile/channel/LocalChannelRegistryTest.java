@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -9,9 +10,11 @@ import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.config.ChannelBounds;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.config.ChannelPolicy;
+import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.Signature;
 
 /** The embedded registry's bounds: byte budget, expiry sweep and idle eviction, through its own accounting. */
 class LocalChannelRegistryTest {
@@ -27,12 +30,30 @@ class LocalChannelRegistryTest {
 
   private static void publish(LocalChannelRegistry registry, String channel, int messages, long ts) {
     for (int i = 0; i < messages; i++) {
-      registry.append(channel, ts, DATA).await();
+      registry.append(channel, ts, DATA, null).await();
     }
   }
 
   private static long firstAvailable(LocalChannelRegistry registry, String channel) {
     return registry.read(channel, 1, 1).await().firstAvailable();
+  }
+
+  @Test
+  void storedMessagesKeepTheirSignatureAndCountItInTheBudget() {
+    LocalChannelRegistry registry = registry(new ChannelBounds(2 * MIB, 10_000, 0));
+    registry.create("signed").await();
+    Signature signature = new Signature("signer-1", "A".repeat(86));
+    // within the backlog's TTL: a signed message's ts is its publisher's, and the TTL counts from it
+    long ts = System.currentTimeMillis() - 1_000;
+    registry.append("signed", ts, DATA, signature).await();
+    registry.append("signed", ts + 1, DATA, null).await();
+
+    List<ChannelMessage> read = registry.read("signed", 1, 10).await().messages();
+    assertEquals(signature, read.get(0).signature());
+    assertEquals(ts, read.get(0).ts());
+    assertNull(read.get(1).signature());
+    long signatureSize = BacklogBudget.SIGNATURE_OVERHEAD_BYTES + 2L * ("signer-1".length() + 86);
+    assertEquals(2 * SIZE + signatureSize, registry.backlogBytes());
   }
 
   @Test
@@ -88,11 +109,11 @@ class LocalChannelRegistryTest {
     assertEquals(List.of("recent", "subscribed"),
         registry.list().await().stream().map(i -> i.channel().name()).toList());
 
-    GatewayException gone = (GatewayException) registry.append("idle", now, DATA).cause();
+    GatewayException gone = (GatewayException) registry.append("idle", now, DATA, null).cause();
     assertEquals(ErrorCode.CHANNEL_NOT_FOUND, gone.code());
     String newEpoch = registry.create("idle").await().epoch();
     assertTrue(!newEpoch.equals(oldEpoch), "a re-created channel has a new epoch");
-    assertEquals(1, registry.append("idle", now, DATA).await().offset());
+    assertEquals(1, registry.append("idle", now, DATA, null).await().offset());
   }
 
   @Test

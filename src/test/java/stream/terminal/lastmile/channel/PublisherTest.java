@@ -23,6 +23,7 @@ import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Signature;
 import stream.terminal.lastmile.core.BacklogPage;
 
 /** Publishing: no node-wide lock, and a connection's publishes still reach the bus in the order it sent them. */
@@ -72,7 +73,7 @@ class PublisherTest {
     final AtomicLong offsets = new AtomicLong();
 
     @Override
-    public Future<ChannelMessage> append(String name, long ts, String data) {
+    public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
       if (name.equals("slow")) {
         slowEntered.countDown();
         try {
@@ -90,11 +91,11 @@ class PublisherTest {
     SlowRegistry registry = new SlowRegistry();
     Publisher publisher =
         new Publisher(registry, ChannelPolicies.defaults(), vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
-    CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> publisher.publish("slow", "1"));
+    CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> publisher.publish("slow", "1", null));
     try {
       assertTrue(registry.slowEntered.await(10, TimeUnit.SECONDS));
       CompletableFuture<ChannelMessage> other =
-          CompletableFuture.supplyAsync(() -> publisher.publish("fast", "2").toCompletionStage().toCompletableFuture().join());
+          CompletableFuture.supplyAsync(() -> publisher.publish("fast", "2", null).toCompletionStage().toCompletableFuture().join());
       assertEquals("fast", other.get(10, TimeUnit.SECONDS).channel(), "a publish elsewhere went through meanwhile");
     } finally {
       registry.release.countDown();
@@ -108,7 +109,7 @@ class PublisherTest {
     final AtomicLong offsets = new AtomicLong();
 
     @Override
-    public Future<ChannelMessage> append(String name, long ts, String data) {
+    public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
       Promise<ChannelMessage> stored = Promise.promise();
       pending.add(stored);
       long offset = offsets.incrementAndGet();
@@ -126,7 +127,7 @@ class PublisherTest {
         .completion().await();
     Future<?> tail = Future.succeededFuture();
     for (int i = 1; i <= 5; i++) {
-      tail = publisher.publish("order", String.valueOf(i), tail);
+      tail = publisher.publish("order", String.valueOf(i), null, tail);
     }
     for (int i = registry.pending.size() - 1; i >= 0; i--) {
       registry.pending.get(i).complete(null);

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import stream.terminal.lastmile.support.ClusterNodes;
 import stream.terminal.lastmile.support.GatewayProcess;
+import stream.terminal.lastmile.core.Signed;
 import stream.terminal.lastmile.support.Http;
+import stream.terminal.lastmile.support.Signing;
 import stream.terminal.lastmile.support.WsClient;
 
 /**
@@ -88,6 +90,32 @@ class ClusterIT {
         assertReceivesInOrder(s, 301, 301);
       }
     }
+  }
+
+  @Test
+  @Order(1)
+  void aSignedMessageCrossesNodesAndTheClusteredBacklogWithItsSignature() throws Exception {
+    assertEquals(201, Http.put(http("ingest1"), "/channels/it.signed").status());
+    String data = "{\"n\":1}";
+    long ts = System.currentTimeMillis() - 1_234;
+    Signed signed = Signing.sign("it.signed", data, ts);
+    try (WsClient subscriber = cluster.edge("edge2"); WsClient publisher = cluster.ingest("ingest2")) {
+      assertResult(subscriber.request("subscribe", "it.signed"));
+      assertResult(publisher.request(new JsonObject().put("op", "publish").put("channel", "it.signed")
+          .put("data", new JsonObject(data)).put("ts", ts)
+          .put("kid", signed.signature().kid()).put("sig", signed.signature().sig())));
+      assertSigned(signed, subscriber.nextMessage());
+    }
+    // read back through the other ingest node: the stored message comes out of the ringbuffer's owner
+    Http.Reply history = Http.get(http("ingest1"), "/channels/it.signed/messages");
+    assertEquals(200, history.status(), history.body());
+    assertSigned(signed, history.json().getJsonArray("messages").getJsonObject(0));
+  }
+
+  private static void assertSigned(Signed signed, JsonObject message) {
+    assertEquals(signed.signature().kid(), message.getString("kid"), message.encode());
+    assertEquals(signed.signature().sig(), message.getString("sig"), message.encode());
+    assertEquals(signed.ts(), message.getLong("ts"), message.encode());
   }
 
   @Test

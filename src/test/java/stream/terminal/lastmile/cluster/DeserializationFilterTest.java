@@ -55,6 +55,7 @@ class DeserializationFilterTest {
     Map<String, Serializable> values = new HashMap<>();
     values.put("record", new ChannelRecord("e1", 1, 2));
     values.put("stored", new StoredMessage(3, "{\"a\":1}"));
+    values.put("signed", new SignedStoredMessage(3, "{\"a\":1}", "signer-1", "AAAA"));
     values.put("processor", new NextOffset(5));
     values.put("failure", new IllegalStateException("x", new TargetNotMemberException("gone")));
     for (Map.Entry<String, Serializable> value : values.entrySet()) {

@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
@@ -11,10 +12,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.config.ClusterConfig;
+import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.Signature;
 
-/** The clustered registry keeps per-channel state only for channels that exist (one real member, in memory). */
+/**
+ * The clustered registry keeps what it is given, signatures included, and per-channel state only for channels
+ * that exist (one real member, in memory).
+ */
 class HazelcastRegistryStateTest {
   private final Vertx vertx = Vertx.vertx();
   private HazelcastInstance hazelcast;
@@ -27,21 +33,42 @@ class HazelcastRegistryStateTest {
     vertx.close().await();
   }
 
-  @Test
-  void publishesToChannelsThatDoNotExistLeaveNothingBehind() throws Exception {
+  private HazelcastChannelRegistry registry() throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
     }
     hazelcast = Hazelcast.newHazelcastInstance(HazelcastSetup.build(new ClusterConfig(true, "state-" + System.nanoTime(),
         "127.0.0.1", null, port, List.of("127.0.0.1:" + port), 0, null, 0, null)));
-    HazelcastChannelRegistry registry = new HazelcastChannelRegistry(vertx, hazelcast, 10, ChannelPolicies.defaults());
+    return new HazelcastChannelRegistry(vertx, hazelcast, 10, ChannelPolicies.defaults());
+  }
+
+  @Test
+  void storedMessagesKeepTheirSignatureAndUnsignedOnesStayUnsigned() throws Exception {
+    HazelcastChannelRegistry registry = registry();
+    registry.create("signed").await();
+    Signature signature = new Signature("signer-1", "A".repeat(86));
+    ChannelMessage appended = registry.append("signed", 1_764_489_600_000L, "{\"a\":1}", signature).await();
+    assertEquals(signature, appended.signature());
+    assertEquals(1_764_489_600_000L, appended.ts());
+    registry.append("signed", 1_764_489_600_001L, "2", null).await();
+
+    List<ChannelMessage> read = registry.read("signed", 1, 10).await().messages();
+    assertEquals(2, read.size());
+    assertEquals(new ChannelMessage("signed", appended.epoch(), 1, 1_764_489_600_000L, "{\"a\":1}", signature),
+        read.get(0));
+    assertNull(read.get(1).signature());
+  }
+
+  @Test
+  void publishesToChannelsThatDoNotExistLeaveNothingBehind() throws Exception {
+    HazelcastChannelRegistry registry = registry();
     registry.create("exists").await();
-    registry.append("exists", System.currentTimeMillis(), "1").await();
+    registry.append("exists", System.currentTimeMillis(), "1", null).await();
     int before = registry.channelsTracked();
 
     for (int i = 0; i < 50; i++) {
-      Throwable failure = registry.append("missing." + i, System.currentTimeMillis(), "1")
+      Throwable failure = registry.append("missing." + i, System.currentTimeMillis(), "1", null)
           .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
       assertEquals(ErrorCode.CHANNEL_NOT_FOUND, GatewayException.of(failure).code());
     }

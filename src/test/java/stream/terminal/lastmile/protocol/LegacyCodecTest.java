@@ -16,6 +16,7 @@ import stream.terminal.lastmile.protocol.json.NativeCodec;
 import stream.terminal.lastmile.protocol.legacy.LegacyCodec;
 import stream.terminal.lastmile.core.BadFrameException;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Signature;
 import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.ErrorCode;
@@ -210,6 +211,13 @@ class LegacyCodecTest {
     assertEquals("{\"ChannelMessage\":[\"c\",{\"Json\":42}]}", CODEC.message(new ChannelMessage("c", "e", 1, 2, "42")));
     assertEquals("{\"ChannelMessage\":[\"c\",{\"Json\":null}]}", CODEC.message(new ChannelMessage("c", "e", 1, 2, "null")));
     assertEquals("{\"ChannelMessage\":[\"c\",{\"Json\":false}]}", CODEC.message(new ChannelMessage("c", "e", 1, 2, "false")));
+  }
+
+  @Test
+  void aSignedMessageReachesLegacyAsItsDataAlone() {
+    // the dialect has no place for kid and sig (docs/protocol.md, 6)
+    assertEquals("{\"ChannelMessage\":[\"c\",{\"Json\":{\"a\":1}}]}",
+        CODEC.message(new ChannelMessage("c", "e", 1, 2, "{\"a\":1}", new Signature("k", "AAAA"))));
   }
 
   @Test

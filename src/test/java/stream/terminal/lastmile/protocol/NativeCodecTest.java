@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -21,6 +22,9 @@ import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.Signature;
+import stream.terminal.lastmile.core.Signed;
 
 /** The native dialect's decoding and encoding, in memory. */
 class NativeCodecTest {
@@ -63,6 +67,87 @@ class NativeCodecTest {
   void decodesPublishWithItsDataAsCompactJson() {
     assertEquals(new Command.Publish("5", "c", "{\"a\":[1,2,{\"b\":null}]}"),
         CODEC.decode("{ \"op\" : \"publish\", \"channel\" : \"c\", \"id\" : 5,\n \"data\" : { \"a\" : [ 1 , 2 , { \"b\" : null } ] } }"));
+  }
+
+  // ---- signed publishes ----
+
+  private static final String SIG = "A".repeat(86); // 64 bytes as base64url without padding
+
+  @Test
+  void decodesASignedPublishsTimestampKeyIdAndSignature() {
+    assertEquals(
+        new Command.Publish("5", "c", "{\"a\":1}", new Signed(1_764_489_600_000L, new Signature("signer-1", SIG))),
+        CODEC.decode("{\"op\":\"publish\",\"id\":5,\"channel\":\"c\",\"data\":{\"a\":1},"
+            + "\"ts\":1764489600000,\"kid\":\"signer-1\",\"sig\":\"" + SIG + "\"}"));
+  }
+
+  @Test
+  void anUnsignedPublishHasNoSignedPartAndNullFieldsCountAsAbsent() {
+    assertNull(((Command.Publish) CODEC.decode("{\"op\":\"publish\",\"channel\":\"c\",\"data\":1}")).signed());
+    assertNull(((Command.Publish) CODEC.decode(
+        "{\"op\":\"publish\",\"channel\":\"c\",\"data\":1,\"ts\":null,\"kid\":null,\"sig\":null}")).signed());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      // not all three
+      "\"ts\":1764489600000",
+      "\"kid\":\"k\",\"sig\":\"AAAA\"",
+      "\"ts\":1764489600000,\"kid\":\"k\"",
+      "\"ts\":1764489600000,\"kid\":null,\"sig\":\"AAAA\"",
+      // ts: a positive integer
+      "\"ts\":0,\"kid\":\"k\",\"sig\":\"AAAA\"",
+      "\"ts\":-5,\"kid\":\"k\",\"sig\":\"AAAA\"",
+      "\"ts\":1.5,\"kid\":\"k\",\"sig\":\"AAAA\"",
+      "\"ts\":\"1764489600000\",\"kid\":\"k\",\"sig\":\"AAAA\"",
+      "\"ts\":99999999999999999999,\"kid\":\"k\",\"sig\":\"AAAA\"",
+      // kid: [A-Za-z0-9._-]{1,64}
+      "\"ts\":1,\"kid\":\"\",\"sig\":\"AAAA\"",
+      "\"ts\":1,\"kid\":\"a b\",\"sig\":\"AAAA\"",
+      "\"ts\":1,\"kid\":\"k\\\"\",\"sig\":\"AAAA\"",
+      "\"ts\":1,\"kid\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",\"sig\":\"AAAA\"",
+      "\"ts\":1,\"kid\":7,\"sig\":\"AAAA\"",
+      // sig: base64url without padding, at most 200 characters
+      "\"ts\":1,\"kid\":\"k\",\"sig\":\"AAA=\"",
+      "\"ts\":1,\"kid\":\"k\",\"sig\":\"AA+/\"",
+      "\"ts\":1,\"kid\":\"k\",\"sig\":\"AAAAA\"",
+      "\"ts\":1,\"kid\":\"k\",\"sig\":\"\"",
+      "\"ts\":1,\"kid\":\"k\",\"sig\":[\"AAAA\"]",
+  })
+  void malformedOrPartialSignatureFieldsAreBadRequestAndKeepTheId(String fields) {
+    BadFrameException e = refused("{\"op\":\"publish\",\"id\":9,\"channel\":\"c\",\"data\":1," + fields + "}");
+    assertEquals(ErrorCode.BAD_REQUEST, e.code(), fields);
+    assertEquals("9", e.idJson(), fields);
+  }
+
+  @Test
+  void signaturesOfUpTo200CharactersAreAccepted() {
+    String longest = "A".repeat(200);
+    Command.Publish p = (Command.Publish) CODEC.decode("{\"op\":\"publish\",\"channel\":\"c\",\"data\":1,"
+        + "\"ts\":1,\"kid\":\"" + "k".repeat(64) + "\",\"sig\":\"" + longest + "\"}");
+    assertEquals(longest, p.signed().signature().sig());
+    refused("{\"op\":\"publish\",\"channel\":\"c\",\"data\":1,\"ts\":1,\"kid\":\"k\",\"sig\":\"" + "A".repeat(204) + "\"}");
+  }
+
+  @Test
+  void aSignedMessagesFrameCarriesKidAndSigAfterData() throws Exception {
+    ChannelMessage m = new ChannelMessage("prices.btc", "ep0ch", 42, 1_764_489_600_000L, "{\"p\":1}",
+        new Signature("signer-1", SIG));
+    assertEquals(
+        "{\"type\":\"message\",\"channel\":\"prices.btc\",\"offset\":42,\"epoch\":\"ep0ch\",\"data\":{\"p\":1},"
+            + "\"kid\":\"signer-1\",\"sig\":\"" + SIG + "\",\"ts\":1764489600000}",
+        CODEC.message(m));
+  }
+
+  @Test
+  void historyPagesCarryEachMessagesSignature() throws Exception {
+    BacklogPage page = new BacklogPage("e", 1, 2, List.of(
+        new ChannelMessage("c", "e", 1, 10, "1", new Signature("k", SIG)),
+        new ChannelMessage("c", "e", 2, 20, "2")));
+    JsonNode messages = read(CODEC.page("c", page)).get("messages");
+    assertEquals("k", messages.get(0).get("kid").textValue());
+    assertEquals(SIG, messages.get(0).get("sig").textValue());
+    assertFalse(messages.get(1).has("kid") || messages.get(1).has("sig"), messages.toString());
   }
 
   @Test

@@ -12,6 +12,7 @@ import stream.terminal.lastmile.channel.Channel;
 import stream.terminal.lastmile.channel.ChannelInfo;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Signature;
 
 /**
  * A channel registry that can hold one {@code get} in flight until the test lets it go, the way a cluster's
@@ -86,8 +87,8 @@ public final class HeldLookups implements ChannelRegistry {
   }
 
   @Override
-  public Future<ChannelMessage> append(String name, long ts, String data) {
-    return real.append(name, ts, data);
+  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
+    return real.append(name, ts, data, signature);
   }
 
   @Override

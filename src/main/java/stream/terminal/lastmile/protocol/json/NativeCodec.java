@@ -12,6 +12,9 @@ import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.Signature;
+import stream.terminal.lastmile.core.Signed;
+import stream.terminal.lastmile.protocol.SignedFields;
 import stream.terminal.lastmile.protocol.WireCodec;
 
 /** The native dialect: {@code {"op":"subscribe","channel":"c","id":1}} in, typed frames out (docs/protocol.md). */
@@ -44,7 +47,7 @@ public final class NativeCodec implements WireCodec {
       case "subscribe" -> new Command.Subscribe(id, channel(node, id), since(node, id));
       case "unsubscribe" -> new Command.Unsubscribe(id, channel(node, id));
       case "create" -> new Command.Create(id, channel(node, id));
-      case "publish" -> new Command.Publish(id, channel(node, id), data(node, id));
+      case "publish" -> new Command.Publish(id, channel(node, id), data(node, id), signed(node, id));
       case "history" -> new Command.History(id, channel(node, id), since(node, id), limit(node, id));
       case "auth" -> new Command.Auth(id, token(node, id));
       case "ping" -> new Command.Ping(id);
@@ -85,6 +88,36 @@ public final class NativeCodec implements WireCodec {
       throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'data' is required", id);
     }
     return Json.compact(data);
+  }
+
+  /** A signed publish's ts, kid and sig (all three or none; null and absent are the same), or null. */
+  private static Signed signed(JsonNode node, String id) {
+    JsonNode ts = given(node, "ts");
+    JsonNode kid = given(node, "kid");
+    JsonNode sig = given(node, "sig");
+    if (ts == null && kid == null && sig == null) {
+      return null;
+    }
+    if (ts == null || kid == null || sig == null) {
+      throw new BadFrameException(
+          ErrorCode.BAD_REQUEST, "fields 'ts', 'kid' and 'sig' go together: give all three or none", id);
+    }
+    if (!ts.isIntegralNumber() || !ts.canConvertToLong()) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'ts' must be a positive integer", id);
+    }
+    if (!kid.isTextual() || !sig.isTextual()) {
+      throw new BadFrameException(ErrorCode.BAD_REQUEST, "fields 'kid' and 'sig' must be strings", id);
+    }
+    try {
+      return SignedFields.of(ts.longValue(), kid.textValue(), sig.textValue());
+    } catch (GatewayException e) {
+      throw new BadFrameException(e.code(), e.getMessage(), id);
+    }
+  }
+
+  private static JsonNode given(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value;
   }
 
   private static Position since(JsonNode node, String id) {
@@ -157,6 +190,7 @@ public final class NativeCodec implements WireCodec {
         + "}}";
   }
 
+  /** A message frame; a signed message's {@code kid} and {@code sig} follow its {@code data}. */
   @Override
   public String message(ChannelMessage m) {
     return "{\"type\":\"message\",\"channel\":"
@@ -167,9 +201,15 @@ public final class NativeCodec implements WireCodec {
         + Json.quote(m.epoch())
         + ",\"data\":"
         + m.data()
+        + signature(m.signature())
         + ",\"ts\":"
         + m.ts()
         + "}";
+  }
+
+  private static String signature(Signature signature) {
+    return signature == null ? ""
+        : ",\"kid\":" + Json.quote(signature.kid()) + ",\"sig\":" + Json.quote(signature.sig());
   }
 
   @Override
