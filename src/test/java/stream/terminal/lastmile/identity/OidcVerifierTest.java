@@ -201,6 +201,34 @@ class OidcVerifierTest {
     } finally {
       silent.close();
     }
+
+    // one that answers without end: the body is cut at the bound, not buffered
+    HttpServer endless = vertx.createHttpServer().requestHandler(request -> {
+      request.response().setChunked(true).putHeader("Content-Type", "application/json").write("{\"keys\":[\"");
+      request.response().write("x".repeat(JsonDocuments.MAX_BYTES + 1));
+    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      OidcVerifier flooded = verifier(config(30, 30, "http://127.0.0.1:" + endless.actualPort() + "/jwks"), Clock.systemUTC());
+      assertRefusedWithin(flooded, token, Duration.ofSeconds(3));
+    } finally {
+      endless.close();
+    }
+  }
+
+  @Test
+  void keysOlderThanTheMaxAgeAreRefetched() throws Exception {
+    TestClock clock = new TestClock();
+    try (JwksRelay relay = JwksRelay.start(vertx, provider, MAIN)) {
+      OidcVerifier verifier = verifier(config(30, 30, relay.uri()), clock);
+      String token = token(Case.VALID, Map.of());
+      verify(verifier, token);
+      clock.advance(Duration.ofSeconds(3599));
+      verify(verifier, token);
+      assertEquals(1, relay.fetches());
+      clock.advance(Duration.ofSeconds(1));
+      verify(verifier, token);
+      assertEquals(2, relay.fetches());
+    }
   }
 
   @Test
