@@ -3,9 +3,13 @@ package stream.terminal.lastmile.identity;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -23,6 +27,8 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.security.GeneralSecurityException;
+import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -68,7 +74,12 @@ public final class OidcVerifier implements UserTokens {
     // RFC 9068 access tokens are typed at+jwt; most issuers still say JWT or nothing
     processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(
         JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
-    processor.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, (selector, context) -> selector.select(context.keys())));
+    JWSVerificationKeySelector<KeysContext> standard =
+        new JWSVerificationKeySelector<>(algorithms, (selector, context) -> selector.select(context.keys()));
+    processor.setJWSKeySelector((header, context) -> Ed25519JwsVerifier.handles(header.getAlgorithm())
+        ? ed25519Keys(header, context.keys())
+        : standard.selectJWSKeys(header, context));
+    processor.setJWSVerifierFactory(new Ed25519JwsVerifier.Factory());
     DefaultJWTClaimsVerifier<KeysContext> claims = new DefaultJWTClaimsVerifier<>(
         new HashSet<>(config.audience()),
         new JWTClaimsSet.Builder().issuer(config.issuer()).build(),
@@ -95,7 +106,7 @@ public final class OidcVerifier implements UserTokens {
     if (!algorithms.contains(header.getAlgorithm())) {
       return Future.failedFuture(invalid("the token's algorithm " + header.getAlgorithm() + " is not accepted"));
     }
-    JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
+    JWKMatcher matcher = matcher(header);
     return keys.keys(set -> matcher != null && !new JWKSelector(matcher).select(set).isEmpty()).map(current -> {
       if (current == null) {
         throw invalid("the issuer's keys are unavailable");
@@ -106,6 +117,29 @@ public final class OidcVerifier implements UserTokens {
         throw invalid("the token's subject (sub) is not a string");
       }
     });
+  }
+
+  /** The published keys a token may be signed with: its kid (when it names one) and its algorithm's key type. */
+  private static JWKMatcher matcher(JWSHeader header) {
+    if (Ed25519JwsVerifier.handles(header.getAlgorithm())) {
+      // Nimbus's own matching for EdDSA assumes its Tink-based verifier
+      return new JWKMatcher.Builder().keyType(KeyType.OKP).curve(Curve.Ed25519).keyID(header.getKeyID())
+          .keyUses(KeyUse.SIGNATURE, null).build();
+    }
+    return JWKMatcher.forJWSHeader(header);
+  }
+
+  /** Ed25519 keys as JDK keys (Nimbus converts OKP keys only through Tink); a malformed one is skipped. */
+  private static List<Key> ed25519Keys(JWSHeader header, JWKSet set) {
+    List<Key> keys = new ArrayList<>();
+    for (JWK jwk : new JWKSelector(matcher(header)).select(set)) {
+      try {
+        keys.add(Ed25519JwsVerifier.publicKey(jwk.toOctetKeyPair()));
+      } catch (GeneralSecurityException e) {
+        // not usable: the token is then refused for want of a matching key
+      }
+    }
+    return keys;
   }
 
   private static SignedJWT signed(String token) {

@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.identity;
 
+import com.nimbusds.jose.jwk.JWK;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -25,6 +26,7 @@ final class JwksRelay implements AutoCloseable {
   private final HttpClient client;
   private final HttpServer server;
   private final List<String> published = new CopyOnWriteArrayList<>();
+  private final List<JWK> extra = new CopyOnWriteArrayList<>();
   private final AtomicInteger fetches = new AtomicInteger();
 
   private JwksRelay(MockOidcProvider provider, HttpClient client, HttpServer server) {
@@ -61,6 +63,11 @@ final class JwksRelay implements AutoCloseable {
     published.addAll(List.of(issuerIds));
   }
 
+  /** Publishes a key of the test's own beside the provider's (for algorithms the provider does not sign with). */
+  void alsoPublish(JWK key) {
+    extra.add(key.toPublicJWK());
+  }
+
   int fetches() {
     return fetches.get();
   }
@@ -72,6 +79,7 @@ final class JwksRelay implements AutoCloseable {
         .collect(Collectors.toList());
     return Future.all(sets).map(all -> {
       JsonArray keys = new JsonArray();
+      extra.forEach(key -> keys.add(new JsonObject(key.toJSONObject())));
       for (Future<Buffer> set : sets) {
         set.result().toJsonObject().getJsonArray("keys").forEach(keys::add);
       }

@@ -8,9 +8,13 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
@@ -19,11 +23,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -257,6 +266,26 @@ class OidcVerifierTest {
         ErrorCode.INVALID_TOKEN, "algorithm RS256 is not accepted");
   }
 
+  @Test
+  void anEd25519TokenIsVerifiedWithTheJdk() throws Exception {
+    KeyPair signer = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    KeyPair impostor = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    try (JwksRelay relay = JwksRelay.start(vertx, provider, MAIN)) {
+      relay.alsoPublish(ed25519Jwk("ed-1", signer));
+      OidcConfig config = new OidcConfig(provider.issuer(MAIN), List.of("last-mile"), List.of("RS256", "EdDSA"), 30,
+          "channels", 30, 3600, relay.uri());
+      OidcVerifier verifier = verifier(config, Clock.systemUTC());
+      JWTClaimsSet claims = SignedJWT.parse(token(Case.VALID, Map.of("sub", "carol"))).getJWTClaimsSet();
+
+      assertEquals("carol", verify(verifier, signEd25519(claims, "ed-1", signer)).subject());
+      assertRefused(verifier, signEd25519(claims, "ed-1", impostor), ErrorCode.INVALID_TOKEN, "signature does not verify");
+      OidcConfig rsaOnly = new OidcConfig(config.issuer(), config.audience(), List.of("RS256"), 30, "channels", 30, 3600,
+          relay.uri());
+      assertRefused(verifier(rsaOnly, Clock.systemUTC()), signEd25519(claims, "ed-1", signer), ErrorCode.INVALID_TOKEN,
+          "algorithm EdDSA is not accepted");
+    }
+  }
+
   /** Not asserted: how long one warm validation takes (RS256, 2048-bit key, keys cached). */
   @Test
   void measureAWarmValidation() throws Exception {
@@ -291,6 +320,22 @@ class OidcVerifierTest {
     SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(), claims);
     jwt.sign(new RSASSASigner(key));
     return jwt.serialize();
+  }
+
+  private static OctetKeyPair ed25519Jwk(String kid, KeyPair pair) {
+    byte[] spki = pair.getPublic().getEncoded();
+    byte[] x = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
+    return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).keyID(kid).keyUse(KeyUse.SIGNATURE).build();
+  }
+
+  /** Signed with the JDK (Nimbus's Ed25519 signer needs Tink). */
+  private static String signEd25519(JWTClaimsSet claims, String kid, KeyPair pair) throws Exception {
+    Base64URL header = new JWSHeader.Builder(JWSAlgorithm.EdDSA).keyID(kid).build().toBase64URL();
+    Base64URL payload = Base64URL.encode(claims.toString());
+    Signature signature = Signature.getInstance("Ed25519");
+    signature.initSign(pair.getPrivate());
+    signature.update((header + "." + payload).getBytes(StandardCharsets.US_ASCII));
+    return new SignedJWT(header, payload, Base64URL.encode(signature.sign())).serialize();
   }
 
   private static Identity verify(OidcVerifier verifier, String token) throws Exception {
