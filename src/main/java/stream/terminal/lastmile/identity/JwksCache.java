@@ -121,8 +121,11 @@ final class JwksCache {
       if (!issuer.equals(document.getValue("issuer"))) {
         throw new IllegalStateException(discovery + " names another issuer: " + document.getValue("issuer"));
       }
-      if (!(document.getValue("jwks_uri") instanceof String uri) || !(uri.startsWith("https://") || uri.startsWith("http://"))) {
-        throw new IllegalStateException(discovery + " has no http(s) jwks_uri");
+      // an https issuer's keys come over https too; plain http only for an http (loopback) issuer
+      boolean secure = issuer.startsWith("https://");
+      if (!(document.getValue("jwks_uri") instanceof String uri)
+          || !(uri.startsWith("https://") || (!secure && uri.startsWith("http://")))) {
+        throw new IllegalStateException(discovery + " has no " + (secure ? "https" : "http(s)") + " jwks_uri");
       }
       synchronized (this) {
         jwksUri = uri;
