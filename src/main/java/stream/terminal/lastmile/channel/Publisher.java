@@ -11,17 +11,21 @@ import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.ChannelNames;
 import stream.terminal.lastmile.core.Signature;
 import stream.terminal.lastmile.core.Signed;
+import stream.terminal.lastmile.identity.MessageSignatures;
 
 /** Creates channels and publishes to them: the ingest side's only way onto the event bus. */
 public final class Publisher {
   private final ChannelRegistry registry;
   private final ChannelPolicies policies;
+  private final MessageSignatures signatures;
   private final EventBus bus;
   private final GatewayMetrics metrics;
 
-  public Publisher(ChannelRegistry registry, ChannelPolicies policies, EventBus bus, GatewayMetrics metrics) {
+  public Publisher(ChannelRegistry registry, ChannelPolicies policies, MessageSignatures signatures, EventBus bus,
+      GatewayMetrics metrics) {
     this.registry = registry;
     this.policies = policies;
+    this.signatures = signatures;
     this.bus = bus;
     this.metrics = metrics;
   }
@@ -47,14 +51,23 @@ public final class Publisher {
    * node wait for any other one's registry call (a Hazelcast proxy lookup, a channel created on first publish).
    *
    * <p>Every publish path (the WebSocket command, the HTTP API) comes through here before anything is stored: the
-   * one place for what every publish must pass, a signature's verification included. A signed message keeps its
-   * publisher's timestamp (it is part of what was signed); an unsigned one gets this node's clock.
+   * one place for what every publish must pass. A signature is verified here, and a bad one stores nothing. A
+   * signed message keeps its publisher's timestamp (it is part of what was signed); an unsigned one gets this
+   * node's clock.
    *
    * @param data the payload as compact JSON text
    * @param signed the publisher's timestamp and signature, or null for an unsigned message
    */
   public Future<ChannelMessage> publish(String channel, String data, Signed signed, Future<?> after) {
     ChannelNames.require(channel);
+    if (signed != null) {
+      try {
+        signatures.verify(channel, data, signed.ts(), signed.signature());
+      } catch (GatewayException e) {
+        // nothing stored; the connection's next publish still waits for the one before this
+        return after.transform(previous -> Future.failedFuture(e));
+      }
+    }
     Future<ChannelMessage> stored = signed == null
         ? append(channel, System.currentTimeMillis(), data, null)
         : append(channel, signed.ts(), data, signed.signature());

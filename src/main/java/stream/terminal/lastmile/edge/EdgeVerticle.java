@@ -42,10 +42,8 @@ public final class EdgeVerticle extends ListenerVerticle {
     SseEndpoint sse = new SseEndpoint(vertx, listener, node.forLoop(context));
     sse.mount(router);
     streams.add(sse);
-    // SockJS clients cannot offer a token (no headers, no sub-protocol): a listener that requires one has no SockJS
-    if (listener.authTokens().isEmpty()) {
-      eventBuses.add(EventBusEndpoint.mount(vertx, router, listener, node.forLoop(context)));
-    }
+    // SockJS clients cannot send a header: they sign on with a send to last-mile.auth (BridgeHook)
+    eventBuses.add(EventBusEndpoint.mount(vertx, router, listener, node.forLoop(context)));
     router.route().handler(ctx -> HttpReplies.error(ctx, 404, ErrorCode.BAD_REQUEST,
         "this is a subscriber endpoint: WebSocket on / or /ws, GET /sse, or SockJS at /eventbus"));
     return router;

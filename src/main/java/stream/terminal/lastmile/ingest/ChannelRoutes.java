@@ -99,9 +99,9 @@ public final class ChannelRoutes {
     });
   }
 
-  /** Whether a request without a credential is refused: the listener has legacy tokens. */
+  /** Whether a request without a credential is refused: the listener requires one, or has legacy tokens. */
   private boolean credentialRequired() {
-    return !listener.authTokens().isEmpty();
+    return listener.requireIdentity() || !listener.authTokens().isEmpty();
   }
 
   private static Identity identity(RoutingContext ctx) {

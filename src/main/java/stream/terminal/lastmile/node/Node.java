@@ -127,14 +127,15 @@ public final class Node {
     for (ListenerConfig listener : config.listeners()) {
       gates.put(listener.name(), new ConnectionGate(listener.name(), listener.limits()));
     }
+    IdentityServices identity = IdentityServices.create(vertx, config);
     NodeServices services =
         new NodeServices(
             config,
             registry,
-            new Publisher(registry, config.channelPolicies(), vertx.eventBus(), metrics),
+            new Publisher(registry, config.channelPolicies(), identity.signatures(), vertx.eventBus(), metrics),
             new SubscriptionHub(metrics, registry, HOLE_WAIT_MS, MAX_WAITING, cluster == null ? 0 : TAIL_CHECK_MS),
             metrics,
-            IdentityServices.create(),
+            identity,
             new SessionDirectory(),
             prometheus,
             gates,

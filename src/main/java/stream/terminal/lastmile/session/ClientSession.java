@@ -124,6 +124,19 @@ public final class ClientSession {
     return identity;
   }
 
+  /**
+   * On a listener that wants a credential from every client ({@code require_identity}, or legacy
+   * {@code auth_tokens} where the transport could not ask for one in its handshake), nothing but signing on is
+   * done for a client that has not.
+   *
+   * @throws GatewayException {@code unauthenticated} while the session is anonymous on such a listener
+   */
+  public void requireSignedOn() {
+    if (identity.anonymous() && (listener.requireIdentity() || !listener.authTokens().isEmpty())) {
+      throw new GatewayException(ErrorCode.UNAUTHENTICATED, "sign on first: this listener requires a credential");
+    }
+  }
+
   /** Adopts the identity the transport proved when the connection opened (a handshake's credential). */
   public void signedOn(Identity proven) {
     adopt(proven);

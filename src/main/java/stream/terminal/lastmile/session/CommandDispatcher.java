@@ -118,6 +118,9 @@ public final class CommandDispatcher {
 
   private Future<Outcome> execute(Command command) {
     try {
+      if (!(command instanceof Command.Auth || command instanceof Command.Ping)) {
+        session.requireSignedOn();
+      }
       if (command instanceof Command.Subscribe s) {
         // legacy connections are live only, as in TSLM
         return session.subscriptions()
@@ -155,7 +158,7 @@ public final class CommandDispatcher {
       throw new GatewayException(ErrorCode.TOO_LARGE, "data exceeds " + limits.maxDataBytes() + " bytes");
     }
     IdentityServices identity = services.identity();
-    identity.access().requirePublish(session.identity(), p.channel(), false);
+    identity.access().requirePublish(session.identity(), p.channel(), p.signed() != null);
     if (!identity.publishRates().tryPublish(session.identity())) {
       throw new GatewayException(ErrorCode.RATE_LIMITED,
           "key '" + session.identity().subject() + "' is over its publishes per second");

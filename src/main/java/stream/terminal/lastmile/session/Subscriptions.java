@@ -66,6 +66,7 @@ final class Subscriptions {
    * @throws GatewayException when refused before any lookup (permission, name, subscription limit)
    */
   Future<Subscribed> subscribe(String name, Position requestedSince) {
+    session.requireSignedOn();
     session.require(Permission.SUBSCRIBE);
     String channel = ChannelNames.require(name);
     ChannelAccess access = services.identity().access();

@@ -99,9 +99,9 @@ public final class SseEndpoint {
       });
       return;
     }
-    if (auth.required()) {
+    if (auth.required() || config.requireIdentity()) {
       // EventSource cannot set headers: a listener token may come as a parameter instead
-      if (!auth.acceptsToken(request.getParam("token"))) {
+      if (!auth.required() || !auth.acceptsToken(request.getParam("token"))) {
         refuseIdentity(ctx, new GatewayException(ErrorCode.UNAUTHENTICATED,
             "send a credential as Authorization: Bearer, or one of the listener's tokens as the token parameter"));
         return;

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.lang.System.Logger.Level;
@@ -20,7 +21,6 @@ import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.identity.Bearer;
 import stream.terminal.lastmile.identity.Identity;
-import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.session.Services;
 
 /**
@@ -147,7 +147,9 @@ public final class Endpoint {
     services.metrics().rejected("auth");
     services.metrics().error(error.code());
     LOG.log(Level.DEBUG, "refused {0} on {1}: {2}", ctx.request().remoteAddress(), config.name(), error.getMessage());
-    HttpReplies.error(ctx, error.code(), error.getMessage());
+    ctx.response().setStatusCode(error.code().httpStatus()).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject().put("code", error.code().wire())
+            .put("message", error.getMessage())).encode());
   }
 
   private void accept(HttpServerRequest request, Identity identity) {

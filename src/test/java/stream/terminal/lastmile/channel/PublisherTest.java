@@ -20,7 +20,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
+import java.time.Clock;
 import stream.terminal.lastmile.config.ChannelPolicies;
+import stream.terminal.lastmile.config.IdentityConfig;
+import stream.terminal.lastmile.identity.MessageSignatures;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.Signature;
@@ -90,7 +93,8 @@ class PublisherTest {
   void aPublishStuckInTheRegistryHoldsUpNoOtherChannel() throws Exception {
     SlowRegistry registry = new SlowRegistry();
     Publisher publisher =
-        new Publisher(registry, ChannelPolicies.defaults(), vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
+        new Publisher(registry, ChannelPolicies.defaults(), new MessageSignatures(IdentityConfig.NONE, Clock.systemUTC()),
+            vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
     CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> publisher.publish("slow", "1", null));
     try {
       assertTrue(registry.slowEntered.await(10, TimeUnit.SECONDS));
@@ -121,7 +125,8 @@ class PublisherTest {
   void aConnectionsPublishesReachTheBusInTheOrderItSentThem() throws Exception {
     ReversingRegistry registry = new ReversingRegistry();
     Publisher publisher =
-        new Publisher(registry, ChannelPolicies.defaults(), vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
+        new Publisher(registry, ChannelPolicies.defaults(), new MessageSignatures(IdentityConfig.NONE, Clock.systemUTC()),
+            vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
     List<Long> onBus = new CopyOnWriteArrayList<>();
     vertx.eventBus().<ChannelMessage>localConsumer(Addresses.channel("order"), m -> onBus.add(m.body().offset()))
         .completion().await();

@@ -166,6 +166,8 @@ class PublisherIdentityTest {
 
   @Test
   void signedMessagesAreCheckedAndForwarded() throws Exception {
+    assertEquals(201, Http.send("PUT", gateway.ingestPort(), "/channels/signed.a", null,
+        "Authorization", "Bearer " + FEED_KEY).status());
     try (WsClient subscriber = gateway.edge()) {
       assertResult(subscriber.request("subscribe", "signed.a"));
       long ts = System.currentTimeMillis();

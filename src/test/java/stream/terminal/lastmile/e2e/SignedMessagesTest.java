@@ -37,6 +37,7 @@ class SignedMessagesTest {
   void start() throws Exception {
     gateway = new TestGateway();
     gateway.config().put("channels", new JsonObject().put("declare", new JsonArray().add(CHANNEL)));
+    gateway.config().put("identity", Signing.identity());
     gateway.start();
     String epoch = position().getString("epoch");
     ws = gateway.edge();

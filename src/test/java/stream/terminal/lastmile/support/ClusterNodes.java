@@ -119,6 +119,8 @@ public final class ClusterNodes implements AutoCloseable {
             + (nodeOptions.isEmpty() ? "" : ", " + nodeOptions) + "}",
         "cluster: {enabled: true, name: " + clusterName + ", host: 127.0.0.1, port: " + memberPorts.get(name)
             + ", members: [" + members + "], join_wait_seconds: 0" + clusterOptions + "}",
+        // every test node trusts the test key, so signed messages can cross a cluster
+        Signing.identityYaml(),
         "listeners:",
         listener,
         "  - {name: ops, role: ops, host: 127.0.0.1, port: 0}",

@@ -55,6 +55,16 @@ public final class MockOidcProvider implements AutoCloseable {
 
   /** Starts a provider on a free loopback port serving the given issuer ids, and waits for its discovery. */
   public static MockOidcProvider start(String... issuerIds) throws Exception {
+    Map<String, Integer> expiries = new LinkedHashMap<>();
+    for (String id : issuerIds) {
+      expiries.put(id, 3600);
+    }
+    return start(expiries);
+  }
+
+  /** As {@link #start(String...)}, each issuer id minting tokens that live the given number of seconds. */
+  public static MockOidcProvider start(Map<String, Integer> tokenExpiries) throws Exception {
+    String[] issuerIds = tokenExpiries.keySet().toArray(String[]::new);
     Path home = basedir().resolve("target/mock-oauth2");
     Path lib = materialise(home);
     int port = freePort();
@@ -64,7 +74,7 @@ public final class MockOidcProvider implements AutoCloseable {
         "-cp", lib.toAbsolutePath() + "/*", MAIN_CLASS);
     builder.environment().put("SERVER_HOSTNAME", "127.0.0.1");
     builder.environment().put("SERVER_PORT", Integer.toString(port));
-    builder.environment().put("JSON_CONFIG", config(issuerIds));
+    builder.environment().put("JSON_CONFIG", config(tokenExpiries));
     builder.environment().put("LOG_LEVEL", "WARN");
     builder.redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
     MockOidcProvider provider = new MockOidcProvider(builder.start(), port, log);
@@ -147,12 +157,12 @@ public final class MockOidcProvider implements AutoCloseable {
   }
 
   /** One callback per issuer id; the first mapping whose {@code case} matches decides the claims. */
-  private static String config(String... issuerIds) {
+  private static String config(Map<String, Integer> tokenExpiries) {
     JsonArray callbacks = new JsonArray();
-    for (String id : issuerIds) {
+    for (Map.Entry<String, Integer> issuer : tokenExpiries.entrySet()) {
       callbacks.add(new JsonObject()
-          .put("issuerId", id)
-          .put("tokenExpiry", 3600)
+          .put("issuerId", issuer.getKey())
+          .put("tokenExpiry", issuer.getValue())
           .put("requestMappings", new JsonArray()
               // 2001-09-09: long expired, whatever the leeway
               .add(mapping("expired", new JsonObject().put("exp", 1_000_000_000L)))
