@@ -452,6 +452,12 @@ class WebSocketConnection {
       this.#scheduleRefresh(frame.result.expires_at);
       return;
     }
+    if (frame.error?.code === 'rate_limited') {
+      // nothing ran: ask again a little later, as for a subscribe
+      clearTimeout(this.#refreshTimer);
+      this.#refreshTimer = setTimeout(() => this.#refresh(), 1000);
+      return;
+    }
     // the old identity stays until it expires; the server then ends the connection (4004) and a reconnect signs on anew
     this.#hooks.error({ ...(frame.error ?? { code: 'internal', message: 'reply without result or error' }), auth: 'refresh' });
   }
@@ -740,7 +746,8 @@ class FetchSseConnection {
   #streamed = '';
 
   constructor(fetch, base, token, openTimeoutMs, hooks) {
-    this.#fetch = fetch;
+    // called as a plain function: a browser's fetch throws "Illegal invocation" when called as another object's method
+    this.#fetch = (url, init) => fetch(url, init);
     this.base = base;
     this.openTimeoutMs = openTimeoutMs;
     this.#hooks = hooks;

@@ -183,6 +183,21 @@ for (const code of ['permission_denied', 'invalid_token']) {
   });
 }
 
+test('WebSocket: a refresh answered rate_limited is sent again a second later', async (t) => {
+  t.mock.timers.enable({ apis: ['setTimeout', 'Date'], now: Date.now() });
+  const { client, ws, token, errors = [] } = await signedOn(Date.now() + 100_000);
+  client.addEventListener('error', (e) => errors.push(e.detail));
+  t.mock.timers.tick(80_000);
+  await settle();
+  authReply(ws, { error: { code: 'rate_limited', message: 'more than 100 commands per second' } });
+  t.mock.timers.tick(1_000);
+  await settle();
+  assert.equal(token.calls, 3);
+  assert.deepEqual(ws.sent.at(-1), { op: 'auth', id: 4, token: 'jwt-3' });
+  assert.deepEqual(errors, []);
+  client.close();
+});
+
 test('WebSocket: close 4004 gets a fresh token and reconnects with resume, with the usual first delay', async () => {
   const { client, WebSocket, ws, got, token } = await signedOn();
   ws.push(message('prices', 'e1', 1));
