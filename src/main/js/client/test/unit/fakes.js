@@ -69,14 +69,67 @@ export function next(target, type) {
   return new Promise((resolve) => target.addEventListener(type, (e) => resolve(e.detail), { once: true }));
 }
 
-/** Resolves once `predicate()` holds, checking after each macrotask (timers of a few ms in these tests). */
+/**
+ * Resolves once `predicate()` holds, checking after each macrotask (timers of a few ms in these tests). It polls
+ * with setImmediate and reads performance.now(), which node:test's mocked timers and Date leave alone.
+ */
 export async function until(predicate, what = 'condition') {
-  const deadline = Date.now() + 2000;
+  const deadline = performance.now() + 2000;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1));
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
   }
 }
 
 export const message = (channel, epoch, offset, data = { n: offset }) =>
   ({ type: 'message', channel, offset, epoch, data, ts: 1764123456789 + offset });
+
+/**
+ * A fake `fetch` that records each request and lets the test answer it: `json(status, body)`, or `stream()` for an
+ * event stream the test writes to. An aborted request fails, and so does its body, as with the real fetch.
+ */
+export function fakeFetch() {
+  const fetch = (url, init = {}) => {
+    const request = {
+      url: new URL(url),
+      method: init.method ?? 'GET',
+      headers: init.headers ?? {},
+      body: init.body === undefined ? undefined : JSON.parse(init.body),
+      aborted: false,
+    };
+    const response = new Promise((resolve, reject) => {
+      request.resolve = resolve;
+      request.reject = reject;
+    });
+    init.signal?.addEventListener('abort', () => {
+      request.aborted = true;
+      const reason = new DOMException('The operation was aborted.', 'AbortError');
+      request.reject(reason);
+      try {
+        request.controller?.error(reason);
+      } catch {
+        // already closed
+      }
+    });
+    request.json = (status, body) =>
+      request.resolve(new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } }));
+    request.stream = () => {
+      const body = new ReadableStream({ start: (c) => (request.controller = c) });
+      request.resolve(new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } }));
+      const bytes = new TextEncoder();
+      return {
+        write: (text) => request.controller.enqueue(bytes.encode(text)),
+        event: (type, data) =>
+          request.controller.enqueue(bytes.encode(`${type === 'message' ? '' : `event: ${type}\n`}data: ${JSON.stringify(data)}\n\n`)),
+        end: () => request.controller.close(),
+      };
+    };
+    fetch.requests.push(request);
+    return response;
+  };
+  fetch.requests = [];
+  return fetch;
+}
+
+/** Lets pending promise callbacks and I/O callbacks run (also under mocked timers, which leave setImmediate alone). */
+export const settle = () => new Promise((r) => setImmediate(r));
