@@ -4,12 +4,16 @@
 //
 // Environment: EDGE_URL (http://127.0.0.1:PORT), CHANNEL, NO_WEBSOCKET=1 (removes window.WebSocket before the
 // page runs), CHROMIUM (default /usr/bin/chromium), DEMO_PAGE=1 (opens the edge's own demo page, /demo/, on CHANNEL
-// instead; its state `s` is then what the page shows: state, transport, offset, epoch, messages, reconnects, gaps).
+// instead; its state `s` is then what the page shows: state, transport, offset, epoch, messages, reconnects, gaps),
+// CLIENT_OPTIONS (JSON merged into connect's options: publicKeys, requireSignatures...), TOKEN_URL and TOKEN_FORM
+// (the page signs on with a token callback; each call fetches this script's /token, which POSTs TOKEN_FORM to the
+// OIDC provider's TOKEN_URL and answers its access_token: a fresh token per call, as a real page's auth library).
 // Commands, one per stdin line; every one is answered with one stdout line `ok <state JSON>` or `fail <why>`:
 //   wait <JS expression over s and sub>             waits (up to 30 s) until it holds
 //   state                                           the state now
 //   quit                                            closes the browser and exits
-// The page's state `s`: received ["epoch:offset", ...], opens [transport, ...], gaps, closes, errors, reconnects
+// The page's state `s`: received ["epoch:offset", ...], opens [transport, ...], gaps, closes, errors, reconnects,
+// invalids (the `invalid` events), kids (each delivered message's kid, or null), tokens (how many the callback got)
 // (event details), transport (the client's, now), position (the subscription's, now: null before its subscribe
 // reply, so wait for `sub.position` before publishing what the page must see). Other stdout lines start with `#`
 // (console, page errors).
@@ -27,24 +31,43 @@ if (!edge || !channel) {
   process.exit(2);
 }
 
+const clientOptions = process.env.CLIENT_OPTIONS || '{}';
+const tokens = Boolean(process.env.TOKEN_URL);
 const html = `<!doctype html>
 <meta charset="utf-8">
 <title>last-mile client test page</title>
 <script type="module">
   import { connect } from ${JSON.stringify(`${edge}/client.js`)};
-  const s = (window.s = { received: [], opens: [], gaps: [], closes: [], errors: [], reconnects: [] });
-  const client = connect(${JSON.stringify(edge)}, { backoff: { initialMs: 100, maxMs: 1000 }, openTimeoutMs: 3000 });
-  for (const type of ['gap', 'close', 'error', 'reconnect']) {
+  const s = (window.s = { received: [], opens: [], gaps: [], closes: [], errors: [], reconnects: [], invalids: [],
+    kids: [], tokens: 0 });
+  const options = { backoff: { initialMs: 100, maxMs: 1000 }, openTimeoutMs: 3000, ...${clientOptions} };
+  if (${tokens}) {
+    options.token = async () => {
+      s.tokens++;
+      return (await fetch('/token')).text();
+    };
+  }
+  const client = connect(${JSON.stringify(edge)}, options);
+  for (const type of ['gap', 'close', 'error', 'reconnect', 'invalid']) {
     client.addEventListener(type, (e) => s[type === 'reconnect' ? 'reconnects' : type + 's'].push(e.detail));
   }
   client.addEventListener('open', (e) => s.opens.push(e.detail.transport));
-  window.sub = client.subscribe(${JSON.stringify(channel)}, (m) => s.received.push(m.epoch + ':' + m.offset));
+  window.sub = client.subscribe(${JSON.stringify(channel)}, (m) => {
+    s.received.push(m.epoch + ':' + m.offset);
+    s.kids.push(m.kid ?? null);
+  });
   window.client = client;
 </script>`;
 
 const server = createServer((req, res) => {
   if (req.url === '/') {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(html);
+  } else if (req.url === '/token' && tokens) {
+    fetch(process.env.TOKEN_URL, { method: 'POST', body: process.env.TOKEN_FORM,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })
+      .then((r) => r.json())
+      .then((t) => res.writeHead(200, { 'Content-Type': 'text/plain' }).end(t.access_token))
+      .catch((e) => res.writeHead(502).end(String(e)));
   } else {
     res.writeHead(404).end();
   }

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -49,15 +50,25 @@ public final class BrowserPage implements AutoCloseable {
    * @param noWebSocket removes {@code window.WebSocket} before the page runs, as a browser without it
    */
   public static BrowserPage open(String edgeUrl, String channel, boolean noWebSocket) throws IOException {
-    return start(edgeUrl, channel, noWebSocket, false);
+    return start(edgeUrl, channel, noWebSocket, false, Map.of());
+  }
+
+  /**
+   * As {@link #open}, with more of the page script's environment: {@code CLIENT_OPTIONS} (JSON for connect's
+   * options), {@code TOKEN_URL} and {@code TOKEN_FORM} (sign on with a fresh token from that provider per call).
+   */
+  public static BrowserPage open(String edgeUrl, String channel, boolean noWebSocket, Map<String, String> environment)
+      throws IOException {
+    return start(edgeUrl, channel, noWebSocket, false, environment);
   }
 
   /** Opens the edge's demo page ({@code /demo/}) on {@code channel}; its state is what the page shows. */
   public static BrowserPage openDemo(String edgeUrl, String channel, boolean noWebSocket) throws IOException {
-    return start(edgeUrl, channel, noWebSocket, true);
+    return start(edgeUrl, channel, noWebSocket, true, Map.of());
   }
 
-  private static BrowserPage start(String edgeUrl, String channel, boolean noWebSocket, boolean demo) throws IOException {
+  private static BrowserPage start(String edgeUrl, String channel, boolean noWebSocket, boolean demo,
+      Map<String, String> environment) throws IOException {
     NodeTools.requireBrowser();
     ProcessBuilder builder = new ProcessBuilder("node", "test/browser/page.mjs")
         .directory(NodeTools.CLIENT_DIR.toFile())
@@ -67,6 +78,7 @@ public final class BrowserPage implements AutoCloseable {
     builder.environment().put("NO_WEBSOCKET", noWebSocket ? "1" : "0");
     builder.environment().put("CHROMIUM", NodeTools.CHROMIUM.toString());
     builder.environment().put("DEMO_PAGE", demo ? "1" : "0");
+    builder.environment().putAll(environment);
     return new BrowserPage(builder.start());
   }
 

@@ -108,6 +108,24 @@ public final class MockOidcProvider implements AutoCloseable {
    *     id's own, {@code aud} "last-mile", {@code sub} "alice")
    */
   public String token(String issuerId, Case shape, Map<String, String> claims) throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(tokenUrl(issuerId)))
+        .timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .POST(HttpRequest.BodyPublishers.ofString(tokenForm(issuerId, shape, claims))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new AssertionError("the provider refused a token: HTTP " + response.statusCode() + " " + response.body());
+    }
+    return new JsonObject(response.body()).getString("access_token");
+  }
+
+  /** Where {@link #tokenForm} is POSTed for a token of {@code issuerId}. */
+  public String tokenUrl(String issuerId) {
+    return issuer(issuerId) + "/token";
+  }
+
+  /** The form body that mints a token (see {@link #token}): for a client of its own, such as a browser page. */
+  public String tokenForm(String issuerId, Case shape, Map<String, String> claims) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", "client_credentials");
     form.put("client_id", "test-client");
@@ -119,17 +137,9 @@ public final class MockOidcProvider implements AutoCloseable {
     form.put("channels", "");
     form.put("iss", issuer(issuerId));
     form.putAll(claims);
-    String body = form.entrySet().stream()
+    return form.entrySet().stream()
         .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
         .collect(Collectors.joining("&"));
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(issuer(issuerId) + "/token"))
-        .timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new AssertionError("the provider refused a token: HTTP " + response.statusCode() + " " + response.body());
-    }
-    return new JsonObject(response.body()).getString("access_token");
   }
 
   @Override

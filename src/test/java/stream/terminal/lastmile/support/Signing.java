@@ -23,6 +23,11 @@ public final class Signing {
     return new Signed(ts, new Signature(KID, MessageSignatures.sign(KEYS.getPrivate(), channel, data, ts)));
   }
 
+  /** The test key's public half as configuration and the browser client take it (base64 SPKI). */
+  public static String publicKey() {
+    return Keys.spki(KEYS);
+  }
+
   /** An {@code identity} section whitelisting the test key on every channel. */
   public static JsonObject identity() {
     return new JsonObject().put("public_keys", new JsonArray().add(new JsonObject()
