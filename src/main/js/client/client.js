@@ -567,34 +567,33 @@ class WebSocketConnection {
 }
 
 /**
- * Server-Sent Events (`GET /sse`). The browser's own EventSource reconnect is not used: on any error the stream
- * is closed and the client reconnects itself, with its backoff and fallback, from the positions it delivered.
+ * What both SSE readers share: one stream at a time for the subscribed channels, a new one (resuming every
+ * position) when they change, and the end of the connection. A subclass opens a stream in `connect` and ends the
+ * current one in `stop`.
  */
-class SseConnection {
+class SseStream {
   kind = 'sse';
   open = false;
-  #source;
-  #hooks;
-  #notice = null;
-  #done = false;
-  #timeout;
-  #reopen = false;
+  notice = null;
+  done = false;
+  timeout;
+  reopen = false;
   /** The channels of the stream being opened or open, as named in its URL. */
-  #streamed = '';
+  streamed = '';
 
-  constructor(Impl, base, token, openTimeoutMs, hooks) {
-    this.Impl = Impl;
+  /** @param token a legacy listener token, sent as the `token` parameter; null for none */
+  constructor(base, token, openTimeoutMs, hooks) {
     this.base = base;
     this.token = token;
     this.openTimeoutMs = openTimeoutMs;
-    this.#hooks = hooks;
+    this.hooks = hooks;
   }
 
-  /** `/sse?channel=...`, with every known position as `last_event_id`. */
+  /** `/sse?channel=...`, with every known position as `last_event_id` (and a legacy token, if any). */
   url() {
     const url = new URL('/sse', this.base);
-    const states = this.#hooks.channels();
-    this.#streamed = names(states);
+    const states = this.hooks.channels();
+    this.streamed = names(states);
     for (const s of states) url.searchParams.append('channel', s.channel);
     const known = states.filter((s) => s.epoch !== null);
     if (known.length > 0) url.searchParams.set('last_event_id', positionToken(known));
@@ -603,57 +602,111 @@ class SseConnection {
   }
 
   start() {
-    if (this.#hooks.channels().length === 0) {
+    if (this.hooks.channels().length === 0) {
       // a stream needs a channel: open as soon as there is one
       this.open = true;
-      this.#hooks.opened();
+      this.hooks.opened();
       return;
     }
-    this.#connect(() => this.#hooks.opened());
+    this.connect(() => this.hooks.opened());
   }
 
-  #connect(onFirstOpen) {
+  subscribe() {
+    this.restream();
+  }
+
+  unsubscribe() {
+    this.restream();
+  }
+
+  shut() {
+    this.end(() => {});
+  }
+
+  /** The stream failed, ended or did not open in time: a failed open, or the close of an open connection. */
+  lost() {
+    if (!this.open) {
+      this.end(() => this.hooks.failed());
+      return;
+    }
+    const notice = this.notice;
+    this.end(() => this.hooks.closed(notice?.code ?? 1006, notice?.reason ?? 'stream ended', notice));
+  }
+
+  /** A stream's channels are fixed: change them by opening a new stream that resumes from every position. */
+  restream() {
+    if (!this.open || this.done || this.reopen) return;
+    this.reopen = true;
+    queueMicrotask(() => {
+      this.reopen = false;
+      if (this.done) return;
+      this.stop();
+      if (this.hooks.channels().length > 0) this.connect(() => {});
+    });
+  }
+
+  end(then) {
+    if (this.done) return;
+    this.done = true;
+    this.stop();
+    then();
+  }
+}
+
+/**
+ * Server-Sent Events (`GET /sse`). The browser's own EventSource reconnect is not used: on any error the stream
+ * is closed and the client reconnects itself, with its backoff and fallback, from the positions it delivered.
+ */
+class SseConnection extends SseStream {
+  #source;
+
+  constructor(Impl, base, token, openTimeoutMs, hooks) {
+    super(base, token, openTimeoutMs, hooks);
+    this.Impl = Impl;
+  }
+
+  connect(onFirstOpen) {
     try {
       this.#source = new this.Impl(this.url());
     } catch (e) {
-      this.#end(() => this.#hooks.failed());
+      this.end(() => this.hooks.failed());
       return;
     }
     const source = this.#source;
     let opened = false;
-    this.#timeout = setTimeout(() => this.#lost(), this.openTimeoutMs);
+    this.timeout = setTimeout(() => this.lost(), this.openTimeoutMs);
     source.onopen = () => {
       opened = true;
-      clearTimeout(this.#timeout);
+      clearTimeout(this.timeout);
       if (!this.open) {
         this.open = true;
         onFirstOpen();
       }
       // channels added or dropped while this stream was opening
-      if (names(this.#hooks.channels()) !== this.#streamed) this.#restream();
+      if (names(this.hooks.channels()) !== this.streamed) this.restream();
     };
     source.onmessage = (e) => {
       const frame = parse(e.data);
-      if (frame?.type === 'message') this.#hooks.message(frame);
+      if (frame?.type === 'message') this.hooks.message(frame);
     };
     source.addEventListener('subscribed', (e) => {
       const result = parse(e.data);
-      if (result) this.#hooks.subscribed(result);
+      if (result) this.hooks.subscribed(result);
     });
     source.addEventListener('disconnect', (e) => {
-      this.#notice = parse(e.data);
+      this.notice = parse(e.data);
     });
     source.addEventListener('error', (e) => {
       if (source !== this.#source) return;
       if (typeof e.data === 'string') {
         // the server's `event: error`; the stream stays open
         const body = parse(e.data);
-        this.#hooks.error(body?.error ?? body ?? { code: 'internal', message: e.data });
+        this.hooks.error(body?.error ?? body ?? { code: 'internal', message: e.data });
         return;
       }
       // the connection failed or ended: an EventSource would retry by itself, this client decides instead
       if (!opened) this.#explain(source.url);
-      this.#lost();
+      this.lost();
     });
   }
 
@@ -662,7 +715,7 @@ class SseConnection {
    * (the server refuses before it streams), and report the refusal. A stream that would open is cancelled at once.
    */
   #explain(url) {
-    const { fetch, error } = this.#hooks;
+    const { fetch, error } = this.hooks;
     if (typeof fetch !== 'function') return;
     fetch(url, { headers: { Accept: 'text/event-stream' } })
       .then(async (response) => {
@@ -676,49 +729,11 @@ class SseConnection {
       .catch(() => {}); // the network: nothing more to say than the failed open
   }
 
-  /** The stream failed, ended or did not open in time: a failed open, or the close of an open connection. */
-  #lost() {
-    if (!this.open) {
-      this.#end(() => this.#hooks.failed());
-      return;
-    }
-    const notice = this.#notice;
-    this.#end(() => this.#hooks.closed(notice?.code ?? 1006, notice?.reason ?? 'stream ended', notice));
-  }
-
-  subscribe() {
-    this.#restream();
-  }
-
-  unsubscribe() {
-    this.#restream();
-  }
-
-  /** A stream's channels are fixed: change them by opening a new stream that resumes from every position. */
-  #restream() {
-    if (!this.open || this.#done || this.#reopen) return;
-    this.#reopen = true;
-    queueMicrotask(() => {
-      this.#reopen = false;
-      if (this.#done) return;
-      clearTimeout(this.#timeout);
-      this.#source?.close();
-      this.#source = null;
-      if (this.#hooks.channels().length > 0) this.#connect(() => {});
-    });
-  }
-
-  shut() {
-    this.#end(() => {});
-  }
-
-  #end(then) {
-    if (this.#done) return;
-    this.#done = true;
-    clearTimeout(this.#timeout);
+  /** Closes the current EventSource, if any. */
+  stop() {
+    clearTimeout(this.timeout);
     this.#source?.close();
     this.#source = null;
-    then();
   }
 }
 
@@ -728,73 +743,32 @@ class SseConnection {
  * names it; the credential is refreshed ahead of its expiry with `POST /sse/auth`. Like SseConnection, the client
  * reconnects itself from the positions it delivered.
  */
-class FetchSseConnection {
-  kind = 'sse';
-  open = false;
+class FetchSseConnection extends SseStream {
   #fetch;
-  #hooks;
-  #notice = null;
-  #done = false;
-  #timeout;
   #refreshTimer;
   #abort = null;
-  #reopen = false;
   /** Counts the requests of this connection: the answers of a replaced request are ignored. */
   #generation = 0;
   /** The `session` of the current stream: {stream, expires_at}. */
   #session = null;
-  #streamed = '';
 
+  /** @param token ignored: the credential goes in the Authorization header, never in the URL */
   constructor(fetch, base, token, openTimeoutMs, hooks) {
+    super(base, null, openTimeoutMs, hooks);
     // called as a plain function: a browser's fetch throws "Illegal invocation" when called as another object's method
     this.#fetch = (url, init) => fetch(url, init);
-    this.base = base;
-    this.openTimeoutMs = openTimeoutMs;
-    this.#hooks = hooks;
   }
 
-  /** `/sse?channel=...`, with every known position as `last_event_id`, and never a credential. */
-  url() {
-    const url = new URL('/sse', this.base);
-    const states = this.#hooks.channels();
-    this.#streamed = names(states);
-    for (const s of states) url.searchParams.append('channel', s.channel);
-    const known = states.filter((s) => s.epoch !== null);
-    if (known.length > 0) url.searchParams.set('last_event_id', positionToken(known));
-    return url.href;
-  }
-
-  start() {
-    if (this.#hooks.channels().length === 0) {
-      this.open = true;
-      this.#hooks.opened();
-      return;
-    }
-    this.#connect(() => this.#hooks.opened());
-  }
-
-  subscribe() {
-    this.#restream();
-  }
-
-  unsubscribe() {
-    this.#restream();
-  }
-
-  shut() {
-    this.#end(() => {});
-  }
-
-  #connect(onFirstOpen) {
+  connect(onFirstOpen) {
     const generation = ++this.#generation;
     const abort = new AbortController();
     this.#abort = abort;
     this.#session = null;
     clearTimeout(this.#refreshTimer);
     // the callback, the request and the response head must all be done in time
-    this.#timeout = setTimeout(() => this.#lost(), this.openTimeoutMs);
-    const current = () => generation === this.#generation && !this.#done;
-    this.#hooks.credential().then(
+    this.timeout = setTimeout(() => this.lost(), this.openTimeoutMs);
+    const current = () => generation === this.#generation && !this.done;
+    this.hooks.credential().then(
       async (credential) => {
         if (!current()) return;
         const headers = { Accept: 'text/event-stream' };
@@ -803,7 +777,7 @@ class FetchSseConnection {
         try {
           response = await this.#fetch(this.url(), { headers, signal: abort.signal, cache: 'no-store' });
         } catch {
-          if (current()) this.#lost(); // the network, or the open timeout's abort
+          if (current()) this.lost(); // the network, or the open timeout's abort
           return;
         }
         if (!current()) {
@@ -814,23 +788,23 @@ class FetchSseConnection {
           await this.#refusal(response, current);
           return;
         }
-        clearTimeout(this.#timeout);
+        clearTimeout(this.timeout);
         if (!this.open) {
           this.open = true;
           onFirstOpen();
         }
         // channels added or dropped while this stream was opening
-        if (names(this.#hooks.channels()) !== this.#streamed) this.#restream();
+        if (names(this.hooks.channels()) !== this.streamed) this.restream();
         if (response.body) await this.#read(response.body, current);
-        else this.#lost();
+        else this.lost();
       },
       (detail) => {
         if (!current()) return;
         // the callback failed: before the first open it is a refusal, on a reopen the connection is lost
-        if (!this.open) this.#end(() => this.#hooks.refused({ ...detail, auth: 'connect' }));
+        if (!this.open) this.end(() => this.hooks.refused({ ...detail, auth: 'connect' }));
         else {
-          this.#hooks.error({ ...detail, auth: 'connect' });
-          this.#lost();
+          this.hooks.error({ ...detail, auth: 'connect' });
+          this.lost();
         }
       },
     );
@@ -842,11 +816,11 @@ class FetchSseConnection {
     if (!current()) return;
     const error = { ...(body?.error ?? { code: 'internal', message: `HTTP ${response.status}` }), status: response.status };
     if (!this.open && AUTH_REFUSALS.has(error.code)) {
-      this.#end(() => this.#hooks.refused({ ...error, auth: 'connect' }));
+      this.end(() => this.hooks.refused({ ...error, auth: 'connect' }));
       return;
     }
-    this.#hooks.error(error);
-    this.#lost();
+    this.hooks.error(error);
+    this.lost();
   }
 
   async #read(body, current) {
@@ -863,28 +837,28 @@ class FetchSseConnection {
         parser.push(value);
       }
     } catch (e) {
-      if (current() && e instanceof SseFormatError) this.#hooks.error({ code: 'bad_frame', message: e.message });
+      if (current() && e instanceof SseFormatError) this.hooks.error({ code: 'bad_frame', message: e.message });
     } finally {
       reader.cancel().catch(() => {});
     }
-    if (current()) this.#lost();
+    if (current()) this.lost();
   }
 
   #event({ type, data }) {
     const body = parse(data);
     if (type === 'message') {
-      if (body?.type === 'message') this.#hooks.message(body);
+      if (body?.type === 'message') this.hooks.message(body);
     } else if (type === 'subscribed') {
-      if (body) this.#hooks.subscribed(body);
+      if (body) this.hooks.subscribed(body);
     } else if (type === 'session') {
       if (typeof body?.stream !== 'string') return;
       this.#session = body;
       this.#scheduleRefresh(body.expires_at);
     } else if (type === 'disconnect') {
-      this.#notice = body;
+      this.notice = body;
     } else if (type === 'error') {
       // the server's `event: error`; the stream stays open
-      this.#hooks.error(body?.error ?? body ?? { code: 'internal', message: data });
+      this.hooks.error(body?.error ?? body ?? { code: 'internal', message: data });
     }
   }
 
@@ -897,8 +871,8 @@ class FetchSseConnection {
   #refresh() {
     const generation = this.#generation;
     const stream = this.#session?.stream;
-    const current = () => generation === this.#generation && !this.#done;
-    this.#hooks.credential()
+    const current = () => generation === this.#generation && !this.done;
+    this.hooks.credential()
       .then(async (credential) => {
         if (!current()) return;
         if (credential === null) throw { code: 'token_unavailable', message: 'the token callback returned null: the credential cannot be refreshed' };
@@ -920,48 +894,20 @@ class FetchSseConnection {
         }
         const error = { ...(body?.error ?? { code: 'internal', message: `HTTP ${response.status}` }), status: response.status };
         // the stream ended, or this request reached another node: a new stream, resumed, with a fresh credential
-        if (error.code === 'stream_not_found') this.#restream();
+        if (error.code === 'stream_not_found') this.restream();
         else throw error;
       })
-      .catch((detail) => current() && this.#hooks.error({ ...detail, auth: 'refresh' }));
+      .catch((detail) => current() && this.hooks.error({ ...detail, auth: 'refresh' }));
   }
 
   /** The stream failed, ended or did not open in time: a failed open, or the close of an open connection. */
-  #lost() {
-    if (!this.open) {
-      this.#end(() => this.#hooks.failed());
-      return;
-    }
-    const notice = this.#notice;
-    this.#end(() => this.#hooks.closed(notice?.code ?? 1006, notice?.reason ?? 'stream ended', notice));
-  }
-
-  /** A stream's channels are fixed: change them by opening a new stream that resumes from every position. */
-  #restream() {
-    if (!this.open || this.#done || this.#reopen) return;
-    this.#reopen = true;
-    queueMicrotask(() => {
-      this.#reopen = false;
-      if (this.#done) return;
-      this.#stop();
-      if (this.#hooks.channels().length > 0) this.#connect(() => {});
-    });
-  }
-
   /** Ends the current request, if any, and makes its late answers stale. */
-  #stop() {
+  stop() {
     this.#generation++;
-    clearTimeout(this.#timeout);
+    clearTimeout(this.timeout);
     clearTimeout(this.#refreshTimer);
     this.#abort?.abort();
     this.#abort = null;
-  }
-
-  #end(then) {
-    if (this.#done) return;
-    this.#done = true;
-    this.#stop();
-    then();
   }
 }
 
