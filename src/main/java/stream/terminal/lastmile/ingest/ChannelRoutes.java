@@ -84,12 +84,7 @@ public final class ChannelRoutes {
       }
       return;
     }
-    String credential = Bearer.credential(authorization);
-    if (credential == null) {
-      HttpReplies.error(ctx, ErrorCode.UNAUTHENTICATED, "Authorization must be Bearer <credential>");
-      return;
-    }
-    identity.authenticator().authenticate(credential, listener).onComplete(ar -> {
+    Bearer.authenticate(authorization, identity.authenticator(), listener).onComplete(ar -> {
       if (ar.failed()) {
         HttpReplies.failure(ctx, ar.cause());
         return;

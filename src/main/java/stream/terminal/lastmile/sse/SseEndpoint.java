@@ -85,12 +85,7 @@ public final class SseEndpoint {
     String authorization = request.getHeader("Authorization");
     if (authorization != null) {
       // a client that can set headers (the browser client reads the stream with fetch when it has a token)
-      String credential = Bearer.credential(authorization);
-      if (credential == null) {
-        refuseIdentity(ctx, new GatewayException(ErrorCode.UNAUTHENTICATED, "Authorization must be Bearer <credential>"));
-        return;
-      }
-      services.identity().authenticator().authenticate(credential, config).onComplete(ar -> {
+      Bearer.authenticate(authorization, services.identity().authenticator(), config).onComplete(ar -> {
         if (ar.succeeded()) {
           open(ctx, ar.result());
         } else {

@@ -116,12 +116,7 @@ public final class Endpoint {
     String authorization = request.getHeader("Authorization");
     if (authorization != null) {
       // clients that can set headers (not browsers) sign on in the handshake; browsers send an auth command
-      String credential = Bearer.credential(authorization);
-      if (credential == null) {
-        refuse(ctx, new GatewayException(ErrorCode.UNAUTHENTICATED, "Authorization must be Bearer <credential>"));
-        return;
-      }
-      services.identity().authenticator().authenticate(credential, config).onComplete(ar -> {
+      Bearer.authenticate(authorization, services.identity().authenticator(), config).onComplete(ar -> {
         if (ar.succeeded()) {
           accept(request, ar.result());
         } else {
