@@ -29,6 +29,8 @@ public final class ClusterNodes implements AutoCloseable {
   private final List<Map.Entry<String, GatewayProcess>> retired = new ArrayList<>();
   /** The tests' own Vert.x, for their WebSocket clients. */
   private final Vertx clients = Vertx.vertx();
+  /** The identity and channels sections every node gets (YAML); by default, the test signing key alone. */
+  private String sections = Signing.identityYaml();
 
   /**
    * The resume tests' cluster, started and ready: "ingest" (the backlogs' owner with the edges) and two edges,
@@ -48,6 +50,15 @@ public final class ClusterNodes implements AutoCloseable {
   @FunctionalInterface
   public interface BeforeStart {
     void apply(ClusterNodes cluster) throws IOException;
+  }
+
+  /**
+   * Replaces the sections every node gets besides node, cluster and listeners (by default
+   * {@link Signing#identityYaml()}): the same identity and channel patterns on every node, as in production.
+   * Call before the nodes start.
+   */
+  public void sections(String yaml) {
+    this.sections = yaml;
   }
 
   /** @param names every member the cluster will have, including ones started later */
@@ -119,8 +130,7 @@ public final class ClusterNodes implements AutoCloseable {
             + (nodeOptions.isEmpty() ? "" : ", " + nodeOptions) + "}",
         "cluster: {enabled: true, name: " + clusterName + ", host: 127.0.0.1, port: " + memberPorts.get(name)
             + ", members: [" + members + "], join_wait_seconds: 0" + clusterOptions + "}",
-        // every test node trusts the test key, so signed messages can cross a cluster
-        Signing.identityYaml(),
+        sections,
         "listeners:",
         listener,
         "  - {name: ops, role: ops, host: 127.0.0.1, port: 0}",
