@@ -1,7 +1,5 @@
 package stream.terminal.lastmile.config;
 
-import java.util.Locale;
-
 /**
  * Who may subscribe to a channel ({@code subscribe} of a channel policy).
  *
@@ -30,10 +28,5 @@ public record SubscribeRule(Kind kind, String scope) {
   /** Whether the rule needs users' access tokens, that is {@code identity.oidc}. */
   public boolean needsUsers() {
     return kind != Kind.ANONYMOUS;
-  }
-
-  /** The configuration spelling: {@code anonymous}, {@code signed_in}, {@code channels_claim}, {@code scope:NAME}. */
-  public String wire() {
-    return kind == Kind.SCOPE ? "scope:" + scope : kind.name().toLowerCase(Locale.ROOT);
   }
 }

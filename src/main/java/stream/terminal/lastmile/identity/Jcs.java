@@ -160,15 +160,29 @@ public final class Jcs {
     return out.toString();
   }
 
-  /** The fewest significant digits that round-trip, the nearest such decimal (JDK 17's toString is not always). */
+  /**
+   * The fewest significant digits that read back as {@code d} (JDK 17's Double.toString is not always shortest),
+   * and of those the closest to {@code d}, an even last digit on a tie (ECMAScript Number::toString). Both neighbours
+   * are tried: next to a power of two the round-trip interval is lopsided, so the nearest may fail where the other
+   * succeeds.
+   */
   private static BigDecimal shortest(double d) {
     BigDecimal exact = new BigDecimal(d);
-    for (int precision = 1; precision < 17; precision++) {
-      BigDecimal candidate = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-      if (candidate.doubleValue() == d) {
-        return candidate;
+    for (int precision = 1; precision <= 17; precision++) {
+      BigDecimal down = exact.round(new MathContext(precision, RoundingMode.FLOOR));
+      BigDecimal up = exact.round(new MathContext(precision, RoundingMode.CEILING));
+      boolean downReads = down.doubleValue() == d;
+      boolean upReads = up.doubleValue() == d;
+      if (downReads && upReads) {
+        return exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+      }
+      if (downReads) {
+        return down;
+      }
+      if (upReads) {
+        return up;
       }
     }
-    return exact.round(new MathContext(17, RoundingMode.HALF_EVEN));
+    throw new IllegalStateException("17 significant digits always read back as the same double");
   }
 }

@@ -2,7 +2,9 @@ package stream.terminal.lastmile.launcher;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -36,7 +38,16 @@ final class KeyCommands {
     } catch (FileAlreadyExistsException e) {
       err.println("last-mile " + args[0] + ": " + e.getFile() + " exists; a key file is never overwritten");
       return 1;
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (NoSuchFileException e) {
+      err.println("last-mile " + args[0] + ": " + e.getFile() + ": no such file or directory");
+      return 1;
+    } catch (AccessDeniedException e) {
+      err.println("last-mile " + args[0] + ": " + e.getFile() + ": permission denied");
+      return 1;
+    } catch (IOException e) {
+      err.println("last-mile " + args[0] + ": " + e);
+      return 1;
+    } catch (IllegalArgumentException e) {
       err.println("last-mile " + args[0] + ": " + e.getMessage());
       return 1;
     }

@@ -2,7 +2,12 @@ package stream.terminal.lastmile.identity;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -52,6 +57,34 @@ class JcsTest {
     assertEquals("1e-7", Jcs.number(Double.longBitsToDouble(0x3e7ad7f29abcaf48L)));
     assertEquals("9007199254740994", Jcs.number(Double.longBitsToDouble(0x4340000000000001L)));
     assertEquals("-1.7976931348623157e+308", Jcs.number(Double.longBitsToDouble(0xffefffffffffffffL)));
+  }
+
+  @Test
+  void powersOfTwoWhereTheRoundTripIntervalIsLopsided() {
+    assertEquals("2.2250738585072014e-308", Jcs.number(Double.MIN_NORMAL));
+    assertEquals("1.1805916207174113e+21", Jcs.number(Math.pow(2, 70)));
+    assertEquals("5.684341886080802e-14", Jcs.number(Math.pow(2, -44)));
+    assertEquals("8.98846567431158e+307", Jcs.number(Math.pow(2, 1023)));
+  }
+
+  @Test
+  void everyNumberReadsBackAsTheSameDoubleAndNoShorterOneWould() {
+    Random random = new Random(8785);
+    for (int i = 0; i < 20_000; i++) {
+      double d = Double.longBitsToDouble(random.nextLong());
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        continue;
+      }
+      String text = Jcs.number(d);
+      assertEquals(d, Double.parseDouble(text), text);
+      String digits = new BigDecimal(text).unscaledValue().abs().toString().replaceAll("0+$", "");
+      if (digits.length() > 1) {
+        BigDecimal exact = new BigDecimal(d);
+        MathContext shorter = new MathContext(digits.length() - 1, RoundingMode.FLOOR);
+        MathContext shorterUp = new MathContext(digits.length() - 1, RoundingMode.CEILING);
+        assertTrue(exact.round(shorter).doubleValue() != d && exact.round(shorterUp).doubleValue() != d, text);
+      }
+    }
   }
 
   @Test

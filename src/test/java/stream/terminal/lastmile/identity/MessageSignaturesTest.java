@@ -101,6 +101,13 @@ class MessageSignaturesTest {
     long future = NOW + 302_000;
     String ahead = MessageSignatures.sign(ED.getPrivate(), "indicators.btc", DATA, future);
     refused(ErrorCode.BAD_SIGNATURE, () -> signatures.verify("indicators.btc", DATA, future, new Signature("ed", ahead)));
+    // a key holder's far-off timestamps; the last makes ts - now exactly Long.MIN_VALUE, whose abs is negative
+    for (long extreme : new long[] {Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE + clock.millis()}) {
+      String signed = MessageSignatures.sign(ED.getPrivate(), "indicators.btc", DATA, extreme);
+      assertTrue(refused(ErrorCode.BAD_SIGNATURE,
+          () -> signatures.verify("indicators.btc", DATA, extreme, new Signature("ed", signed))).getMessage()
+          .contains("skew"));
+    }
   }
 
   @Test

@@ -125,8 +125,14 @@ class KeyCommandsTest {
     Run token = run("publisher-token", "--private-key", file.toString(), "--id", "s");
     assertEquals(1, token.status());
     assertTrue(token.err().contains("no Ed25519 or P-256 private key"), token.err());
-    assertEquals(1, run("sign", "--private-key", dir.resolve("absent").toString(), "--id", "s", "--channel", "c",
-        "--data", "1").status());
+    Run absent = run("sign", "--private-key", dir.resolve("absent").toString(), "--id", "s", "--channel", "c",
+        "--data", "1");
+    assertEquals(1, absent.status());
+    assertTrue(absent.err().contains("absent: no such file or directory"), absent.err());
+    Run noDirectory = run("keygen", "p256", "--id", "s", "--channels", "a", "--private-key",
+        dir.resolve("missing/key.pem").toString());
+    assertEquals(1, noDirectory.status());
+    assertTrue(noDirectory.err().contains("no such file or directory"), noDirectory.err());
   }
 
   @Test
