@@ -24,12 +24,16 @@ public final class MessageSignatures {
   private static final int SIGNATURE_BYTES = 64;
   private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]{86}");
 
-  private final Map<String, PublicKeyConfig> keys;
+  /** A whitelisted key, and its verifier decoded once. */
+  private record Key(PublicKeyConfig config, KeyVerifier verifier) {}
+
+  private final Map<String, Key> keys;
   private final long skewMs;
   private final Clock clock;
 
   public MessageSignatures(IdentityConfig config, Clock clock) {
-    this.keys = config.publicKeys().stream().collect(Collectors.toUnmodifiableMap(PublicKeyConfig::id, k -> k));
+    this.keys = config.publicKeys().stream()
+        .collect(Collectors.toUnmodifiableMap(PublicKeyConfig::id, k -> new Key(k, KeyVerifier.of(k.key()))));
     this.skewMs = config.signatures().maxSkewSeconds() * 1000L;
     this.clock = clock;
   }
@@ -42,10 +46,11 @@ public final class MessageSignatures {
    *     patterns do not cover the channel
    */
   public void verify(String channel, String data, long ts, Signature signature) {
-    PublicKeyConfig key = signature.kid() == null ? null : keys.get(signature.kid());
-    if (key == null) {
+    Key known = signature.kid() == null ? null : keys.get(signature.kid());
+    if (known == null) {
       throw new GatewayException(ErrorCode.BAD_SIGNATURE, "unknown key id '" + signature.kid() + "'");
     }
+    PublicKeyConfig key = known.config();
     byte[] sig = decode(signature.sig());
     long now = clock.millis();
     if (ts < now - skewMs || ts > now + skewMs) { // not |ts - now|: that overflows for a ts near Long.MIN_VALUE
@@ -61,16 +66,7 @@ public final class MessageSignatures {
     } catch (IllegalArgumentException e) {
       throw new GatewayException(ErrorCode.BAD_SIGNATURE, "the data cannot be canonicalized: " + e.getMessage());
     }
-    boolean valid;
-    try {
-      java.security.Signature verifier = java.security.Signature.getInstance(key.algorithm().jdkSignature());
-      verifier.initVerify(key.key());
-      verifier.update(input);
-      valid = verifier.verify(sig);
-    } catch (GeneralSecurityException e) {
-      valid = false; // a P1363 value out of range, for one
-    }
-    if (!valid) {
+    if (!known.verifier().verify(input, sig)) {
       throw new GatewayException(ErrorCode.BAD_SIGNATURE, "the signature does not verify with key '" + key.id() + "'");
     }
   }

@@ -76,10 +76,10 @@ public final class OidcVerifier implements UserTokens {
         JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), new JOSEObjectType("application/at+jwt"), null));
     JWSVerificationKeySelector<KeysContext> standard =
         new JWSVerificationKeySelector<>(algorithms, (selector, context) -> selector.select(context.keys()));
-    processor.setJWSKeySelector((header, context) -> Ed25519JwsVerifier.handles(header.getAlgorithm())
+    processor.setJWSKeySelector((header, context) -> KeyJwsVerifier.ed25519(header.getAlgorithm())
         ? ed25519Keys(header, context.keys())
         : standard.selectJWSKeys(header, context));
-    processor.setJWSVerifierFactory(new Ed25519JwsVerifier.Factory());
+    processor.setJWSVerifierFactory(new KeyJwsVerifier.Factory());
     DefaultJWTClaimsVerifier<KeysContext> claims = new DefaultJWTClaimsVerifier<>(
         new HashSet<>(config.audience()),
         new JWTClaimsSet.Builder().issuer(config.issuer()).build(),
@@ -121,7 +121,7 @@ public final class OidcVerifier implements UserTokens {
 
   /** The published keys a token may be signed with: its kid (when it names one) and its algorithm's key type. */
   private static JWKMatcher matcher(JWSHeader header) {
-    if (Ed25519JwsVerifier.handles(header.getAlgorithm())) {
+    if (KeyJwsVerifier.ed25519(header.getAlgorithm())) {
       // Nimbus's own matching for EdDSA assumes its Tink-based verifier
       return new JWKMatcher.Builder().keyType(KeyType.OKP).curve(Curve.Ed25519).keyID(header.getKeyID())
           .keyUses(KeyUse.SIGNATURE, null).build();
@@ -134,7 +134,7 @@ public final class OidcVerifier implements UserTokens {
     List<Key> keys = new ArrayList<>();
     for (JWK jwk : new JWKSelector(matcher(header)).select(set)) {
       try {
-        keys.add(Ed25519JwsVerifier.publicKey(jwk.toOctetKeyPair()));
+        keys.add(KeyJwsVerifier.ed25519Key(jwk.toOctetKeyPair()));
       } catch (GeneralSecurityException e) {
         // not usable: the token is then refused for want of a matching key
       }

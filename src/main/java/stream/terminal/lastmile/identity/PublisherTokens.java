@@ -2,10 +2,8 @@ package stream.terminal.lastmile.identity;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import java.security.interfaces.ECPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Date;
@@ -14,7 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import stream.terminal.lastmile.config.IdentityConfig;
-import stream.terminal.lastmile.config.KeyAlgorithm;
 import stream.terminal.lastmile.config.PublicKeyConfig;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
@@ -52,14 +49,7 @@ public final class PublisherTokens {
   }
 
   private static JWSVerifier verifier(PublicKeyConfig key) {
-    if (key.algorithm() == KeyAlgorithm.ED25519) {
-      return new Ed25519Verifier(key.key());
-    }
-    try {
-      return new ECDSAVerifier((ECPublicKey) key.key());
-    } catch (JOSEException e) {
-      throw new IllegalArgumentException("public key '" + key.id() + "' is not a P-256 key", e);
-    }
+    return new KeyJwsVerifier(KeyVerifier.of(key.key()));
   }
 
   /** Whether the token names one of the whitelisted keys, so this class, not the OIDC issuer, decides on it. */
