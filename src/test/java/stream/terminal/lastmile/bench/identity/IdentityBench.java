@@ -73,6 +73,16 @@ public final class IdentityBench {
     Vertx vertx = Vertx.vertx();
     try (MockOidcProvider provider = MockOidcProvider.start(Map.of(ISSUER, 3600));
          BenchNode node = BenchNode.start(options, config(provider))) {
+      // an interrupted run (Ctrl-C in the script) must not leave the two JVMs it started behind
+      Thread stopper = new Thread(() -> {
+        try {
+          node.close();
+          provider.close();
+        } catch (Exception e) {
+          // exiting anyway
+        }
+      });
+      Runtime.getRuntime().addShutdownHook(stopper);
       List<String> userTokens = new ArrayList<>();
       for (int i = 0; i < USER_TOKENS; i++) {
         userTokens.add(provider.token(ISSUER, Case.VALID, Map.of("sub", "user-" + i)));
@@ -156,9 +166,10 @@ public final class IdentityBench {
 
   /** The medians, and each variant's rate and CPU against the first (the one without identity). */
   private String table(String what, String rate, String cpu, Map<String, Figures> medians) {
-    Figures base = medians.values().iterator().next();
-    MarkdownTable table = new MarkdownTable(List.of(what, rate, "p50 ms", "p99 ms", cpu, "rate vs first",
-        "CPU vs first"), 7);
+    String first = medians.keySet().iterator().next();
+    Figures base = medians.get(first);
+    MarkdownTable table = new MarkdownTable(List.of(what, rate, "p50 ms", "p99 ms", cpu, "rate vs " + first,
+        "CPU vs " + first), 7);
     medians.forEach((variant, f) -> table.row(List.of(variant, Format.count(f.perSecond()),
         String.format(Locale.ROOT, "%.2f", f.p50Micros() / 1000.0), String.format(Locale.ROOT, "%.2f", f.p99Micros() / 1000.0),
         String.format(Locale.ROOT, "%.0f", f.cpuMicrosPerOp()),
