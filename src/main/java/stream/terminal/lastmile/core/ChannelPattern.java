@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.core;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -16,6 +17,16 @@ public record ChannelPattern(String pattern, Pattern regex) {
 
   public boolean matches(String channel) {
     return regex.matcher(channel).matches();
+  }
+
+  /** Whether one of {@code patterns} matches {@code channel}. */
+  public static boolean anyMatches(List<ChannelPattern> patterns, String channel) {
+    for (ChannelPattern pattern : patterns) {
+      if (pattern.matches(channel)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

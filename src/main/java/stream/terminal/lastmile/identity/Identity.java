@@ -61,11 +61,6 @@ public record Identity(Kind kind, String subject, Set<String> scopes, List<Chann
 
   /** Whether one of {@link #channels} matches {@code channel}. */
   public boolean covers(String channel) {
-    for (ChannelPattern pattern : channels) {
-      if (pattern.matches(channel)) {
-        return true;
-      }
-    }
-    return false;
+    return ChannelPattern.anyMatches(channels, channel);
   }
 }

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 import stream.terminal.lastmile.config.IdentityConfig;
 import stream.terminal.lastmile.config.KeyAlgorithm;
 import stream.terminal.lastmile.config.PublicKeyConfig;
+import stream.terminal.lastmile.core.ChannelPattern;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Signature;
@@ -56,7 +57,7 @@ public final class MessageSignatures {
     if (ts < now - skewMs || ts > now + skewMs) { // not |ts - now|: that overflows for a ts near Long.MIN_VALUE
       throw new GatewayException(ErrorCode.BAD_SIGNATURE, "timestamp outside the allowed skew");
     }
-    if (!Identities.covers(key.channels(), channel)) {
+    if (!ChannelPattern.anyMatches(key.channels(), channel)) {
       throw new GatewayException(ErrorCode.PERMISSION_DENIED,
           "key '" + key.id() + "' may not sign messages of channel '" + channel + "'");
     }

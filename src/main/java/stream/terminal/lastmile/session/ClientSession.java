@@ -16,6 +16,7 @@ import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.TokenBucket;
 import stream.terminal.lastmile.identity.Identity;
 import stream.terminal.lastmile.net.AddressBudget;
 import stream.terminal.lastmile.protocol.Command;
@@ -39,7 +40,7 @@ public final class ClientSession {
   private final Services services;
   /** What this connection's address may cost per second, shared with its other connections. */
   private final AddressBudget budget;
-  private final RateLimiter rateLimiter;
+  private final TokenBucket rateLimiter;
   private final Subscriptions subscriptions;
   /** Replays paused on a full outbound queue, resumed when it drains. */
   private final List<Runnable> onWritable = new ArrayList<>();
@@ -64,7 +65,7 @@ public final class ClientSession {
     this.services = services;
     this.budget = budget;
     this.rateLimiter =
-        limits.rateLimited() ? new RateLimiter(limits.commandsPerSecond(), limits.burst(), System.nanoTime()) : null;
+        limits.rateLimited() ? new TokenBucket(limits.commandsPerSecond(), limits.burst(), System.nanoTime()) : null;
     this.subscriptions = new Subscriptions(this);
     transport.onWritable(() -> {
       List<Runnable> paused = new ArrayList<>(onWritable);
