@@ -13,7 +13,6 @@ import java.util.Set;
 import stream.terminal.lastmile.config.ApiKeyConfig;
 import stream.terminal.lastmile.config.IdentityConfig;
 import stream.terminal.lastmile.config.ListenerConfig;
-import stream.terminal.lastmile.core.ChannelPattern;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 
@@ -24,9 +23,6 @@ import stream.terminal.lastmile.core.GatewayException;
 public final class Authenticator {
   /** Longer credentials are refused before any parsing: no access token or key comes near it. */
   public static final int MAX_CREDENTIAL_CHARS = 8 * 1024;
-  private static final List<ChannelPattern> EVERY_CHANNEL = List.of(ChannelPattern.of("*"));
-  private static final Identity LISTENER_TOKEN =
-      new Identity(Identity.Kind.LISTENER_TOKEN, "listener-token", Set.of(), EVERY_CHANNEL, 0);
 
   private final ApiKeys apiKeys;
   private final PublisherTokens publisherTokens;
@@ -65,7 +61,7 @@ public final class Authenticator {
       throw invalid("longer than " + MAX_CREDENTIAL_CHARS + " characters");
     }
     if (isListenerToken(credential, listener.authTokens())) {
-      return Future.succeededFuture(LISTENER_TOKEN);
+      return Future.succeededFuture(Identity.LISTENER_TOKEN);
     }
     if (credential.startsWith(ApiKeys.PREFIX)) {
       ApiKeyConfig key = apiKeys.find(credential);
