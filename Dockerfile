@@ -7,11 +7,13 @@
 # ---- build stage: Maven + JDK 17 ----
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /build
-# Dependencies first, in their own layer: it is rebuilt only when pom.xml changes, not on every source edit.
+# Dependencies first, in their own layer: it is rebuilt only when the POMs change, not on every source edit.
 # go-offline fetches the dependencies and the plugins the POM names; whatever it misses (a plugin's own runtime
 # dependencies) the package step below still downloads, so it runs online.
-COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
+COPY pom.xml gateway.xml ./
+COPY client/pom.xml ./client/
+RUN mvn -B -q dependency:go-offline -pl client
+COPY client/src ./client/src
 COPY src ./src
 RUN mvn -B -q package -DskipTests
 
