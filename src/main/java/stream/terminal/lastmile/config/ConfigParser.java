@@ -236,7 +236,7 @@ public final class ConfigParser {
     return List.of(
         new ListenerConfig(
             "public", "0.0.0.0", 8080, Role.EDGE, EnumSet.of(Permission.SUBSCRIBE), Limits.EDGE_DEFAULTS, List.of(),
-            defaultOrigins(Role.EDGE), false, null, true, false),
+            defaultOrigins(Role.EDGE), false, null, true, false, false, ListenerConfig.DEFAULT_GRPC_WINDOW),
         new ListenerConfig(
             "private",
             "127.0.0.1",
@@ -249,7 +249,9 @@ public final class ConfigParser {
             false,
             null,
             false,
-            false));
+            false,
+            false,
+            ListenerConfig.DEFAULT_GRPC_WINDOW));
   }
 
   private static List<ListenerConfig> listeners(List<ConfigReader> readers, String path, IdentityConfig identity) {
@@ -327,9 +329,18 @@ public final class ConfigParser {
           + " who reaches it could publish; set auth_tokens, configure identity.api_keys or identity.public_keys with"
           + " require_identity: true, or allow_unauthenticated: true if the network alone admits publishers");
     }
+    // HTTP/2 multiplexes streams past the per-request bounds of the public side: only the private side speaks it
+    if (role != Role.INGEST && r.has("grpc")) {
+      throw ConfigException.at(r.path("grpc"), "only ingest listeners serve gRPC");
+    }
+    boolean grpc = r.bool("grpc", false);
+    if (!grpc && r.has("grpc_window")) {
+      throw ConfigException.at(r.path("grpc_window"), "only a listener with grpc: true takes this option");
+    }
+    int grpcWindow = r.integer("grpc_window", ListenerConfig.DEFAULT_GRPC_WINDOW, 1, 65536);
     r.rejectUnknown();
     return new ListenerConfig(name, host, port, role, permissions, limits, List.copyOf(tokens), origins,
-        allowUnauthenticated, tls, demoPage, requireIdentity);
+        allowUnauthenticated, tls, demoPage, requireIdentity, grpc, grpcWindow);
   }
 
   /**

@@ -16,6 +16,8 @@ import stream.terminal.lastmile.core.GatewayException;
  * @param demoPage edge listeners only: serve the live demo page at {@code /demo/}
  * @param requireIdentity every connection, stream and request must present a valid credential (listener token,
  *     API key, publisher JWT or user token) before anything else
+ * @param grpc ingest listeners only: also serve the gRPC ingest API, over HTTP/2 (h2c without TLS, ALPN h2 with it)
+ * @param grpcWindow the most publishes of one gRPC PublishStream read and not yet acknowledged
  */
 public record ListenerConfig(
     String name,
@@ -29,7 +31,11 @@ public record ListenerConfig(
     boolean allowUnauthenticated,
     TlsConfig tls,
     boolean demoPage,
-    boolean requireIdentity) {
+    boolean requireIdentity,
+    boolean grpc,
+    int grpcWindow) {
+  /** The PublishStream window when {@code grpc_window} is not set. */
+  public static final int DEFAULT_GRPC_WINDOW = 64;
 
   public boolean grants(Permission permission) {
     return permissions.contains(permission);

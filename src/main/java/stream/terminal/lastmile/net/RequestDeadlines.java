@@ -62,10 +62,11 @@ final class RequestDeadlines extends ChannelDuplexHandler {
 
   /**
    * Puts both handlers around the HTTP/1.x decoder of a freshly accepted connection; the handshake deadline of
-   * its first request starts now. A pipeline without that decoder (HTTP/2) is left alone.
+   * its first request starts now. A pipeline without that codec (HTTP/2, by prior knowledge or by an
+   * {@code Upgrade: h2c} that took out the encoder on a listener with gRPC) is left alone.
    */
   static void install(ChannelPipeline pipeline, long handshakeMs, long keepAliveMs, Consumer<Timeout> expired) {
-    if (pipeline.get("httpDecoder") == null) {
+    if (pipeline.get("httpDecoder") == null || pipeline.get("httpEncoder") == null) {
       return;
     }
     RequestDeadlines deadlines = new RequestDeadlines(handshakeMs, keepAliveMs, expired);

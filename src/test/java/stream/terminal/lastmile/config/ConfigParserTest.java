@@ -162,7 +162,33 @@ class ConfigParserTest {
     assertTrue(ConfigParser.parse(config).listeners().get(0).demoPage());
   }
 
+  @Test
+  void grpcIsOffUnlessAskedForAndItsWindowDefaults() {
+    assertFalse(ConfigParser.parse(valid()).listeners().get(1).grpc());
+    JsonObject config = valid();
+    listener(config, 1).put("grpc", true);
+    ListenerConfig ingest = ConfigParser.parse(config).listeners().get(1);
+    assertTrue(ingest.grpc());
+    assertEquals(ListenerConfig.DEFAULT_GRPC_WINDOW, ingest.grpcWindow());
+    listener(config, 1).put("grpc_window", 8);
+    assertEquals(8, ConfigParser.parse(config).listeners().get(1).grpcWindow());
+  }
+
   // ---- errors: listeners ----
+
+  @Test
+  void grpcOnAListenerOtherThanIngestIsRefused() {
+    ConfigException e = refused(c -> listener(c, 0).put("grpc", true), "listeners[0].grpc");
+    assertTrue(e.getMessage().contains("only ingest listeners"), e.getMessage());
+  }
+
+  @Test
+  void grpcWindowWithoutGrpcOrOutOfRangeIsRefused() {
+    refused(c -> listener(c, 1).put("grpc_window", 8), "listeners[1].grpc_window");
+    refused(c -> listener(c, 1).put("grpc", true).put("grpc_window", 0), "listeners[1].grpc_window");
+    refused(c -> listener(c, 1).put("grpc", "yes"), "listeners[1].grpc");
+  }
+
 
   @Test
   void demoPageOnAListenerOtherThanEdgeIsRefused() {
