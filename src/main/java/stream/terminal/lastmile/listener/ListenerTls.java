@@ -18,7 +18,8 @@ import stream.terminal.lastmile.config.TlsConfig;
 
 /**
  * Turns a listener's {@code tls} into server options: TLS 1.2/1.3 (Vert.x's default set) with the listener's
- * PEM certificate and key, HTTP/1.1 only (no ALPN, so no HTTP/2 either), and with a client CA, mutual TLS: a
+ * PEM certificate and key, HTTP/1.1 only (no ALPN, so no HTTP/2 either, unless the listener serves gRPC: see
+ * {@code GrpcEndpoint.speakHttp2}), and with a client CA, mutual TLS: a
  * client that shows no certificate signed by it fails the TLS handshake, before any HTTP is read. The TLS
  * handshake itself is bounded by Vert.x's SSL handshake timeout (10 s).
  */

@@ -2,7 +2,7 @@ package stream.terminal.lastmile.net;
 
 import io.vertx.core.http.HttpServerOptions;
 
-/** The HTTP a listener speaks: HTTP/1.1 only, with bounded request lines and headers. */
+/** The HTTP a listener speaks: HTTP/1.1 only (but gRPC's HTTP/2 where enabled), with bounded request lines and headers. */
 public final class HttpSurface {
   /**
    * Longest request line (method, path with query, version). Honest ones here are short: a WebSocket path, an
@@ -20,7 +20,8 @@ public final class HttpSurface {
   /**
    * Restricts {@code options} to the surface above. Cleartext HTTP/2 (h2c, by upgrade or prior knowledge) is
    * on by default in Vert.x: off, since nothing here needs it and each HTTP/2 connection multiplexes streams
-   * past every per-request bound of this package.
+   * past every per-request bound of this package. Only an ingest listener with {@code grpc: true} turns it back
+   * on, for its gRPC calls.
    */
   public static HttpServerOptions restrict(HttpServerOptions options) {
     return options
