@@ -4,20 +4,24 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import java.nio.charset.StandardCharsets;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
  * Carries {@link ChannelMessage} on the event bus. Inside one JVM the record itself is handed over (it is
  * immutable), so a local publish costs no copy; across the cluster it travels as length-prefixed UTF-8 fields.
  *
- * <p>A signed message's signature comes last, behind a marker byte; an unsigned message ends with its data, as
- * before signatures existed. The body ends the event bus's wire frame, so a node of an earlier version reads what
- * it knows and drops the signature, and its frames read here as unsigned.
+ * <p>Optional fields come after the data, each behind a marker byte: a signed message's signature, a Protobuf
+ * message's binary form (type URL, then length-prefixed bytes). An unsigned JSON message ends with its data, as
+ * before either existed. The body ends the event bus's wire frame, so a node of an earlier version reads what it
+ * knows and drops the rest, and its frames read here without them.
  */
 public final class ChannelMessageCodec implements MessageCodec<ChannelMessage, ChannelMessage> {
   public static final String NAME = "last-mile-message";
-  /** Marks the signature that follows the data; a later field would take another marker. */
+  /** Marks the signature that follows the data. */
   private static final byte SIGNED = 1;
+  /** Marks the Protobuf form that follows the data (and the signature, were there one). */
+  private static final byte PROTO = 2;
 
   @Override
   public void encodeToWire(Buffer buffer, ChannelMessage m) {
@@ -29,6 +33,11 @@ public final class ChannelMessageCodec implements MessageCodec<ChannelMessage, C
       buffer.appendByte(SIGNED);
       writeString(buffer, m.signature().kid());
       writeString(buffer, m.signature().sig());
+    }
+    if (m.proto() != null) {
+      buffer.appendByte(PROTO);
+      writeString(buffer, m.proto().typeUrl());
+      buffer.appendInt(m.proto().value().length).appendBytes(m.proto().value());
     }
   }
 
@@ -46,7 +55,15 @@ public final class ChannelMessageCodec implements MessageCodec<ChannelMessage, C
       at[0]++;
       signature = new Signature(readString(buffer, at), readString(buffer, at));
     }
-    return new ChannelMessage(channel, epoch, offset, ts, data, signature);
+    ProtoPayload proto = null;
+    if (at[0] < buffer.length() && buffer.getByte(at[0]) == PROTO) {
+      at[0]++;
+      String typeUrl = readString(buffer, at);
+      int length = buffer.getInt(at[0]);
+      proto = new ProtoPayload(typeUrl, buffer.getBytes(at[0] + 4, at[0] + 4 + length));
+      at[0] += 4 + length;
+    }
+    return new ChannelMessage(channel, epoch, offset, ts, data, signature, proto);
   }
 
   private static void writeString(Buffer buffer, String s) {

@@ -35,13 +35,22 @@ final class BacklogBudget {
   /** What a signature costs beside its text: the record and its two strings' headers and arrays. */
   static final long SIGNATURE_OVERHEAD_BYTES = 80;
 
+  /** What a Protobuf payload costs beside its type URL's characters and its bytes: the record, string and array headers. */
+  static final long PROTO_OVERHEAD_BYTES = 64;
+
   /**
    * A message's cost: its text (data, and kid and sig when signed) at two bytes per character (the most a Java
-   * string takes) and the overheads.
+   * string takes), a Protobuf payload's type URL and bytes, and the overheads.
    */
   static long size(ChannelMessage message) {
     long size = MESSAGE_OVERHEAD_BYTES + 2L * message.data().length();
-    return message.signature() == null ? size : size + SIGNATURE_OVERHEAD_BYTES + 2L * message.signatureLength();
+    if (message.signature() != null) {
+      size += SIGNATURE_OVERHEAD_BYTES + 2L * message.signatureLength();
+    }
+    if (message.proto() != null) {
+      size += PROTO_OVERHEAD_BYTES + 2L * message.proto().typeUrl().length() + message.proto().value().length;
+    }
+    return size;
   }
 
   void taken(long bytes) {

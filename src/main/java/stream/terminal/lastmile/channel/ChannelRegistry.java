@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import java.util.List;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -24,8 +25,10 @@ public interface ChannelRegistry {
    * {@code channel_not_found}.
    *
    * @param signature the publisher's signature, kept and forwarded with the message; null when unsigned
+   * @param proto the Protobuf form {@code data} was mapped from, kept and forwarded with the message; null for a
+   *     JSON publish
    */
-  Future<ChannelMessage> append(String name, long ts, String data, Signature signature);
+  Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto);
 
   /** Stored messages with offsets from {@code from}, at most {@code limit}. Fails with {@code channel_not_found}. */
   Future<BacklogPage> read(String name, long from, int limit);

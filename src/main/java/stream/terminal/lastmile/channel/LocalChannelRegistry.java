@@ -16,6 +16,7 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -122,7 +123,7 @@ public final class LocalChannelRegistry implements ChannelRegistry {
   }
 
   @Override
-  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
+  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
     Entry entry = channels.get(name);
     if (entry == null) {
       return notFound(name);
@@ -132,7 +133,7 @@ public final class LocalChannelRegistry implements ChannelRegistry {
       if (entry.removed) {
         return notFound(name);
       }
-      message = new ChannelMessage(name, entry.channel.epoch(), ++entry.lastOffset, ts, data, signature);
+      message = new ChannelMessage(name, entry.channel.epoch(), ++entry.lastOffset, ts, data, signature, proto);
       entry.lastActivity = ts;
       if (entry.policy.keepsBacklog()) {
         entry.backlog.addLast(message);

@@ -9,23 +9,28 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.ChannelNames;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 import stream.terminal.lastmile.core.Signed;
 import stream.terminal.lastmile.identity.MessageSignatures;
+import stream.terminal.lastmile.protobuf.ProtoTypes;
 
 /** Creates channels and publishes to them: the ingest side's only way onto the event bus. */
 public final class Publisher {
   private final ChannelRegistry registry;
   private final ChannelPolicies policies;
   private final MessageSignatures signatures;
+  private final ProtoTypes protoTypes;
   private final EventBus bus;
   private final GatewayMetrics metrics;
 
-  public Publisher(ChannelRegistry registry, ChannelPolicies policies, MessageSignatures signatures, EventBus bus,
-      GatewayMetrics metrics) {
+  /** @param protoTypes the Protobuf types whose payloads are mapped to JSON; {@link ProtoTypes#NONE} refuses them all */
+  public Publisher(ChannelRegistry registry, ChannelPolicies policies, MessageSignatures signatures,
+      ProtoTypes protoTypes, EventBus bus, GatewayMetrics metrics) {
     this.registry = registry;
     this.policies = policies;
     this.signatures = signatures;
+    this.protoTypes = protoTypes;
     this.bus = bus;
     this.metrics = metrics;
   }
@@ -59,6 +64,31 @@ public final class Publisher {
    * @param signed the publisher's timestamp and signature, or null for an unsigned message
    */
   public Future<ChannelMessage> publish(String channel, String data, Signed signed, Future<?> after) {
+    return publish(channel, data, signed, null, after);
+  }
+
+  /**
+   * Publishes a Protobuf payload (a {@code google.protobuf.Any}'s type URL and bytes), as {@link #publish(String,
+   * String, Signed, Future)} does JSON: the message's {@code data} is its proto3 JSON mapping, and the payload
+   * travels and is stored with it for subscribers that want the binary form. A type in none of the node's
+   * descriptor sets fails with {@code unknown_type}, bytes that do not parse as the type with {@code bad_request};
+   * nothing is stored then. Protobuf payloads are not signed (a signature covers JSON data).
+   *
+   * @param after the connection's previous publish, or a succeeded future
+   */
+  public Future<ChannelMessage> publish(String channel, ProtoPayload proto, Future<?> after) {
+    String data;
+    try {
+      ChannelNames.require(channel);
+      data = protoTypes.toJson(proto);
+    } catch (GatewayException e) {
+      return after.transform(previous -> Future.failedFuture(e));
+    }
+    return publish(channel, data, null, proto, after);
+  }
+
+  private Future<ChannelMessage> publish(
+      String channel, String data, Signed signed, ProtoPayload proto, Future<?> after) {
     ChannelNames.require(channel);
     if (signed != null) {
       try {
@@ -69,8 +99,8 @@ public final class Publisher {
       }
     }
     Future<ChannelMessage> stored = signed == null
-        ? append(channel, System.currentTimeMillis(), data, null)
-        : append(channel, signed.ts(), data, signed.signature());
+        ? append(channel, System.currentTimeMillis(), data, null, proto)
+        : append(channel, signed.ts(), data, signed.signature(), null);
     return after.transform(previous -> stored).map(message -> {
       bus.publish(Addresses.channel(channel), message);
       metrics.published();
@@ -79,8 +109,9 @@ public final class Publisher {
   }
 
   /** Appends; a channel whose policy allows it is created by its first publish. */
-  private Future<ChannelMessage> append(String channel, long ts, String data, Signature signature) {
-    Future<ChannelMessage> stored = registry.append(channel, ts, data, signature);
+  private Future<ChannelMessage> append(String channel, long ts, String data, Signature signature,
+      ProtoPayload proto) {
+    Future<ChannelMessage> stored = registry.append(channel, ts, data, signature, proto);
     if (!policies.forChannel(channel).createOnPublish()) {
       return stored;
     }
@@ -89,6 +120,6 @@ public final class Publisher {
         : registry.create(channel)
             .recover(c -> GatewayException.of(c).code() == ErrorCode.CHANNEL_EXISTS
                 ? Future.succeededFuture() : Future.failedFuture(c))
-            .compose(created -> registry.append(channel, ts, data, signature)));
+            .compose(created -> registry.append(channel, ts, data, signature, proto)));
   }
 }

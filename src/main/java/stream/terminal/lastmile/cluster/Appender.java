@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Function;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -19,7 +20,8 @@ import stream.terminal.lastmile.core.Signature;
  */
 final class Appender {
   /** A publish waiting for its offset; completed on the context that published it. */
-  private record Pending(long ts, String data, Signature signature, Context context, Promise<ChannelMessage> done) {}
+  private record Pending(
+      long ts, String data, Signature signature, ProtoPayload proto, Context context, Promise<ChannelMessage> done) {}
 
   private final String channel;
   private final int maxBatch;
@@ -34,18 +36,21 @@ final class Appender {
     this.store = store;
   }
 
-  /** @param store given the batch's messages (timestamps, payloads, signatures), stores them in order */
+  /** @param store given the batch's messages (timestamps, payloads, signatures, Protobuf forms), stores them in order */
   static Appender of(String channel, int maxBatch, Function<List<Stored>, Future<Position>> store) {
     return new Appender(channel, maxBatch,
-        batch -> store.apply(batch.stream().map(p -> Stored.of(p.ts(), p.data(), p.signature())).toList()));
+        batch -> store.apply(batch.stream().map(p -> Stored.of(p.ts(), p.data(), p.signature(), p.proto())).toList()));
   }
 
-  /** @param signature null for an unsigned message */
-  Future<ChannelMessage> append(long ts, String data, Signature signature, Context context) {
+  /**
+   * @param signature null for an unsigned message
+   * @param proto null for a JSON publish
+   */
+  Future<ChannelMessage> append(long ts, String data, Signature signature, ProtoPayload proto, Context context) {
     Promise<ChannelMessage> done = Promise.promise();
     boolean start;
     synchronized (this) {
-      queue.add(new Pending(ts, data, signature, context, done));
+      queue.add(new Pending(ts, data, signature, proto, context, done));
       start = !storing;
       storing = true;
     }
@@ -72,7 +77,7 @@ final class Appender {
         if (stored.succeeded()) {
           long offset = stored.result().offset() - batch.size() + 1 + i;
           ChannelMessage message = new ChannelMessage(channel, stored.result().epoch(), offset, p.ts(), p.data(),
-              p.signature());
+              p.signature(), p.proto());
           p.context().runOnContext(v -> p.done().complete(message));
         } else {
           p.context().runOnContext(v -> p.done().fail(stored.cause()));

@@ -28,6 +28,7 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Position;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -108,9 +109,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   }
 
   @Override
-  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
+  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
     Appender appender = appenders.computeIfAbsent(name, this::appender);
-    return appender.append(ts, data, signature, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
+    return appender.append(ts, data, signature, proto, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
   }
 
   /** A publish to a channel that does not exist leaves no entry behind: any name could be tried. */
@@ -171,7 +172,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
       for (int i = 0; i < read.size(); i++) {
         Stored stored = read.get(i);
         messages.add(new ChannelMessage(name, epoch, read.getSequence(i) + 1, stored.ts(), stored.data(),
-            stored.signature()));
+            stored.signature(), stored.proto()));
       }
       // items that expired after the head was read make the page start later than asked
       long first = read.size() > 0 && read.getSequence(0) > start ? read.getSequence(0) + 1 : firstAvailable;

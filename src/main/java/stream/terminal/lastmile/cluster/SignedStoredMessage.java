@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.cluster;
 
 import java.io.Serializable;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -11,5 +12,10 @@ record SignedStoredMessage(long ts, String data, String kid, String sig) impleme
   @Override
   public Signature signature() {
     return new Signature(kid, sig);
+  }
+
+  @Override
+  public ProtoPayload proto() {
+    return null;
   }
 }

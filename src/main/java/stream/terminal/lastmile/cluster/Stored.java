@@ -1,14 +1,15 @@
 package stream.terminal.lastmile.cluster;
 
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
- * A message as a channel's ringbuffer keeps it: its offset is its position in the ringbuffer, plus one. Unsigned
- * and signed messages are two records so that an unsigned one is stored exactly as before signatures existed
- * (same class, same bytes: not one byte more per message, and nodes of either version read it); only a signed
- * message pays for its kid and sig.
+ * A message as a channel's ringbuffer keeps it: its offset is its position in the ringbuffer, plus one. Unsigned,
+ * signed and Protobuf messages are three records so that an unsigned JSON one is stored exactly as before
+ * signatures existed (same class, same bytes: not one byte more per message, and nodes of either version read
+ * it); only a signed message pays for its kid and sig, only a Protobuf one for its binary form.
  */
-sealed interface Stored permits StoredMessage, SignedStoredMessage {
+sealed interface Stored permits StoredMessage, SignedStoredMessage, ProtoStoredMessage {
   long ts();
 
   String data();
@@ -16,7 +17,17 @@ sealed interface Stored permits StoredMessage, SignedStoredMessage {
   /** Null for an unsigned message. */
   Signature signature();
 
-  static Stored of(long ts, String data, Signature signature) {
+  /** Null for a message published as JSON. */
+  ProtoPayload proto();
+
+  /** @throws IllegalArgumentException for a signed Protobuf message: signatures cover JSON payloads only */
+  static Stored of(long ts, String data, Signature signature, ProtoPayload proto) {
+    if (proto != null) {
+      if (signature != null) {
+        throw new IllegalArgumentException("a Protobuf message cannot be signed");
+      }
+      return new ProtoStoredMessage(ts, data, proto.typeUrl(), proto.value());
+    }
     return signature == null
         ? new StoredMessage(ts, data)
         : new SignedStoredMessage(ts, data, signature.kid(), signature.sig());

@@ -72,6 +72,7 @@ public final class ConfigParser {
     channels.rejectUnknown();
 
     ClusterConfig cluster = cluster(root.object("cluster"));
+    ProtobufConfig protobuf = protobuf(root.object("protobuf"));
 
     List<ConfigReader> listenerReaders = root.objects("listeners");
     List<ListenerConfig> listeners =
@@ -85,7 +86,13 @@ public final class ConfigParser {
     }
     return new GatewayConfig(
         roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled, cluster,
-        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds, drainDelayMs, identity);
+        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds, drainDelayMs, identity, protobuf);
+  }
+
+  private static ProtobufConfig protobuf(ConfigReader r) {
+    List<String> sets = r.strings("descriptor_sets", List.of());
+    r.rejectUnknown();
+    return sets.isEmpty() ? ProtobufConfig.NONE : DescriptorSets.load(sets, r.path("descriptor_sets"));
   }
 
   /** Whether {@code pattern} is a valid channel pattern (policies, keys' channels). */

@@ -20,6 +20,7 @@ import java.util.Set;
  * @param drainDelayMs how long a stopping node answers not ready while still serving, before its listeners stop
  *     accepting: the time a load balancer needs to notice and send new clients elsewhere
  * @param identity OIDC sign-on, publisher keys and message signatures, or {@link IdentityConfig#NONE}
+ * @param protobuf the Protobuf types whose payloads are mapped to JSON, or {@link ProtobufConfig#NONE}
  */
 public record GatewayConfig(
     Set<Role> roles,
@@ -35,7 +36,8 @@ public record GatewayConfig(
     int historyMaxPage,
     ChannelBounds channelBounds,
     int drainDelayMs,
-    IdentityConfig identity) {
+    IdentityConfig identity,
+    ProtobufConfig protobuf) {
 
   /** The listeners of a role this node opens: ops listeners always, the others when the node runs their role. */
   public List<ListenerConfig> listeners(Role role) {

@@ -7,11 +7,20 @@ package stream.terminal.lastmile.core;
  *
  * @param signature the publisher's end-to-end signature, or null for an unsigned message (so that one costs no
  *     more than before signatures existed)
+ * @param proto the Protobuf form it was published in, whose JSON mapping is {@code data}; null for a message
+ *     published as JSON (which costs nothing more for it). Never set together with a signature: signatures cover
+ *     JSON payloads only
  */
-public record ChannelMessage(String channel, String epoch, long offset, long ts, String data, Signature signature) {
-  /** An unsigned message. */
+public record ChannelMessage(
+    String channel, String epoch, long offset, long ts, String data, Signature signature, ProtoPayload proto) {
+  /** An unsigned JSON message. */
   public ChannelMessage(String channel, String epoch, long offset, long ts, String data) {
-    this(channel, epoch, offset, ts, data, null);
+    this(channel, epoch, offset, ts, data, null, null);
+  }
+
+  /** A JSON message, signed or not. */
+  public ChannelMessage(String channel, String epoch, long offset, long ts, String data, Signature signature) {
+    this(channel, epoch, offset, ts, data, signature, null);
   }
 
   /** The characters the signature adds to the message (its kid and sig), 0 for an unsigned one. */

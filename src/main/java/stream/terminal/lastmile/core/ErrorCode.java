@@ -23,7 +23,9 @@ public enum ErrorCode {
   /** A command that a later command of the same connection made moot (a subscribe undone by an unsubscribe). */
   CANCELLED("cancelled", 409),
   /** SSE only: a token refresh for a stream this node does not carry (gone, or on another node). */
-  STREAM_NOT_FOUND("stream_not_found", 404);
+  STREAM_NOT_FOUND("stream_not_found", 404),
+  /** A Protobuf payload whose type is in none of the node's descriptor sets ({@code protobuf.descriptor_sets}). */
+  UNKNOWN_TYPE("unknown_type", 400);
 
   private final String wire;
   private final int httpStatus;

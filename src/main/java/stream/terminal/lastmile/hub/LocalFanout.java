@@ -61,12 +61,16 @@ public final class LocalFanout {
     }
     TextFrame nativeFrame = null;
     TextFrame legacyFrame = null;
+    TextFrame binaryFrame = null;
+    boolean hasBinary = outbound.message().proto() != null;
     int written = 0;
     delivering = true;
     try {
       for (Subscriber s : set) {
         TextFrame frame;
-        if (s.dialect() == Dialect.NATIVE) {
+        if (hasBinary && s.binary()) {
+          frame = binaryFrame == null ? binaryFrame = outbound.binaryFrame() : binaryFrame;
+        } else if (s.dialect() == Dialect.NATIVE) {
           frame = nativeFrame == null ? nativeFrame = outbound.frame(Dialect.NATIVE) : nativeFrame;
         } else {
           frame = legacyFrame == null ? legacyFrame = outbound.frame(Dialect.LEGACY) : legacyFrame;

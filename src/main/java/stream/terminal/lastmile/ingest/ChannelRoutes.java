@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -15,6 +16,7 @@ import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signed;
 import stream.terminal.lastmile.identity.Bearer;
 import stream.terminal.lastmile.identity.Identity;
@@ -35,6 +37,8 @@ public final class ChannelRoutes {
   static final String TIMESTAMP_HEADER = "Last-Mile-Timestamp";
   static final String KEY_ID_HEADER = "Last-Mile-Key-Id";
   static final String SIGNATURE_HEADER = "Last-Mile-Signature";
+  /** A Protobuf publish's type URL ({@code type.googleapis.com/pkg.Type}), as in {@code google.protobuf.Any}. */
+  static final String TYPE_HEADER = "Last-Mile-Type";
 
   private final ListenerConfig listener;
   private final ChannelRegistry registry;
@@ -61,7 +65,7 @@ public final class ChannelRoutes {
     router.route("/channels*").handler(routes::authenticate);
     // before any body is read (a route of its own: vertx-web wants a BodyHandler first on its route)
     router.put("/channels/:channel").handler(JsonContentType::require);
-    router.post("/channels/:channel/messages").handler(JsonContentType::require);
+    router.post("/channels/:channel/messages").handler(JsonContentType::requireForPublish);
     router.put("/channels/:channel").handler(routes::create);
     router
         .post("/channels/:channel/messages")
@@ -127,6 +131,10 @@ public final class ChannelRoutes {
     if (!granted(ctx, Permission.PUBLISH)) {
       return;
     }
+    if (JsonContentType.isProtobuf(ctx.request().getHeader("Content-Type"))) {
+      publishProtobuf(ctx);
+      return;
+    }
     // an empty body leaves no buffer at all (length -1, asString null), not an empty one
     JsonNode data = ctx.body().length() <= 0 ? null : Json.parse(ctx.body().asString());
     if (data == null) {
@@ -137,13 +145,7 @@ public final class ChannelRoutes {
     try {
       signed = SignedFields.parse(ctx.request().getHeader(TIMESTAMP_HEADER), ctx.request().getHeader(KEY_ID_HEADER),
           ctx.request().getHeader(SIGNATURE_HEADER));
-      String channel = ChannelNames.require(ctx.pathParam("channel"));
-      Identity sender = identity(ctx);
-      identity.access().requirePublish(sender, channel, signed != null);
-      if (!identity.publishRates().tryPublish(sender)) {
-        throw new GatewayException(ErrorCode.RATE_LIMITED,
-            "key '" + sender.subject() + "' is over its publishes per second");
-      }
+      admit(ctx, signed != null);
     } catch (GatewayException e) {
       HttpReplies.error(ctx, e);
       return;
@@ -152,6 +154,42 @@ public final class ChannelRoutes {
         .publish(ctx.pathParam("channel"), Json.compact(data), signed)
         .onSuccess(m -> ctx.json(Replies.stored(m)))
         .onFailure(e -> HttpReplies.failure(ctx, e));
+  }
+
+  /** The body is a serialized Protobuf message, its type in {@code Last-Mile-Type}; browsers get its JSON mapping. */
+  private void publishProtobuf(RoutingContext ctx) {
+    String type = ctx.request().getHeader(TYPE_HEADER);
+    try {
+      if (type == null) {
+        throw new GatewayException(ErrorCode.BAD_REQUEST,
+            "a Protobuf message needs its type in " + TYPE_HEADER + " (type.googleapis.com/package.Type)");
+      }
+      if (ctx.request().headers().contains(TIMESTAMP_HEADER) || ctx.request().headers().contains(KEY_ID_HEADER)
+          || ctx.request().headers().contains(SIGNATURE_HEADER)) {
+        throw new GatewayException(ErrorCode.BAD_REQUEST, "signatures cover JSON messages only, not Protobuf ones");
+      }
+      admit(ctx, false);
+    } catch (GatewayException e) {
+      HttpReplies.error(ctx, e);
+      return;
+    }
+    // an empty body is the empty message (every field at its default)
+    byte[] value = ctx.body().length() <= 0 ? new byte[0] : ctx.body().buffer().getBytes();
+    publisher
+        .publish(ctx.pathParam("channel"), new ProtoPayload(type.trim(), value), Future.succeededFuture())
+        .onSuccess(m -> ctx.json(Replies.stored(m)))
+        .onFailure(e -> HttpReplies.failure(ctx, e));
+  }
+
+  /** The identity may publish to the channel, and is within its rate. */
+  private void admit(RoutingContext ctx, boolean signed) {
+    String channel = ChannelNames.require(ctx.pathParam("channel"));
+    Identity sender = identity(ctx);
+    identity.access().requirePublish(sender, channel, signed);
+    if (!identity.publishRates().tryPublish(sender)) {
+      throw new GatewayException(ErrorCode.RATE_LIMITED,
+          "key '" + sender.subject() + "' is over its publishes per second");
+    }
   }
 
   private void list(RoutingContext ctx) {

@@ -8,9 +8,10 @@ import stream.terminal.lastmile.core.ErrorCode;
 
 /**
  * Requests with a body must declare it JSON ({@code application/json} or {@code type/anything+json}, parameters
- * such as charset allowed), else 415. A web page can send a form or {@code text/plain} POST to any address
- * without a CORS preflight; a JSON content type forces one, so a page cannot publish through a listener that its
- * visitor's browser can reach. Checked before the body is read.
+ * such as charset allowed), or, for a publish, Protobuf ({@code application/x-protobuf}), else 415. A web page can
+ * send a form or {@code text/plain} POST to any address without a CORS preflight; these content types force one,
+ * so a page cannot publish through a listener that its visitor's browser can reach. Checked before the body is
+ * read.
  */
 final class JsonContentType {
   private JsonContentType() {}
@@ -25,16 +26,36 @@ final class JsonContentType {
     }
   }
 
-  static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return false;
+  /** A publish's body: JSON, or a Protobuf message (its type in {@code Last-Mile-Type}). */
+  static void requireForPublish(RoutingContext ctx) {
+    MultiMap headers = ctx.request().headers();
+    if (!hasBody(headers) || isJson(headers.get("Content-Type")) || isProtobuf(headers.get("Content-Type"))) {
+      ctx.next();
+    } else {
+      HttpReplies.error(ctx, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "a message must be sent with Content-Type: "
+          + "application/json, or application/x-protobuf with its type in Last-Mile-Type");
     }
-    int semicolon = contentType.indexOf(';');
-    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+  }
+
+  static boolean isProtobuf(String contentType) {
+    return mediaType(contentType).equals("application/x-protobuf");
+  }
+
+  static boolean isJson(String contentType) {
+    String type = mediaType(contentType);
     int slash = type.indexOf('/');
     return type.equals("application/json")
         || (slash > 0 && type.endsWith("+json") && type.length() > slash + 1 + "+json".length()
             && type.indexOf('/', slash + 1) < 0);
+  }
+
+  /** The type and subtype, lower case, without parameters; empty when there is no header. */
+  private static String mediaType(String contentType) {
+    if (contentType == null) {
+      return "";
+    }
+    int semicolon = contentType.indexOf(';');
+    return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
   }
 
   private static boolean hasBody(MultiMap headers) {

@@ -46,6 +46,7 @@ import stream.terminal.lastmile.ingest.IngestVerticle;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.net.ConnectionGate;
 import stream.terminal.lastmile.ops.OpsVerticle;
+import stream.terminal.lastmile.protobuf.ProtoTypes;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.ChannelMessage;
@@ -132,7 +133,8 @@ public final class Node {
         new NodeServices(
             config,
             registry,
-            new Publisher(registry, config.channelPolicies(), identity.signatures(), vertx.eventBus(), metrics),
+            new Publisher(registry, config.channelPolicies(), identity.signatures(),
+                ProtoTypes.of(config.protobuf()), vertx.eventBus(), metrics),
             new SubscriptionHub(metrics, registry, HOLE_WAIT_MS, MAX_WAITING, cluster == null ? 0 : TAIL_CHECK_MS),
             metrics,
             identity,

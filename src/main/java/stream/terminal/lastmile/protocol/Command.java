@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.protocol;
 
+import stream.terminal.lastmile.core.PayloadFormat;
 import stream.terminal.lastmile.core.Position;
 import stream.terminal.lastmile.core.Signed;
 
@@ -13,7 +14,13 @@ public sealed interface Command {
   /** The channel the command names, or null for commands without one. */
   String channel();
 
-  record Subscribe(String idJson, String channel, Position since) implements Command {}
+  /** @param format how messages published in Protobuf form are delivered */
+  record Subscribe(String idJson, String channel, Position since, PayloadFormat format) implements Command {
+    /** A subscription that receives everything as JSON. */
+    public Subscribe(String idJson, String channel, Position since) {
+      this(idJson, channel, since, PayloadFormat.JSON);
+    }
+  }
 
   record Unsubscribe(String idJson, String channel) implements Command {}
 

@@ -6,7 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A complete server-to-client WebSocket text frame (RFC 6455: header, then the unmasked UTF-8 payload), encoded
+ * A complete server-to-client WebSocket data frame (RFC 6455: header, then the unmasked payload): a text frame
+ * of UTF-8, or a binary one for a subscriber of the Protobuf format ({@link #binary}). Encoded
  * once and written as is to every subscriber of a message. A server frame carries no mask, so its bytes are the
  * same for every connection: each write takes a view of them ({@link #share()}), and for a {@link #shared}
  * frame the kernel reads them from the one off-heap copy, instead of one encoding and one copy per subscriber.
@@ -35,12 +36,21 @@ public final class TextFrame {
     return encode(text, true);
   }
 
+  /** A binary frame (opcode 2), shared like {@link #shared} when {@code shared}, else on the heap like {@link #of}. */
+  public static TextFrame binary(byte[] payload, boolean shared) {
+    return encode((byte) 0x82, payload, shared);
+  }
+
   private static TextFrame encode(String text, boolean direct) {
-    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    return encode((byte) 0x81, text.getBytes(StandardCharsets.UTF_8), direct);
+  }
+
+  /** @param first FIN and the opcode */
+  private static TextFrame encode(byte first, byte[] payload, boolean direct) {
     int length = payload.length;
     int header = length < 126 ? 2 : length < 65536 ? 4 : 10;
     ByteBuffer bytes = direct ? ByteBuffer.allocateDirect(header + length) : ByteBuffer.allocate(header + length);
-    bytes.put((byte) 0x81); // FIN, opcode text
+    bytes.put(first);
     if (length < 126) {
       bytes.put((byte) length);
     } else if (length < 65536) {

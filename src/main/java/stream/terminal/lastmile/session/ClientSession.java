@@ -15,6 +15,7 @@ import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.PayloadFormat;
 import stream.terminal.lastmile.core.Position;
 import stream.terminal.lastmile.core.TokenBucket;
 import stream.terminal.lastmile.identity.Identity;
@@ -106,7 +107,7 @@ public final class ClientSession {
    */
   public Future<Subscribed> subscribe(String channel, Position since) {
     try {
-      return subscriptions.subscribe(channel, since);
+      return subscriptions.subscribe(channel, since, PayloadFormat.JSON);
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }

@@ -124,7 +124,7 @@ public final class CommandDispatcher {
       if (command instanceof Command.Subscribe s) {
         // legacy connections are live only, as in TSLM
         return session.subscriptions()
-            .subscribe(s.channel(), session.codec() == LegacyCodec.INSTANCE ? null : s.since())
+            .subscribe(s.channel(), session.codec() == LegacyCodec.INSTANCE ? null : s.since(), s.format())
             .map(done -> new Outcome(session.codec().result(s, done.result()), done.catchUp()));
       } else if (command instanceof Command.History h) {
         return history.read(h).map(reply -> new Outcome(reply, () -> {}));

@@ -5,6 +5,7 @@ import java.util.List;
 import stream.terminal.lastmile.hub.Subscriber;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.Dialect;
+import stream.terminal.lastmile.core.PayloadFormat;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
@@ -19,16 +20,26 @@ final class Subscription implements Subscriber {
 
   private final Subscriptions owner;
   private final long maxHeldBytes;
+  private final PayloadFormat format;
   private boolean dropped;
   private List<Held> held = new ArrayList<>();
   private long heldBytes;
   private String epoch;
   private long lastOffset = -1;
 
-  /** @param maxHeldBytes the most live messages kept while catching up, counted in bytes of their frames */
-  Subscription(Subscriptions owner, long maxHeldBytes) {
+  /**
+   * @param maxHeldBytes the most live messages kept while catching up, counted in bytes of their frames
+   * @param format how messages published in Protobuf form reach the client
+   */
+  Subscription(Subscriptions owner, long maxHeldBytes, PayloadFormat format) {
     this.owner = owner;
     this.maxHeldBytes = maxHeldBytes;
+    this.format = format;
+  }
+
+  @Override
+  public boolean binary() {
+    return format == PayloadFormat.PROTOBUF;
   }
 
   @Override

@@ -16,10 +16,12 @@ import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.PayloadFormat;
 import stream.terminal.lastmile.core.Position;
 import stream.terminal.lastmile.identity.ChannelAccess;
 import stream.terminal.lastmile.identity.SubscriberCounts;
 import stream.terminal.lastmile.net.AddressBudget;
+import stream.terminal.lastmile.protobuf.BinaryFrames;
 import stream.terminal.lastmile.protocol.Replies;
 import stream.terminal.lastmile.protocol.TextFrame;
 
@@ -63,9 +65,10 @@ final class Subscriptions {
    * position (or the resume point and the backlog after it) is read, the reply is written, then the replay, then
    * the held messages the replay did not cover.
    *
+   * @param format how messages published in Protobuf form are delivered; a repeated subscribe keeps the first's
    * @throws GatewayException when refused before any lookup (permission, name, subscription limit)
    */
-  Future<Subscribed> subscribe(String name, Position requestedSince) {
+  Future<Subscribed> subscribe(String name, Position requestedSince, PayloadFormat format) {
     session.requireSignedOn();
     session.require(Permission.SUBSCRIBE);
     String channel = ChannelNames.require(name);
@@ -86,7 +89,7 @@ final class Subscriptions {
       throw new GatewayException(ErrorCode.LIMIT_EXCEEDED, "at most " + max + " subscriptions per connection");
     }
     takePlace(channel, access.maxSubscribers(channel));
-    Subscription subscription = new Subscription(this, session.limits().writeQueueBytes());
+    Subscription subscription = new Subscription(this, session.limits().writeQueueBytes(), format);
     byChannel.put(channel, subscription);
     services.metrics().subscriptionsChanged(1);
     return services.registry()
@@ -192,7 +195,9 @@ final class Subscriptions {
       }
       ChannelMessage message = page.next();
       if (subscription.take(message)) {
-        TextFrame frame = TextFrame.of(session.codec().message(message));
+        TextFrame frame = subscription.binary() && message.proto() != null
+            ? BinaryFrames.frame(message, false)
+            : TextFrame.of(session.codec().message(message));
         budget.chargeReply(frame.length());
         session.transport().message(message, frame);
       }

@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.bus;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -7,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /** Messages cross the cluster's event bus whole, signed or not, in memory. */
@@ -48,5 +50,23 @@ class ChannelMessageCodecTest {
     ChannelMessage read = CODEC.decodeFromWire(0, earlier);
     assertEquals(new ChannelMessage("c", "e", 5, 6, "{\"a\":1}"), read);
     assertNull(read.signature());
+  }
+
+  @Test
+  void aProtobufMessageKeepsItsBinaryFormByteForByte() {
+    byte[] value = {0, 1, (byte) 0xff, (byte) 0x80, 10, 0, 0x7f};
+    ChannelMessage proto = new ChannelMessage("indicators.rsi", "ep0ch", 9, 10, "{\"v\":1}", null,
+        new ProtoPayload("type.googleapis.com/lastmile.test.Indicator", value));
+    ChannelMessage back = roundTrip(proto);
+    assertEquals(proto, back);
+    assertArrayEquals(value, back.proto().value());
+    assertNull(back.signature());
+  }
+
+  @Test
+  void anEmptyProtobufMessageStaysAProtobufMessage() {
+    ChannelMessage empty = new ChannelMessage("c", "e", 1, 2, "{}", null, new ProtoPayload("type.googleapis.com/x.Y",
+        new byte[0]));
+    assertEquals(empty, roundTrip(empty));
   }
 }

@@ -30,7 +30,7 @@ class LocalChannelRegistryTest {
 
   private static void publish(LocalChannelRegistry registry, String channel, int messages, long ts) {
     for (int i = 0; i < messages; i++) {
-      registry.append(channel, ts, DATA, null).await();
+      registry.append(channel, ts, DATA, null, null).await();
     }
   }
 
@@ -45,8 +45,8 @@ class LocalChannelRegistryTest {
     Signature signature = new Signature("signer-1", "A".repeat(86));
     // within the backlog's TTL: a signed message's ts is its publisher's, and the TTL counts from it
     long ts = System.currentTimeMillis() - 1_000;
-    registry.append("signed", ts, DATA, signature).await();
-    registry.append("signed", ts + 1, DATA, null).await();
+    registry.append("signed", ts, DATA, signature, null).await();
+    registry.append("signed", ts + 1, DATA, null, null).await();
 
     List<ChannelMessage> read = registry.read("signed", 1, 10).await().messages();
     assertEquals(signature, read.get(0).signature());
@@ -109,11 +109,11 @@ class LocalChannelRegistryTest {
     assertEquals(List.of("recent", "subscribed"),
         registry.list().await().stream().map(i -> i.channel().name()).toList());
 
-    GatewayException gone = (GatewayException) registry.append("idle", now, DATA, null).cause();
+    GatewayException gone = (GatewayException) registry.append("idle", now, DATA, null, null).cause();
     assertEquals(ErrorCode.CHANNEL_NOT_FOUND, gone.code());
     String newEpoch = registry.create("idle").await().epoch();
     assertTrue(!newEpoch.equals(oldEpoch), "a re-created channel has a new epoch");
-    assertEquals(1, registry.append("idle", now, DATA, null).await().offset());
+    assertEquals(1, registry.append("idle", now, DATA, null, null).await().offset());
   }
 
   @Test

@@ -24,8 +24,10 @@ import java.time.Clock;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.config.IdentityConfig;
 import stream.terminal.lastmile.identity.MessageSignatures;
+import stream.terminal.lastmile.protobuf.ProtoTypes;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 import stream.terminal.lastmile.core.BacklogPage;
 
@@ -76,7 +78,7 @@ class PublisherTest {
     final AtomicLong offsets = new AtomicLong();
 
     @Override
-    public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
+    public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
       if (name.equals("slow")) {
         slowEntered.countDown();
         try {
@@ -94,7 +96,7 @@ class PublisherTest {
     SlowRegistry registry = new SlowRegistry();
     Publisher publisher =
         new Publisher(registry, ChannelPolicies.defaults(), new MessageSignatures(IdentityConfig.NONE, Clock.systemUTC()),
-            vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
+            ProtoTypes.NONE, vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
     CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> publisher.publish("slow", "1", null));
     try {
       assertTrue(registry.slowEntered.await(10, TimeUnit.SECONDS));
@@ -113,7 +115,7 @@ class PublisherTest {
     final AtomicLong offsets = new AtomicLong();
 
     @Override
-    public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
+    public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
       Promise<ChannelMessage> stored = Promise.promise();
       pending.add(stored);
       long offset = offsets.incrementAndGet();
@@ -126,7 +128,7 @@ class PublisherTest {
     ReversingRegistry registry = new ReversingRegistry();
     Publisher publisher =
         new Publisher(registry, ChannelPolicies.defaults(), new MessageSignatures(IdentityConfig.NONE, Clock.systemUTC()),
-            vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
+            ProtoTypes.NONE, vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
     List<Long> onBus = new CopyOnWriteArrayList<>();
     vertx.eventBus().<ChannelMessage>localConsumer(Addresses.channel("order"), m -> onBus.add(m.body().offset()))
         .completion().await();

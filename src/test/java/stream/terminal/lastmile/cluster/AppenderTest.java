@@ -48,7 +48,7 @@ class AppenderTest {
     publisher.runOnContext(v -> {
       List<Future<ChannelMessage>> acks = new ArrayList<>();
       for (int n = 0; n < 35; n++) {
-        acks.add(appender.append(n, String.valueOf(n), null, publisher));
+        acks.add(appender.append(n, String.valueOf(n), null, null, publisher));
       }
       Future.all(acks).onComplete(done -> all.complete(acks.stream().map(Future::result).toList()));
     });
@@ -72,8 +72,8 @@ class AppenderTest {
     Promise<Boolean> firstFailed = Promise.promise();
     Promise<Long> secondOffset = Promise.promise();
     context.runOnContext(v -> {
-      appender.append(1, "1", null, context).onComplete(ar -> firstFailed.complete(ar.failed()));
-      appender.append(2, "2", null, context).onComplete(ar -> secondOffset.complete(ar.result().offset()));
+      appender.append(1, "1", null, null, context).onComplete(ar -> firstFailed.complete(ar.failed()));
+      appender.append(2, "2", null, null, context).onComplete(ar -> secondOffset.complete(ar.result().offset()));
     });
     assertTrue(firstFailed.future().await());
     assertEquals(1, secondOffset.future().await());

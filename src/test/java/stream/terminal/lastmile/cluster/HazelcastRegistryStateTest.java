@@ -15,6 +15,7 @@ import stream.terminal.lastmile.config.ClusterConfig;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -48,10 +49,10 @@ class HazelcastRegistryStateTest {
     HazelcastChannelRegistry registry = registry();
     registry.create("signed").await();
     Signature signature = new Signature("signer-1", "A".repeat(86));
-    ChannelMessage appended = registry.append("signed", 1_764_489_600_000L, "{\"a\":1}", signature).await();
+    ChannelMessage appended = registry.append("signed", 1_764_489_600_000L, "{\"a\":1}", signature, null).await();
     assertEquals(signature, appended.signature());
     assertEquals(1_764_489_600_000L, appended.ts());
-    registry.append("signed", 1_764_489_600_001L, "2", null).await();
+    registry.append("signed", 1_764_489_600_001L, "2", null, null).await();
 
     List<ChannelMessage> read = registry.read("signed", 1, 10).await().messages();
     assertEquals(2, read.size());
@@ -61,14 +62,29 @@ class HazelcastRegistryStateTest {
   }
 
   @Test
+  void storedMessagesKeepTheirProtobufFormThroughTheRingbuffer() throws Exception {
+    DeserializationFilter.install(); // as a node does at launch: the stored form must pass it
+    HazelcastChannelRegistry registry = registry();
+    registry.create("proto").await();
+    ProtoPayload proto = new ProtoPayload("type.googleapis.com/lastmile.test.Indicator", new byte[] {10, 3, 'a', 'b', 'c'});
+    ChannelMessage appended = registry.append("proto", 7, "{\"symbol\":\"abc\"}", null, proto).await();
+    assertEquals(proto, appended.proto());
+    registry.append("proto", 8, "2", null, null).await();
+
+    List<ChannelMessage> read = registry.read("proto", 1, 10).await().messages();
+    assertEquals(new ChannelMessage("proto", appended.epoch(), 1, 7, "{\"symbol\":\"abc\"}", null, proto), read.get(0));
+    assertNull(read.get(1).proto());
+  }
+
+  @Test
   void publishesToChannelsThatDoNotExistLeaveNothingBehind() throws Exception {
     HazelcastChannelRegistry registry = registry();
     registry.create("exists").await();
-    registry.append("exists", System.currentTimeMillis(), "1", null).await();
+    registry.append("exists", System.currentTimeMillis(), "1", null, null).await();
     int before = registry.channelsTracked();
 
     for (int i = 0; i < 50; i++) {
-      Throwable failure = registry.append("missing." + i, System.currentTimeMillis(), "1", null)
+      Throwable failure = registry.append("missing." + i, System.currentTimeMillis(), "1", null, null)
           .transform(ar -> io.vertx.core.Future.succeededFuture(ar.cause())).await();
       assertEquals(ErrorCode.CHANNEL_NOT_FOUND, GatewayException.of(failure).code());
     }

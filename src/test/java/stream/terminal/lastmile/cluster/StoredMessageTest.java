@@ -3,6 +3,7 @@ package stream.terminal.lastmile.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -61,7 +63,7 @@ class StoredMessageTest {
 
   @Test
   void aSignedMessageKeepsItsSignature() throws Exception {
-    Stored signed = Stored.of(5, "{\"a\":1}", new Signature("signer-1", "A".repeat(86)));
+    Stored signed = Stored.of(5, "{\"a\":1}", new Signature("signer-1", "A".repeat(86)), null);
     Stored back = (Stored) deserialize(serialize(signed));
     assertEquals(signed, back);
     assertEquals(new Signature("signer-1", "A".repeat(86)), back.signature());
@@ -69,9 +71,27 @@ class StoredMessageTest {
 
   @Test
   void anUnsignedMessageIsStoredExactlyAsBeforeSignatures() throws Exception {
-    Stored unsigned = Stored.of(5, "{\"a\":1}", null);
+    Stored unsigned = Stored.of(5, "{\"a\":1}", null, null);
     assertNull(((Stored) deserialize(serialize(unsigned))).signature());
     byte[] before = renamed(serialize(new Before(5, "{\"a\":1}")), Before.class, StoredMessage.class);
     assertArrayEquals(before, serialize(unsigned), "same bytes: no growth, and either version reads the other's");
+  }
+
+  @Test
+  void aProtobufMessageKeepsItsBinaryFormThroughTheDeserializationFilter() throws Exception {
+    byte[] value = {8, (byte) 0x96, 1, 0, (byte) 0xff};
+    ProtoPayload proto = new ProtoPayload("type.googleapis.com/lastmile.test.Indicator", value);
+    Stored stored = Stored.of(5, "{\"a\":1}", null, proto);
+    Stored back = (Stored) deserialize(serialize(stored));
+    assertEquals(ProtoStoredMessage.class, back.getClass());
+    assertEquals(proto, back.proto());
+    assertEquals("{\"a\":1}", back.data());
+    assertNull(back.signature());
+  }
+
+  @Test
+  void aSignedProtobufMessageIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> Stored.of(5, "{}", new Signature("k", "s"),
+        new ProtoPayload("type.googleapis.com/x.Y", new byte[1])));
   }
 }

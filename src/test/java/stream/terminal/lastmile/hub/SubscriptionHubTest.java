@@ -92,7 +92,7 @@ class SubscriptionHubTest {
 
   /** The channel's next message, stored as an ingest node would before it publishes it. */
   private ChannelMessage real(String channel) {
-    return registry.append(channel, System.currentTimeMillis(), "\"hi\"", null).await();
+    return registry.append(channel, System.currentTimeMillis(), "\"hi\"", null, null).await();
   }
 
   private static <T> T on(Context context, Function<Void, Future<T>> action) {
@@ -218,7 +218,7 @@ class SubscriptionHubTest {
     // stored, so acknowledged to its publisher, but never put on the bus (as when the other nodes had not yet
     // learnt of this node's consumer): no later message shows the hole
     long stored = System.nanoTime();
-    ChannelMessage missed = registry.append("hub.c", System.currentTimeMillis(), "\"missed\"", null).await();
+    ChannelMessage missed = registry.append("hub.c", System.currentTimeMillis(), "\"missed\"", null, null).await();
     assertTrue(subscriber.received.await(10, TimeUnit.SECONDS), "the missed message was read from the backlog");
     long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stored);
     assertTrue(tookMs < 1000, "within 2 checks (2 x 100 ms) and the reads, not " + tookMs + " ms");

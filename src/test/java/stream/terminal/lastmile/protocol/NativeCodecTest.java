@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import stream.terminal.lastmile.protocol.json.NativeCodec;
 import stream.terminal.lastmile.core.BadFrameException;
+import stream.terminal.lastmile.core.PayloadFormat;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.core.Disconnect;
@@ -52,6 +53,21 @@ class NativeCodecTest {
         CODEC.decode("{\"op\":\"subscribe\",\"channel\":\"c\",\"since\":{\"epoch\":\"e\",\"offset\":0}}"));
     assertEquals(new Command.Subscribe(null, "c", null),
         CODEC.decode("{\"op\":\"subscribe\",\"channel\":\"c\",\"since\":null}"));
+  }
+
+  @Test
+  void decodesTheSubscribeFormat() {
+    assertEquals(new Command.Subscribe("1", "c", null, PayloadFormat.PROTOBUF),
+        CODEC.decode("{\"op\":\"subscribe\",\"channel\":\"c\",\"id\":1,\"format\":\"protobuf\"}"));
+    assertEquals(new Command.Subscribe("1", "c", null, PayloadFormat.JSON),
+        CODEC.decode("{\"op\":\"subscribe\",\"channel\":\"c\",\"id\":1,\"format\":\"json\"}"));
+    assertEquals(PayloadFormat.JSON,
+        ((Command.Subscribe) CODEC.decode("{\"op\":\"subscribe\",\"channel\":\"c\",\"format\":null}")).format());
+    for (String bad : new String[] {"\"xml\"", "\"PROTOBUF\"", "1", "true", "{}"}) {
+      BadFrameException e = refused("{\"op\":\"subscribe\",\"channel\":\"c\",\"id\":7,\"format\":" + bad + "}");
+      assertEquals(ErrorCode.BAD_REQUEST, e.code());
+      assertEquals("7", e.idJson());
+    }
   }
 
   @Test

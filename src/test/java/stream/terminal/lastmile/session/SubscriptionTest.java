@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.PayloadFormat;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
@@ -27,7 +28,7 @@ class SubscriptionTest {
    */
   private static List<Long> resume(long since, long stored, long liveFrom, long last, long seed) {
     Random random = new Random(seed);
-    Subscription subscription = new Subscription(null, Long.MAX_VALUE);
+    Subscription subscription = new Subscription(null, Long.MAX_VALUE, PayloadFormat.JSON);
     subscription.position("e1", since);
     List<Long> client = new ArrayList<>();
     List<ChannelMessage> live = new ArrayList<>();
@@ -85,7 +86,7 @@ class SubscriptionTest {
 
   @Test
   void liveMessagesTheClientAlreadyHasAreNotGivenAgain() {
-    Subscription subscription = new Subscription(null, Long.MAX_VALUE);
+    Subscription subscription = new Subscription(null, Long.MAX_VALUE, PayloadFormat.JSON);
     subscription.position("e1", 5);
     subscription.hold(m(4), TextFrame.of("4"));
     subscription.hold(m(6), TextFrame.of("6"));
@@ -96,7 +97,7 @@ class SubscriptionTest {
 
   @Test
   void holdingIsBoundedByBytes() {
-    Subscription subscription = new Subscription(null, 10);
+    Subscription subscription = new Subscription(null, 10, PayloadFormat.JSON);
     assertTrue(subscription.hold(m(1), TextFrame.of("12345")));
     assertFalse(subscription.hold(m(2), TextFrame.of("123456")));
   }

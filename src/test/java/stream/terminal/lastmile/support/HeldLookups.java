@@ -12,6 +12,7 @@ import stream.terminal.lastmile.channel.Channel;
 import stream.terminal.lastmile.channel.ChannelInfo;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -87,8 +88,8 @@ public final class HeldLookups implements ChannelRegistry {
   }
 
   @Override
-  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature) {
-    return real.append(name, ts, data, signature);
+  public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
+    return real.append(name, ts, data, signature, proto);
   }
 
   @Override

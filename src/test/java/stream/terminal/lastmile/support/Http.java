@@ -26,10 +26,21 @@ public final class Http {
 
   /** @param headers name, value, ...; a Content-Type given here replaces the default application/json */
   public static Reply send(String method, int port, String path, String body, String... headers) throws Exception {
+    return sendBody(method, port, path,
+        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body), headers);
+  }
+
+  /** A POST of bytes (a Protobuf body); give its Content-Type in {@code headers}. */
+  public static Reply postBytes(int port, String path, byte[] body, String... headers) throws Exception {
+    return sendBody("POST", port, path, HttpRequest.BodyPublishers.ofByteArray(body), headers);
+  }
+
+  private static Reply sendBody(String method, int port, String path, HttpRequest.BodyPublisher body, String... headers)
+      throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(10))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            .method(method, body);
     boolean typed = false;
     for (int i = 0; i < headers.length; i += 2) {
       typed |= headers[i].equalsIgnoreCase("Content-Type");

@@ -27,12 +27,15 @@ public final class WsClient implements AutoCloseable {
 
   private final WebSocket ws;
   private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+  /** Binary messages (a Protobuf-format subscription's), apart from the text frames. */
+  private final BlockingQueue<byte[]> binaryFrames = new LinkedBlockingQueue<>();
   private final CompletableFuture<Short> closed = new CompletableFuture<>();
   private final AtomicLong nextId = new AtomicLong(1);
 
   private WsClient(WebSocket ws) {
     this.ws = ws;
     ws.textMessageHandler(frames::add);
+    ws.binaryMessageHandler(b -> binaryFrames.add(b.getBytes()));
     ws.closeHandler(v -> closed.complete(ws.closeStatusCode()));
   }
 
@@ -111,6 +114,18 @@ public final class WsClient implements AutoCloseable {
         return frame;
       }
     }
+  }
+
+  /** The next binary message; fails after the timeout. */
+  public byte[] nextBinary() throws InterruptedException {
+    byte[] frame = binaryFrames.poll(TIMEOUT_S, TimeUnit.SECONDS);
+    assertNotNull(frame, "no binary frame within " + TIMEOUT_S + " s");
+    return frame;
+  }
+
+  /** Null if no binary message arrives within the wait. */
+  public byte[] pollBinary(long millis) throws InterruptedException {
+    return binaryFrames.poll(millis, TimeUnit.MILLISECONDS);
   }
 
   /** Null if nothing arrives within the wait (used to show that nothing more comes). */

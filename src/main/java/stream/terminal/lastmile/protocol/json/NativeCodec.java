@@ -11,6 +11,7 @@ import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.protocol.Json;
+import stream.terminal.lastmile.core.PayloadFormat;
 import stream.terminal.lastmile.core.Position;
 import stream.terminal.lastmile.core.Signature;
 import stream.terminal.lastmile.core.Signed;
@@ -44,7 +45,7 @@ public final class NativeCodec implements WireCodec {
       throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'op' must be a string", id);
     }
     return switch (op.textValue()) {
-      case "subscribe" -> new Command.Subscribe(id, channel(node, id), since(node, id));
+      case "subscribe" -> new Command.Subscribe(id, channel(node, id), since(node, id), format(node, id));
       case "unsubscribe" -> new Command.Unsubscribe(id, channel(node, id));
       case "create" -> new Command.Create(id, channel(node, id));
       case "publish" -> new Command.Publish(id, channel(node, id), data(node, id), signed(node, id));
@@ -138,6 +139,18 @@ public final class NativeCodec implements WireCodec {
           ErrorCode.BAD_REQUEST, "field 'since' must be {\"epoch\": string, \"offset\": integer >= 0}", id);
     }
     return new Position(epoch.textValue(), offset.longValue());
+  }
+
+  private static PayloadFormat format(JsonNode node, String id) {
+    JsonNode format = node.get("format");
+    if (format == null || format.isNull()) {
+      return PayloadFormat.JSON;
+    }
+    return switch (format.isTextual() ? format.textValue() : "") {
+      case "json" -> PayloadFormat.JSON;
+      case "protobuf" -> PayloadFormat.PROTOBUF;
+      default -> throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'format' must be \"json\" or \"protobuf\"", id);
+    };
   }
 
   private static Integer limit(JsonNode node, String id) {
