@@ -1,0 +1,37 @@
+package stream.terminal.lastmile.sdk;
+
+/**
+ * A refusal or failure, with the wire error code of docs/protocol.md section 3 ({@code bad_request},
+ * {@code permission_denied}, ...) from the gRPC trailer {@code lastmile-error-code}, the HTTP error body or the
+ * WebSocket error reply; or one of the client's own codes below when no answer came.
+ */
+public final class LastMileException extends RuntimeException {
+  /** The node could not be reached, or the connection broke before an answer. */
+  public static final String UNAVAILABLE = "unavailable";
+  /** No answer within {@link ClientOptions#requestTimeoutMs()}. */
+  public static final String TIMEOUT = "timeout";
+  /** The client or stream was closed before the answer came. */
+  public static final String CLOSED = "closed";
+
+  private final String code;
+
+  public LastMileException(String code, String message) {
+    super(message);
+    this.code = code;
+  }
+
+  public LastMileException(String code, String message, Throwable cause) {
+    super(message, cause);
+    this.code = code;
+  }
+
+  /** The error code to switch on; the message is for humans. */
+  public String code() {
+    return code;
+  }
+
+  @Override
+  public String toString() {
+    return code + ": " + getMessage();
+  }
+}
