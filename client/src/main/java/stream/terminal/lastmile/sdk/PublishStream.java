@@ -160,6 +160,11 @@ public final class PublishStream {
     return ended.future();
   }
 
+  /** Completes when the call ends with OK after {@link #close()}; fails when it ended otherwise (its status). */
+  public Future<Void> ended() {
+    return ended.future();
+  }
+
   /** The stream's end: OK (null, every publish acknowledged) or the failure each publish without an ack gets. */
   private void finish(LastMileException failure) {
     for (Promise<Stored> p; (p = unacknowledged.poll()) != null; ) {
