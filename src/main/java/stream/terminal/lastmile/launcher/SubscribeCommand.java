@@ -72,12 +72,14 @@ final class SubscribeCommand {
           }
         }, listener);
         subscription.ended().onFailure(e -> {
-          io.err().println("last-mile subscribe: " + e.getMessage());
-          done.complete(1);
+          if (!done.isDone()) { // not the close below, after the last message
+            io.err().println("last-mile subscribe: " + e.getMessage());
+            done.complete(1);
+          }
         });
       }
       int status = done.get();
-      client.close();
+      client.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
       return status;
     };
   }
