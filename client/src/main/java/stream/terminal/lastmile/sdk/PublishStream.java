@@ -108,7 +108,8 @@ public final class PublishStream {
     context.runOnContext(v -> {
       if (closing || ended.future().isComplete()) {
         inFlight.decrementAndGet();
-        promise.fail(new LastMileException(LastMileException.CLOSED, "the stream is closed"));
+        promise.fail(ended.future().failed() ? ended.future().cause()
+            : new LastMileException(LastMileException.CLOSED, "the stream is closed"));
         return;
       }
       unacknowledged.add(promise);
