@@ -19,6 +19,7 @@ import java.util.zip.GZIPInputStream;
 import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.metrics.GatewayMetrics;
 
 /**
  * One gRPC call's lifecycle: its request messages decoded here (so a message that does not parse gets
@@ -31,6 +32,7 @@ final class GrpcCall<Req, Resp> {
   private final Parser<Req> parser;
   private final Vertx vertx;
   private final long maxMessageBytes;
+  private final GatewayMetrics metrics;
   private final List<Runnable> onClose = new ArrayList<>();
   /** What a malformed request message does: ends the call at once, unless the call says otherwise. */
   private Consumer<GatewayException> refusal = this::fail;
@@ -38,8 +40,10 @@ final class GrpcCall<Req, Resp> {
   private long deadline = -1;
 
   /** Pauses the request: nothing is read before the caller has checked the credential and set its handlers. */
-  GrpcCall(Vertx vertx, GrpcServerRequest<Req, Resp> request, Parser<Req> parser, long maxMessageBytes) {
+  GrpcCall(Vertx vertx, GrpcServerRequest<Req, Resp> request, Parser<Req> parser, long maxMessageBytes,
+      GatewayMetrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     this.request = request;
     this.parser = parser;
     this.maxMessageBytes = maxMessageBytes;
@@ -138,9 +142,16 @@ final class GrpcCall<Req, Resp> {
   void fail(Throwable failure) {
     if (!ended) {
       ended = true;
-      GrpcErrors.end(response(), GatewayException.of(failure));
+      GatewayException e = GatewayException.of(failure);
+      metrics.error(e.code());
+      GrpcErrors.end(response(), e);
       closed();
     }
+  }
+
+  /** Counts a refusal that does not end the call (a PublishStream's error acknowledgement). */
+  void refused(GatewayException e) {
+    metrics.error(e.code());
   }
 
   void disconnect(Disconnect reason) {

@@ -80,7 +80,7 @@ final class GrpcIngestService implements Service {
   /** Takes the connection's rate token, then the credential; {@code then} runs once both pass. */
   private <Req, Resp> void signedOn(GrpcServerRequest<Req, Resp> request, Parser<Req> parser,
       BiConsumer<GrpcCall<Req, Resp>, Identity> then) {
-    GrpcCall<Req, Resp> call = new GrpcCall<>(vertx, request, parser, maxMessageBytes);
+    GrpcCall<Req, Resp> call = new GrpcCall<>(vertx, request, parser, maxMessageBytes, services.metrics());
     try {
       endpoint.connection(request.connection()).takeToken();
     } catch (GatewayException e) {

@@ -91,7 +91,8 @@ final class PublishStreamCall {
     ack.onComplete(ar -> writeCompleted());
   }
 
-  private static PublishAck refused(long sequence, GatewayException e) {
+  private PublishAck refused(long sequence, GatewayException e) {
+    call.refused(e);
     return PublishAck.newBuilder().setSequence(sequence).setError(GrpcErrors.error(e)).build();
   }
 

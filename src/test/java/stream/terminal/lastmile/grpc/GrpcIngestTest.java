@@ -235,12 +235,13 @@ class GrpcIngestTest {
   void anExceededDeadlineEndsTheSubscriptionAndReleasesIt() throws Exception {
     String channel = "open.deadline";
     create(channel);
-    double before = gateway.metric("lastmile_subscriptions");
+    // the subscribers of earlier tests are closed, and released on the node's side soon after
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.metric("lastmile_subscriptions") == 0);
     Iterator<Message> messages = grpc.blocking().withDeadlineAfter(300, TimeUnit.MILLISECONDS)
         .subscribe(SubscribeRequest.newBuilder().setChannel(channel).build());
     StatusRuntimeException e = assertThrows(StatusRuntimeException.class, messages::hasNext);
     assertEquals(Status.Code.DEADLINE_EXCEEDED, e.getStatus().getCode());
-    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.metric("lastmile_subscriptions") == before);
+    await().atMost(Duration.ofSeconds(10)).until(() -> gateway.metric("lastmile_subscriptions") == 0);
     assertEquals(1, grpc.blocking().publish(json(channel, "1", 0)).getStored().getOffset());
   }
 
@@ -261,9 +262,10 @@ class GrpcIngestTest {
   }
 
   @Test
-  void payloadRefusalsStoreNothing() {
+  void payloadRefusalsStoreNothing() throws Exception {
     String channel = "open.refused";
     create(channel);
+    double tooLarge = errors("too_large");
     refused(Status.Code.RESOURCE_EXHAUSTED, "too_large",
         () -> grpc.blocking().publish(json(channel, "\"" + "x".repeat(MAX_DATA_BYTES) + "\"", 0)));
     // past what a request message may hold at all: not even read
@@ -276,6 +278,12 @@ class GrpcIngestTest {
         .setChannel(channel).setAny(com.google.protobuf.Any.newBuilder().setTypeUrl("type.googleapis.com/x.Y")).build()));
     refused(Status.Code.INVALID_ARGUMENT, "bad_request", () -> grpc.blocking().publish(json("no spaces", "1", 0)));
     assertEquals(0, history(channel, 0, 0).getMessagesCount());
+    assertEquals(tooLarge + 2, errors("too_large"));
+  }
+
+  /** Refusals counted with this code, whatever the surface. */
+  private static double errors(String code) throws Exception {
+    return gateway.metric("lastmile_errors_total{code=\"" + code + "\"}");
   }
 
   @Test

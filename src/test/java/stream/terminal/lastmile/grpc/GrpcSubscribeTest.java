@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
@@ -81,17 +82,18 @@ class GrpcSubscribeTest {
     CompletableFuture<GrpcStatus> ended = new CompletableFuture<>();
     GrpcClientRequest<SubscribeRequest, Message> call = client.request(address, IngestGrpcClient.Subscribe)
         .await(10, TimeUnit.SECONDS);
-    GrpcClientResponse<SubscribeRequest, Message> response = call.end(request).compose(v -> call.response())
-        // the handlers are set on the event loop as the headers arrive, before any message can
+    // the handlers are set on the event loop as the headers arrive, before any message can: registered before
+    // the request is sent, since a resume's messages may follow the headers in the same read
+    Future<GrpcClientResponse<SubscribeRequest, Message>> headers = call.response()
         .andThen(ar -> {
           if (ar.succeeded()) {
             ar.result().handler(messages::add);
             ar.result().endHandler(v -> ended.complete(ar.result().status()));
             ar.result().exceptionHandler(ended::completeExceptionally);
           }
-        })
-        .await(10, TimeUnit.SECONDS);
-    return new Subscribed(messages, ended, call, response);
+        });
+    call.end(request);
+    return new Subscribed(messages, ended, call, headers.await(10, TimeUnit.SECONDS));
   }
 
   private static PublishAck publish(String channel, String json) throws Exception {
