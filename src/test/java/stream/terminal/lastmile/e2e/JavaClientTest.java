@@ -140,7 +140,7 @@ class JavaClientTest {
     get(client.publishHttp("prices", "3"));
     // a message after the unsubscribe reply is not delivered; a second subscription proves the first one got it
     Recorder second = new Recorder();
-    client.subscribe("prices", second.messages::add, second);
+    get(client.subscribe("prices", second.messages::add, second).subscribed()); // live from its reply's offset
     get(client.publishHttp("prices", "4"));
     await().atMost(Duration.ofSeconds(10)).until(() -> second.messages.size() == 1);
     assertEquals(2, recorder.messages.size());
