@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.grpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Any;
 import io.vertx.core.Future;
 import stream.terminal.lastmile.channel.Publisher;
 import stream.terminal.lastmile.config.ListenerConfig;
@@ -9,6 +10,7 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ChannelNames;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signed;
 import stream.terminal.lastmile.core.Utf8;
 import stream.terminal.lastmile.grpc.v1.PublishRequest;
@@ -42,13 +44,39 @@ final class GrpcPublishes {
   Future<ChannelMessage> publish(Identity sender, PublishRequest request, Future<?> after) {
     listener.require(Permission.PUBLISH);
     String channel = ChannelNames.require(request.getChannel());
+    if (request.getPayloadCase() == PublishRequest.PayloadCase.ANY) {
+      // its JSON mapping is made by the Publisher, from the node's descriptor sets
+      ProtoPayload proto = proto(request);
+      admit(sender, channel, false);
+      return publisher.publish(channel, proto, after);
+    }
     String data = data(request);
     Signed signed = request.hasSignature() ? signed(request.getSignature()) : null;
-    identity.access().requirePublish(sender, channel, signed != null);
+    admit(sender, channel, signed != null);
+    return publisher.publish(channel, data, signed, after);
+  }
+
+  /** The channel's access rules and the key's rate. */
+  private void admit(Identity sender, String channel, boolean signed) {
+    identity.access().requirePublish(sender, channel, signed);
     if (!identity.publishRates().tryPublish(sender)) {
       throw new GatewayException(ErrorCode.RATE_LIMITED, "key '" + sender.subject() + "' is over its publishes per second");
     }
-    return publisher.publish(channel, data, signed, after);
+  }
+
+  /** A Protobuf payload: its bytes count against max_data_bytes; a signature covers JSON data only. */
+  private ProtoPayload proto(PublishRequest request) {
+    if (request.hasSignature()) {
+      throw new GatewayException(ErrorCode.BAD_REQUEST, "signatures cover JSON data: a Protobuf payload cannot be signed");
+    }
+    Any any = request.getAny();
+    if (any.getValue().size() > listener.limits().maxDataBytes()) {
+      throw new GatewayException(ErrorCode.TOO_LARGE, "any exceeds " + listener.limits().maxDataBytes() + " bytes");
+    }
+    if (any.getTypeUrl().isEmpty()) {
+      throw new GatewayException(ErrorCode.BAD_REQUEST, "any needs a type_url");
+    }
+    return new ProtoPayload(any.getTypeUrl(), any.getValue().toByteArray());
   }
 
   /** The payload as compact JSON text. */
@@ -66,8 +94,6 @@ final class GrpcPublishes {
         }
         return Json.compact(node);
       }
-      case ANY -> throw new GatewayException(ErrorCode.BAD_REQUEST,
-          "no descriptor sets configured: this node takes json payloads only");
       default -> throw new GatewayException(ErrorCode.BAD_REQUEST, "a publish needs a payload: json or any");
     }
   }
