@@ -25,12 +25,12 @@ import stream.terminal.lastmile.sdk.ClientOptions;
  *       node maps to the same JSON documents: the conversion's cost.
  * </ul>
  * Every variant publishes the same documents to a fresh channel with one WebSocket subscriber, and a round ends
- * when all are acknowledged and delivered. A warm-up round of every variant comes first, then {@code rounds}
+ * when all are acknowledged and delivered. {@code warmups} rounds of every variant come first, then {@code rounds}
  * measured rounds (variants rotated each round); prints each variant's medians as a markdown table with the
  * ratios to HTTP publish.
  *
- * <pre>GrpcBench [--jar target/last-mile.jar] [--server-cpus 0] [--publishes 20000] [--in-flight 64]
- *     [--window 64] [--rounds 3] [--work target/bench/grpc]</pre>
+ * <pre>GrpcBench [--jar target/last-mile.jar] [--server-cpus 0] [--publishes 40000] [--in-flight 64]
+ *     [--window 64] [--warmups 2] [--rounds 3] [--work target/bench/grpc]</pre>
  */
 public final class GrpcBench {
   static final String STREAM = "gRPC PublishStream";
@@ -41,7 +41,8 @@ public final class GrpcBench {
   /** The variant the ratios compare with: the API publishers had before gRPC. */
   private static final String BASE = HTTP;
 
-  record Options(String jar, String serverCpus, int publishes, int inFlight, int window, int rounds, String work) {}
+  record Options(String jar, String serverCpus, int publishes, int inFlight, int window, int warmups, int rounds,
+      String work) {}
 
   private final Options options;
   private final Payloads payloads;
@@ -83,8 +84,9 @@ public final class GrpcBench {
       }));
       ClientOptions client = new ClientOptions().host("127.0.0.1").port(node.ingestPort())
           .streamWindow(options.window());
-      Map<String, Figures> medians = measure(ways(vertx, node.ingestPort(), payloads, options.inFlight()), (way, channel) -> new PublishRun(vertx, client,
-          node.edgePort()).run(channel, way, payloads.size(), options.inFlight(), node.pid()));
+      Map<String, Figures> medians = measure(ways(vertx, node.ingestPort(), payloads, options.inFlight()),
+          (way, channel) -> new PublishRun(vertx, client, node.edgePort())
+              .run(channel, way, payloads.size(), options.inFlight(), node.pid()));
       return String.format(Locale.ROOT, "%d publishes a round, %.0f-byte JSON documents (%.0f bytes as Protobuf)%n%n",
           payloads.size(), payloads.meanJsonBytes(), payloads.meanProtobufBytes()) + table(medians);
     } finally {
@@ -107,17 +109,20 @@ public final class GrpcBench {
     Figures run(Publishes.Way way, String channel) throws Exception;
   }
 
-  /** Round 0 warms every variant up and is dropped; rounds 1.. are measured, the variants' order rotating. */
+  /**
+   * The first {@code warmups} rounds warm every variant up (the node's JIT: one round of 20,000 was not enough)
+   * and are dropped; the next {@code rounds} are measured, the variants' order rotating.
+   */
   private Map<String, Figures> measure(Map<String, Publishes.Way> ways, Round round) throws Exception {
     List<String> order = new ArrayList<>(ways.keySet());
     Figures.ByVariant measured = new Figures.ByVariant(ways.keySet());
-    for (int r = 0; r <= options.rounds(); r++) {
+    for (int r = 0; r < options.warmups() + options.rounds(); r++) {
       for (String variant : order) {
         String channel = "bench.grpc." + variant.replaceAll("[^A-Za-z0-9]+", "-") + "." + r;
         Figures figures = round.run(ways.get(variant), channel);
         System.err.printf(Locale.ROOT, "%s round %d: %.0f/s p50 %d µs p99 %d µs, %.1f µs CPU each%n", variant, r,
             figures.perSecond(), figures.p50Micros(), figures.p99Micros(), figures.cpuMicrosPerOp());
-        if (r > 0) {
+        if (r >= options.warmups()) {
           measured.add(variant, figures);
         }
       }
@@ -142,7 +147,8 @@ public final class GrpcBench {
 
   static Options parse(String[] args) {
     Map<String, String> values = new LinkedHashMap<>(Map.of("--jar", "target/last-mile.jar", "--server-cpus", "0",
-        "--publishes", "20000", "--in-flight", "64", "--window", "64", "--rounds", "3", "--work", "target/bench/grpc"));
+        "--publishes", "40000", "--in-flight", "64", "--window", "64", "--warmups", "2", "--rounds", "3",
+        "--work", "target/bench/grpc"));
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("option " + args[args.length - 1] + " needs a value");
     }
@@ -154,7 +160,7 @@ public final class GrpcBench {
     }
     return new Options(values.get("--jar"), values.get("--server-cpus"), bounded(values, "--publishes", 1, 10_000_000),
         bounded(values, "--in-flight", 1, 1024), bounded(values, "--window", 1, 65536),
-        bounded(values, "--rounds", 1, 100), values.get("--work"));
+        bounded(values, "--warmups", 0, 100), bounded(values, "--rounds", 1, 100), values.get("--work"));
   }
 
   private static int bounded(Map<String, String> values, String option, int min, int max) {
@@ -167,6 +173,7 @@ public final class GrpcBench {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(option + " needs an integer from " + min + " to " + max + ", got '" + value + "'");
+    throw new IllegalArgumentException(
+        option + " needs an integer from " + min + " to " + max + ", got '" + value + "'");
   }
 }

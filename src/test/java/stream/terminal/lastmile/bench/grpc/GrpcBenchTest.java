@@ -32,9 +32,10 @@ class GrpcBenchTest {
   @Test
   void optionsHaveDefaultsAndTakeOverrides() {
     GrpcBench.Options defaults = GrpcBench.parse(new String[0]);
-    assertEquals(20000, defaults.publishes());
+    assertEquals(40000, defaults.publishes());
     assertEquals(64, defaults.inFlight());
     assertEquals(64, defaults.window());
+    assertEquals(2, defaults.warmups());
     assertEquals(3, defaults.rounds());
     GrpcBench.Options options = GrpcBench.parse(new String[] {"--publishes", "50", "--server-cpus", "2-3"});
     assertEquals(50, options.publishes());

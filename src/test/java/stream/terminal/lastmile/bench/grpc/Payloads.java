@@ -14,7 +14,8 @@ import stream.terminal.lastmile.demo.proto.IndicatorPoint;
  */
 record Payloads(List<IndicatorPoint> points, List<String> json) {
   /** Compact, as the node's mapping (protobuf/ProtoTypes) prints it. */
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer PRINTER =
+      JsonFormat.printer().omittingInsignificantWhitespace().alwaysPrintFieldsWithNoPresence();
 
   static Payloads of(int count, long seed) {
     Random random = new Random(seed);
