@@ -12,11 +12,6 @@ import java.util.Arrays;
  * @param value the serialized message
  */
 public record ProtoPayload(String typeUrl, byte[] value) {
-  /** The bytes the payload adds to a message. */
-  public int length() {
-    return typeUrl.length() + value.length;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof ProtoPayload p && typeUrl.equals(p.typeUrl) && Arrays.equals(value, p.value);

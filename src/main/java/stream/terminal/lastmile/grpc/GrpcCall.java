@@ -85,7 +85,12 @@ final class GrpcCall<Req, Resp> {
         refusal.accept(e);
         return;
       }
-      handler.accept(decoded);
+      try {
+        handler.accept(decoded);
+      } catch (RuntimeException e) {
+        // a refusal thrown by a check, or a bug: either way the call ends with a status, never hangs
+        fail(e);
+      }
     });
   }
 

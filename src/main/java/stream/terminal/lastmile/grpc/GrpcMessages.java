@@ -1,5 +1,7 @@
 package stream.terminal.lastmile.grpc;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.ByteString;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.grpc.v1.ChannelPosition;
@@ -21,6 +23,10 @@ final class GrpcMessages {
         .setGap(gap);
     if (m.signature() != null) {
       b.setKid(m.signature().kid()).setSig(m.signature().sig());
+    }
+    if (m.proto() != null) {
+      // internal consumers get a Protobuf payload as it was published, beside its JSON mapping
+      b.setAny(Any.newBuilder().setTypeUrl(m.proto().typeUrl()).setValue(ByteString.copyFrom(m.proto().value())));
     }
     return b.build();
   }

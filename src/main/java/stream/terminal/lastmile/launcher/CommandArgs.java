@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A subcommand's {@code --name value} options, each allowed once; anything else is a usage error. */
+/** A subcommand's {@code --name value} options and {@code --flag}s, each allowed once; anything else is a usage error. */
 final class CommandArgs {
   /** A mistake in how a command was called: exit code 2 with the command's usage. */
   static final class UsageException extends RuntimeException {
@@ -17,8 +17,18 @@ final class CommandArgs {
   private final Map<String, String> values = new HashMap<>();
 
   CommandArgs(List<String> args, Set<String> known) {
+    this(args, known, Set.of());
+  }
+
+  CommandArgs(List<String> args, Set<String> known, Set<String> flags) {
     for (int i = 0; i < args.size(); i++) {
       String name = args.get(i);
+      if (flags.contains(name)) {
+        if (values.put(name, "") != null) {
+          throw new UsageException(name + " given twice");
+        }
+        continue;
+      }
       if (!known.contains(name)) {
         throw new UsageException("unknown argument '" + name + "'");
       }
@@ -37,6 +47,14 @@ final class CommandArgs {
       throw new UsageException(name + " is required");
     }
     return value;
+  }
+
+  boolean flag(String name) {
+    return values.containsKey(name);
+  }
+
+  boolean has(String name) {
+    return values.containsKey(name);
   }
 
   String optional(String name, String fallback) {

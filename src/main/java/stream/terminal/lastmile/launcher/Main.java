@@ -15,7 +15,8 @@ import stream.terminal.lastmile.node.Node;
 /**
  * {@code java -jar last-mile.jar [--config FILE] [--cluster] [--roles ingest,edge]}: loads the configuration, starts the node, and stops it
  * gracefully on SIGTERM/SIGINT. Exit codes: 2 for a bad configuration, 1 when the node cannot start.
- * {@code keygen}, {@code publisher-token} and {@code sign} are subcommands for publishers' keys ({@link #command}).
+ * {@code keygen}, {@code publisher-token} and {@code sign} are subcommands for publishers' keys ({@link #command});
+ * {@code publish}, {@code subscribe}, {@code channels} and {@code history} are the client's ({@link ClientCommands}).
  */
 public final class Main {
   private static final String USAGE = "last-mile [--config FILE] [--cluster] [--roles ingest,edge]";
@@ -39,6 +40,12 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && ClientCommands.NAMES.contains(args[0])) {
+      int status = ClientCommands.run(args,
+          new ClientCommands.Io(System.in, System.out, System.err, System.getenv(), System.console() != null));
+      System.out.flush();
+      System.exit(status);
+    }
     if (args.length > 0 && KeyCommands.NAMES.contains(args[0])) {
       int status = command(args, System.out, System.err);
       System.out.flush();
@@ -58,7 +65,8 @@ public final class Main {
         case "--cluster" -> env.put("LASTMILE_CLUSTER", "true");
         case "--roles" -> env.put("LASTMILE_ROLES", value(args, ++i, "--roles needs a list such as ingest,edge"));
         case "--help", "-h" -> {
-          System.out.println(USAGE + "   (docs/configuration.md)\n" + KeyCommands.USAGE);
+          System.out.println(USAGE + "   (docs/configuration.md)\n" + KeyCommands.USAGE + "\n"
+              + ClientCommands.USAGE + "\n(a command's --help lists its options)");
           return;
         }
         default -> fail(2, "unknown argument '" + args[i] + "' (usage: " + USAGE + ")");

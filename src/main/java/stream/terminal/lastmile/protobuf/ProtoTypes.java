@@ -51,11 +51,6 @@ public final class ProtoTypes {
     type.getNestedTypes().forEach(nested -> index(nested, registry));
   }
 
-  /** Whether a message type of that full name ({@code pkg.Type}) is known. */
-  public boolean knows(String fullName) {
-    return byName.containsKey(fullName);
-  }
-
   /** As {@link #toJson(ProtoPayload)}, for a {@code google.protobuf.Any}'s two fields. */
   public String toJson(String typeUrl, ByteString value) {
     return toJson(new ProtoPayload(typeUrl, value.toByteArray()));

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import stream.terminal.lastmile.grpc.v1.HistoryRequest;
 import stream.terminal.lastmile.grpc.v1.PublishRequest;
 import stream.terminal.lastmile.grpc.v1.Signature;
 import stream.terminal.lastmile.protobuf.TestTypes;
@@ -79,6 +80,12 @@ class GrpcProtobufTest {
       assertEquals(offset, frame.getOffset());
       assertEquals(indicator, frame.getAny().unpack(Indicator.class));
     }
+    // an internal consumer's History has both forms
+    stream.terminal.lastmile.grpc.v1.Message stored = grpc.blocking().history(
+        HistoryRequest.newBuilder().setChannel(CHANNEL).setAfter(0).build()).getMessagesList().stream()
+        .filter(m -> m.hasAny()).reduce((a, b) -> b).orElseThrow();
+    assertEquals(indicator, stored.getAny().unpack(Indicator.class));
+    assertEquals("BTC", new JsonObject(stored.getJson()).getString("symbol"));
   }
 
   @Test

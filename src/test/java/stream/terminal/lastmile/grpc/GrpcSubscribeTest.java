@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.grpc;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,6 +30,7 @@ import stream.terminal.lastmile.grpc.v1.Position;
 import stream.terminal.lastmile.grpc.v1.PublishAck;
 import stream.terminal.lastmile.grpc.v1.PublishRequest;
 import stream.terminal.lastmile.grpc.v1.SubscribeRequest;
+import stream.terminal.lastmile.support.Http;
 import stream.terminal.lastmile.support.TestGateway;
 
 /** Subscribe and publish with vertx-grpc-client: live, resumed through the backlog, and across a trimmed one. */
@@ -185,5 +188,58 @@ class GrpcSubscribeTest {
       assertEquals(i + 1, ack.getStored().getOffset());
       i++;
     }
+  }
+
+  @Test
+  void aClientThatStopsReadingItsAcknowledgementsStopsBeingRead() throws Exception {
+    int count = 100_000;
+    String channel = "flow";
+    GrpcClientRequest<PublishRequest, PublishAck> call = client.request(address, IngestGrpcClient.PublishStream)
+        .await(10, TimeUnit.SECONDS);
+    BlockingQueue<PublishAck> acks = new LinkedBlockingQueue<>();
+    CompletableFuture<GrpcStatus> ended = new CompletableFuture<>();
+    GrpcClientResponse<PublishRequest, PublishAck>[] response = new GrpcClientResponse[1];
+    call.response().onSuccess(r -> {
+      // the acknowledgements are not read until the test resumes
+      r.pause();
+      r.handler(acks::add).endHandler(v -> ended.complete(r.status()));
+      response[0] = r;
+    });
+    int[] written = {0};
+    Runnable[] writeMore = new Runnable[1];
+    writeMore[0] = () -> {
+      while (written[0] < count && !call.writeQueueFull()) {
+        call.write(PublishRequest.newBuilder().setChannel(channel).setJson(Integer.toString(written[0]))
+            .setSequence(written[0]).build());
+        written[0]++;
+      }
+      if (written[0] == count) {
+        call.end();
+      } else {
+        call.drainHandler(v -> writeMore[0].run());
+      }
+    };
+    gateway.clients().runOnContext(v -> writeMore[0].run());
+
+    // the node reads a window past what it could acknowledge, then nothing: far fewer than were sent are stored
+    await().atMost(Duration.ofSeconds(20)).until(() -> storedOffset(channel) > 0);
+    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(20)).until(() -> storedOffset(channel) < count / 4);
+    System.out.println("stored while the client did not read its acknowledgements: " + storedOffset(channel));
+
+    gateway.clients().runOnContext(v -> response[0].resume());
+    assertEquals(GrpcStatus.OK, ended.get(60, TimeUnit.SECONDS));
+    assertEquals(count, acks.size());
+    long sequence = 0;
+    for (PublishAck ack : acks) {
+      assertEquals(sequence, ack.getSequence());
+      assertEquals(sequence + 1, ack.getStored().getOffset());
+      sequence++;
+    }
+  }
+
+  /** The channel's latest offset, read over the HTTP API (another connection); 0 while it does not exist. */
+  private static long storedOffset(String channel) throws Exception {
+    Http.Reply reply = Http.get(gateway.ingestPort(), "/channels/" + channel + "/messages?limit=1");
+    return reply.status() == 404 ? 0 : reply.json().getLong("offset");
   }
 }

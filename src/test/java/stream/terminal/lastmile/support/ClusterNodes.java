@@ -31,6 +31,8 @@ public final class ClusterNodes implements AutoCloseable {
   private final Vertx clients = Vertx.vertx();
   /** The identity and channels sections every node gets (YAML); by default, the test signing key alone. */
   private String sections = Signing.identityYaml();
+  /** More options of every ingest node's private listener, as YAML flow-mapping entries with their leading comma. */
+  private String ingestListenerOptions = "";
 
   /**
    * The resume tests' cluster, started and ready: "ingest" (the backlogs' owner with the edges) and two edges,
@@ -59,6 +61,11 @@ public final class ClusterNodes implements AutoCloseable {
    */
   public void sections(String yaml) {
     this.sections = yaml;
+  }
+
+  /** More options of every ingest node's private listener, each with its leading comma: {@code ", grpc: true"}. */
+  public void ingestListenerOptions(String options) {
+    this.ingestListenerOptions = options;
   }
 
   /** @param names every member the cluster will have, including ones started later */
@@ -123,7 +130,8 @@ public final class ClusterNodes implements AutoCloseable {
     String members = memberPorts.values().stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
     String listener = role.equals("edge")
         ? "  - {name: public, role: edge, host: 127.0.0.1, port: " + fixedPublicPorts.getOrDefault(name, 0) + "}"
-        : "  - {name: private, role: ingest, host: 127.0.0.1, port: 0, permissions: [create, publish, subscribe]}";
+        : "  - {name: private, role: ingest, host: 127.0.0.1, port: 0, permissions: [create, publish, subscribe]"
+            + ingestListenerOptions + "}";
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, String.join("\n",
         "node: {roles: [" + role + "], edge_instances: 1, shutdown_grace_ms: 3000"

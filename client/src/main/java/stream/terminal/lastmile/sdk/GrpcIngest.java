@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
@@ -25,7 +26,8 @@ final class GrpcIngest {
     if (options.trustOptions() != null) {
       http.setTrustOptions(options.trustOptions());
     }
-    this.client = GrpcClient.client(vertx, http);
+    // the deadline is enforced here too, not only sent as grpc-timeout: a node that never answers fails the call
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setScheduleDeadlineAutomatically(true), http);
     this.address = SocketAddress.inetSocketAddress(options.port(), options.host());
   }
 
@@ -50,15 +52,21 @@ final class GrpcIngest {
 
   /** One request, one answer; a status other than OK fails with its {@link LastMileException}. */
   <Req, Resp> Future<Resp> unary(ServiceMethod<Resp, Req> method, Req message) {
-    return this.<Req, Resp>open(method, true)
-        .compose(request -> request.send(message))
+    return this.<Req, Resp>open(method, true).compose(request -> request.send(message)
         .compose(response -> response.last().transform(result -> {
           if (response.status() != null && response.status() != GrpcStatus.OK) {
             return Future.failedFuture(Failures.of(response));
           }
           return result.succeeded() ? Future.succeededFuture(result.result())
               : Future.failedFuture(Failures.of(result.cause()));
-        }), failure -> Future.failedFuture(Failures.of(failure)));
+        }))
+        .recover(failure -> Future.failedFuture(expired(request) ? new LastMileException(LastMileException.TIMEOUT,
+            "no answer within " + options.requestTimeoutMs() + " ms") : Failures.of(failure))));
+  }
+
+  /** The deadline cancels the call (CANCELLED): tell that apart from a cancel by the node. */
+  private static boolean expired(GrpcClientRequest<?, ?> request) {
+    return request.deadline() != null && request.deadline().succeeded();
   }
 
   Future<Void> close() {

@@ -46,6 +46,22 @@ final class HttpIngest {
     });
   }
 
+  Future<History> history(String channel, long after, int limit) {
+    String query = "?since=" + after + (limit > 0 ? "&limit=" + limit : "");
+    return call(HttpMethod.GET, "/channels/" + encode(channel) + "/messages" + query, null).compose(body -> {
+      JsonArray frames = body.getJsonArray("messages", new JsonArray());
+      List<Received> messages = new ArrayList<>(frames.size());
+      for (int i = 0; i < frames.size(); i++) {
+        JsonObject m = frames.getJsonObject(i);
+        messages.add(new Received(m.getString("channel"), m.getString("epoch"), m.getLong("offset", 0L),
+            m.getLong("ts", 0L), io.vertx.core.json.Json.encode(m.getValue("data")), m.getString("kid"),
+            m.getString("sig")));
+      }
+      return Future.succeededFuture(new History(body.getString("channel"), body.getString("epoch"),
+          body.getLong("offset", 0L), body.getLong("first_available", 0L), messages));
+    });
+  }
+
   private Future<JsonObject> call(HttpMethod method, String path, String body) {
     RequestOptions request = new RequestOptions().setMethod(method).setHost(options.host()).setPort(options.port())
         .setURI(path).setTimeout(options.requestTimeoutMs());

@@ -89,6 +89,14 @@ public final class LastMileClient {
             page.getMessagesList().stream().map(LastMileClient::received).toList())));
   }
 
+  /**
+   * The same page over the HTTP API ({@code GET /channels/{c}/messages}). Its data is decoded and encoded again,
+   * so number formatting may differ from {@link #history} (1.10 comes back as 1.1).
+   */
+  public Future<History> historyHttp(String channel, long after, int limit) {
+    return onContext(() -> http.history(channel, after, limit));
+  }
+
   private static Received received(Message m) {
     return new Received(m.getChannel(), m.getEpoch(), m.getOffset(), m.getTs(), m.getJson(),
         m.getKid().isEmpty() ? null : m.getKid(), m.getSig().isEmpty() ? null : m.getSig());

@@ -108,7 +108,8 @@ public final class PublishStream {
     context.runOnContext(v -> {
       if (closing || ended.future().isComplete()) {
         inFlight.decrementAndGet();
-        promise.fail(new LastMileException(LastMileException.CLOSED, "the stream is closed"));
+        promise.fail(ended.future().failed() ? ended.future().cause()
+            : new LastMileException(LastMileException.CLOSED, "the stream is closed"));
         return;
       }
       unacknowledged.add(promise);
@@ -157,6 +158,11 @@ public final class PublishStream {
         request.onSuccess(GrpcClientRequest::end);
       }
     });
+    return ended.future();
+  }
+
+  /** Completes when the call ends with OK after {@link #close()}; fails when it ended otherwise (its status). */
+  public Future<Void> ended() {
     return ended.future();
   }
 

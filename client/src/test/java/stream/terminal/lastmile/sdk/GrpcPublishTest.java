@@ -135,6 +135,14 @@ class GrpcPublishTest {
   }
 
   @Test
+  void aNodeThatNeverAnswersFailsTheCallAtItsDeadline() throws Exception {
+    ingest.bind(IngestGrpcService.Publish, call -> call.handler(request -> { })); // never answered
+    client = LastMileClient.create(vertx, new ClientOptions().host("127.0.0.1").port(ingest.start().port())
+        .requestTimeoutMs(300));
+    assertEquals(LastMileException.TIMEOUT, failure(client.publish("prices", "{}")).code());
+  }
+
+  @Test
   void historyMapsThePage() throws Exception {
     AtomicReference<HistoryRequest> asked = new AtomicReference<>();
     ingest.bind(IngestGrpcService.History, call -> call.handler(request -> {
@@ -253,7 +261,7 @@ class GrpcPublishTest {
     assertEquals(2, await(second).offset());
     assertEquals("token_expired", failure(third).code());
     assertEquals("token_expired", failure(stream.close()).code());
-    assertEquals(LastMileException.CLOSED, failure(stream.send("prices", "4")).code());
+    assertEquals("token_expired", failure(stream.send("prices", "4")).code()); // a send after the end: its cause
   }
 
   @Test
