@@ -2,12 +2,13 @@
 # Sourced by the scripts in this directory, from the repository root.
 
 # Builds target/last-mile.jar when it is missing or older than the POMs or anything under src/ or client/ (the
-# client library is in the jar; directories included, so a deleted source file also counts as a change). The same build compiles the benchmark, abuse and
-# demo programs (under src/test, not in the jar) and writes target/tools.classpath for tools_classpath.
+# client library is in the jar; directories included, so a deleted source file also counts as a change). The same
+# build compiles the benchmark, abuse and demo programs (under src/test, not in the jar), writes
+# target/tools.classpath for tools_classpath and the demo's descriptor set target/demo/indicator.desc.
 build_if_stale() {
   local jar=target/last-mile.jar
-  if [[ -f $jar && -f target/tools.classpath && ! pom.xml -nt $jar && ! gateway.xml -nt $jar
-    && -z $(find src client/pom.xml client/src -newer "$jar" -print -quit) ]]; then
+  if [[ -f $jar && -f target/tools.classpath && -f target/demo/indicator.desc && ! pom.xml -nt $jar
+    && ! gateway.xml -nt $jar && -z $(find src client/pom.xml client/src -newer "$jar" -print -quit) ]]; then
     return
   fi
   if ! command -v mvn >/dev/null; then

@@ -257,7 +257,7 @@ public final class ConfigParser {
             null,
             false,
             false,
-            false,
+            true, // gRPC on the one-JVM default: the demo feed publishes over it (scripts/run)
             ListenerConfig.DEFAULT_GRPC_WINDOW));
   }
 

@@ -29,7 +29,40 @@ final class EnvOverrides {
     listener(config, env, Role.EDGE, applied);
     listener(config, env, Role.INGEST, applied);
     cluster(config, env, applied);
+    descriptorSets(config, env, applied);
     return applied;
+  }
+
+  /**
+   * LASTMILE_PROTOBUF_DESCRIPTOR_SETS adds descriptor sets to those of the file instead of replacing them: a
+   * launcher (scripts/run for the demo's type) can give a node a set that only its checkout has, without a
+   * configuration file naming a path that a node started elsewhere (a container) would not find.
+   */
+  private static void descriptorSets(JsonObject config, Map<String, String> env, Map<String, String> applied) {
+    String variable = "LASTMILE_PROTOBUF_DESCRIPTOR_SETS";
+    String sets = env.get(variable);
+    if (sets == null || sets.isBlank()) {
+      return;
+    }
+    if (config.getValue("protobuf") != null && !(config.getValue("protobuf") instanceof JsonObject)) {
+      return; // not a mapping: the parser reports it
+    }
+    JsonObject protobuf = config.getJsonObject("protobuf");
+    if (protobuf == null) {
+      protobuf = new JsonObject();
+      config.put("protobuf", protobuf);
+    }
+    Object listed = protobuf.getValue("descriptor_sets");
+    if (listed != null && !(listed instanceof JsonArray)) {
+      return; // not a list: the parser reports it
+    }
+    JsonArray list = listed == null ? new JsonArray() : (JsonArray) listed;
+    protobuf.put("descriptor_sets", list);
+    for (String set : sets.split(",")) {
+      // each added entry by its own index, so a problem with one of the file's sets is not blamed on the variable
+      applied.put("protobuf.descriptor_sets[" + list.size() + "]", variable);
+      list.add(set.trim());
+    }
   }
 
   /** LASTMILE_CLUSTER* set the cluster section: what a container's environment usually decides. */
@@ -93,7 +126,8 @@ final class EnvOverrides {
     if (listeners == null) {
       listeners = new JsonArray()
           .add(new JsonObject().put("name", "public").put("role", "edge").put("host", "0.0.0.0").put("port", 8080))
-          .add(new JsonObject().put("name", "private").put("role", "ingest").put("host", "127.0.0.1").put("port", 8081));
+          .add(new JsonObject().put("name", "private").put("role", "ingest").put("host", "127.0.0.1").put("port", 8081)
+              .put("grpc", true));
       config.put("listeners", listeners);
     }
     for (int i = 0; i < listeners.size(); i++) {

@@ -264,6 +264,43 @@ class ConfigLoaderTest {
     assertEquals(ConfigParser.parse(new io.vertx.core.json.JsonObject()), ConfigLoader.load(file, Map.of()));
   }
 
+  // ---- LASTMILE_PROTOBUF_DESCRIPTOR_SETS: added to the file's sets ----
+
+  private static final String TEST_TYPES = "target/test-descriptors/test-types.desc";
+  private static final String DEMO_TYPES = "target/demo/indicator.desc";
+
+  @Test
+  void descriptorSetsVariableAddsToTheFilesSets() throws Exception {
+    Path file = write("proto.yaml", "protobuf:\n  descriptor_sets: [" + TEST_TYPES + "]\n");
+    GatewayConfig config = ConfigLoader.load(file, Map.of("LASTMILE_PROTOBUF_DESCRIPTOR_SETS", " " + DEMO_TYPES + " "));
+    assertEquals(List.of(TEST_TYPES, DEMO_TYPES), config.protobuf().descriptorSets());
+    assertTrue(config.protobuf().files().stream().anyMatch(f -> f.getPackage().equals("lastmile.demo")));
+
+    GatewayConfig withoutSection = ConfigLoader.load(null, Map.of("LASTMILE_PROTOBUF_DESCRIPTOR_SETS", DEMO_TYPES));
+    assertEquals(List.of(DEMO_TYPES), withoutSection.protobuf().descriptorSets());
+  }
+
+  @Test
+  void aMissingSetFromTheVariableNamesTheVariableAndOneFromTheFileDoesNot() throws Exception {
+    ConfigException fromVariable = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        write("proto.yaml", "protobuf:\n  descriptor_sets: [" + TEST_TYPES + "]\n"),
+        Map.of("LASTMILE_PROTOBUF_DESCRIPTOR_SETS", "target/nowhere.desc")));
+    assertTrue(fromVariable.getMessage().contains("protobuf.descriptor_sets[1]")
+        && fromVariable.getMessage().contains("LASTMILE_PROTOBUF_DESCRIPTOR_SETS"), fromVariable.getMessage());
+
+    ConfigException fromFile = assertThrows(ConfigException.class, () -> ConfigLoader.load(
+        write("bad.yaml", "protobuf:\n  descriptor_sets: [target/nowhere.desc]\n"),
+        Map.of("LASTMILE_PROTOBUF_DESCRIPTOR_SETS", DEMO_TYPES)));
+    assertTrue(fromFile.getMessage().contains("protobuf.descriptor_sets[0]")
+        && !fromFile.getMessage().contains("LASTMILE_PROTOBUF_DESCRIPTOR_SETS"), fromFile.getMessage());
+  }
+
+  @Test
+  void anEmptyDescriptorSetsVariableChangesNothing() {
+    assertEquals(ConfigParser.parse(new JsonObject()),
+        ConfigLoader.load(null, Map.of("LASTMILE_PROTOBUF_DESCRIPTOR_SETS", "")));
+  }
+
   @Test
   void aListenerVariableWithoutAListenerOfThatRoleIsRefused() throws Exception {
     Path file = write("ingest-only.yaml", "node: {roles: [ingest]}\nlisteners:\n  - {name: p, role: ingest, port: 9}\n");

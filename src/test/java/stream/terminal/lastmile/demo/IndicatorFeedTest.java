@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static stream.terminal.lastmile.support.WsClient.assertResult;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,16 +14,33 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import stream.terminal.lastmile.demo.proto.IndicatorPoint;
+import stream.terminal.lastmile.grpc.v1.Message;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.support.Http;
 import stream.terminal.lastmile.support.TestGateway;
+import stream.terminal.lastmile.support.WsClient;
 
-/** The demo feed against a real node: it creates its channel, publishes, waits for a node that is not up yet. */
+/**
+ * The demo feed against a real node with gRPC and the demo's descriptor set, as scripts/run starts it: it creates
+ * its channel, streams Protobuf points that subscribers get as the JSON the demo page charts (or as binary frames),
+ * waits for a node that is not up yet or restarted, stops on refusals that retrying cannot cure.
+ */
 class IndicatorFeedTest {
   private static final String CHANNEL = "demo.indicator";
+  /** Written by the build (gateway.xml, execution demo-types); scripts/run hands it to the node. */
+  private static final String DEMO_TYPES = "target/demo/indicator.desc";
   private final TestGateway gateway = new TestGateway();
   private final ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void configure() {
+    gateway.listenerConfig("private").put("grpc", true);
+    gateway.config().put("protobuf", new JsonObject().put("descriptor_sets", new JsonArray().add(DEMO_TYPES)));
+  }
 
   @AfterEach
   void stop() throws Exception {
@@ -48,7 +66,11 @@ class IndicatorFeedTest {
   }
 
   private String ingest() {
-    return "http://127.0.0.1:" + gateway.ingestPort();
+    return "127.0.0.1:" + gateway.ingestPort();
+  }
+
+  private String printed() {
+    return log.toString(StandardCharsets.UTF_8);
   }
 
   private JsonArray stored() throws Exception {
@@ -78,15 +100,46 @@ class IndicatorFeedTest {
         assertTrue(rsi >= 0 && rsi <= 100, data.encode());
       }
     }
-    assertTrue(log.toString(StandardCharsets.UTF_8).contains("publishing " + CHANNEL), log.toString(StandardCharsets.UTF_8));
+    assertTrue(printed().contains("publishing " + CHANNEL) && printed().contains("over gRPC"), printed());
+  }
+
+  @Test
+  void subscribersGetTheJsonThePageChartsOrTheBinaryFormOnRequest() throws Exception {
+    gateway.start();
+    try (WsClient json = gateway.edge(); WsClient binary = gateway.edge()) {
+      // the channel is there before the feed starts (it takes channel_exists as success), so both see every point
+      assertEquals(201, Http.put(gateway.ingestPort(), "/channels/" + CHANNEL).status());
+      assertResult(json.request(new JsonObject().put("op", "subscribe").put("channel", CHANNEL)));
+      assertResult(binary.request(new JsonObject().put("op", "subscribe").put("channel", CHANNEL)
+          .put("format", "protobuf")));
+      assertEquals(0, feed("--ingest", ingest(), "--count", "25", "--rate", "200", "--seed", "3")
+          .get(30, TimeUnit.SECONDS));
+
+      for (int tick = 1; tick <= 25; tick++) {
+        JsonObject data = json.nextMessage().getJsonObject("data");
+        // what edge/demo/demo.js reads: finite numbers under price, sma and rsi; no sma or rsi before they exist
+        assertEquals(Set.of("symbol", "tick", "price", "sma", "rsi").stream().filter(data::containsKey).count(),
+            data.size(), data.encode());
+        assertEquals(tick, data.getValue("tick"), data.encode());
+        assertTrue(data.getValue("price") instanceof Double, data.encode());
+        assertEquals(tick >= 20, data.getValue("sma") instanceof Double, data.encode());
+        assertEquals(tick >= 15, data.getValue("rsi") instanceof Double, data.encode());
+
+        Message message = Message.parseFrom(binary.nextBinary());
+        assertEquals(tick, message.getOffset());
+        IndicatorPoint point = message.getAny().unpack(IndicatorPoint.class);
+        assertEquals(tick, point.getTick());
+        assertEquals(data.getDouble("price"), point.getPrice());
+        assertEquals(tick >= 20, point.hasSma());
+      }
+    }
   }
 
   @Test
   void waitsForANodeThatIsNotUpYet() throws Exception {
     int port = freePort();
-    CompletableFuture<Integer> feed = feed("--ingest", "http://127.0.0.1:" + port, "--count", "3", "--rate", "50");
-    await().atMost(10, TimeUnit.SECONDS)
-        .until(() -> log.toString(StandardCharsets.UTF_8).contains("waiting for the ingest API"));
+    CompletableFuture<Integer> feed = feed("--ingest", "127.0.0.1:" + port, "--count", "3", "--rate", "50");
+    await().atMost(10, TimeUnit.SECONDS).until(() -> printed().contains("waiting for the gRPC ingest API"));
     gateway.listenerConfig("private").put("port", port);
     gateway.start();
     assertEquals(0, feed.get(30, TimeUnit.SECONDS));
@@ -98,8 +151,7 @@ class IndicatorFeedTest {
     gateway.listenerConfig("private").put("auth_tokens", new JsonArray().add("feed-token-1234"));
     gateway.start();
     assertEquals(1, feed("--ingest", ingest(), "--count", "3").get(30, TimeUnit.SECONDS));
-    String printed = log.toString(StandardCharsets.UTF_8);
-    assertTrue(printed.contains("401") && printed.contains("--token"), printed);
+    assertTrue(printed().contains("unauthenticated") && printed().contains("--token"), printed());
 
     log.reset();
     assertEquals(0, feed("--ingest", ingest(), "--count", "2", "--rate", "50", "--token", "feed-token-1234")
@@ -117,15 +169,17 @@ class IndicatorFeedTest {
     gateway.start();
     await().atMost(20, TimeUnit.SECONDS).until(() -> Http.get(gateway.ingestPort(),
         "/channels/" + CHANNEL + "/messages?since=0&limit=1").status() == 200);
-    assertTrue(log.toString(StandardCharsets.UTF_8).contains("creating it again"), log.toString(StandardCharsets.UTF_8));
+    assertTrue(printed().contains("creating it again") || printed().contains("waiting for"), printed());
     assertEquals(0, feed.get(30, TimeUnit.SECONDS));
   }
 
   @Test
-  void stopsWhenTheIngestUrlIsWrong() throws Exception {
+  void stopsWhenTheNodeDoesNotKnowTheDemoType() throws Exception {
+    gateway.config().remove("protobuf");
     gateway.start();
-    assertEquals(1, feed("--ingest", ingest() + "/prefix", "--count", "3").get(30, TimeUnit.SECONDS));
-    assertTrue(log.toString(StandardCharsets.UTF_8).contains("404"), log.toString(StandardCharsets.UTF_8));
+    assertEquals(1, feed("--ingest", ingest(), "--count", "3").get(30, TimeUnit.SECONDS));
+    assertTrue(printed().contains("unknown_type") && printed().contains("descriptor set"), printed());
+    assertEquals(0, stored().size(), "nothing stored");
   }
 
   @Test
@@ -134,8 +188,10 @@ class IndicatorFeedTest {
         .getMessage().contains("--rate"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> IndicatorFeed.Settings.parse("--count", "x"))
         .getMessage().contains("number"));
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> IndicatorFeed.Settings.parse("--ingest", "ftp://h"))
-        .getMessage().contains("http"));
+    assertTrue(assertThrows(IllegalArgumentException.class,
+        () -> IndicatorFeed.Settings.parse("--ingest", "http://127.0.0.1:8081")).getMessage().contains("HOST:PORT"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> IndicatorFeed.Settings.parse("--ingest", "h:0"))
+        .getMessage().contains("HOST:PORT"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> IndicatorFeed.Settings.parse("--loud"))
         .getMessage().contains("--loud"));
   }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
+import stream.terminal.lastmile.bench.Figures;
 import stream.terminal.lastmile.bench.ProcessProbe;
 
 /**

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import stream.terminal.lastmile.bench.Figures;
 import stream.terminal.lastmile.bench.Format;
 import stream.terminal.lastmile.bench.MarkdownTable;
 import stream.terminal.lastmile.bench.identity.ConnectRound.SignOn;

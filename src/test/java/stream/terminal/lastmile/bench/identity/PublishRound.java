@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
+import stream.terminal.lastmile.bench.Figures;
 import stream.terminal.lastmile.bench.ProcessProbe;
 
 /**

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.bench.identity;
+package stream.terminal.lastmile.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

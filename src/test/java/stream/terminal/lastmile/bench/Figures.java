@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.bench.identity;
+package stream.terminal.lastmile.bench;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,10 +11,10 @@ import java.util.Map;
  * their medians over rounds: each figure's median is taken on its own, so the median round of the rate need not be
  * the median round of the latency.
  */
-record Figures(double perSecond, long p50Micros, long p99Micros, double cpuMicrosPerOp) {
+public record Figures(double perSecond, long p50Micros, long p99Micros, double cpuMicrosPerOp) {
 
   /** Each figure's median over {@code rounds}; an even count takes the mean of the middle two. */
-  static Figures medians(Collection<Figures> rounds) {
+  public static Figures medians(Collection<Figures> rounds) {
     if (rounds.isEmpty()) {
       throw new IllegalArgumentException("no rounds to take a median of");
     }
@@ -33,14 +33,14 @@ record Figures(double perSecond, long p50Micros, long p99Micros, double cpuMicro
   }
 
   /** The rounds of each variant, the variants in a fixed order whatever order the rounds run them in. */
-  static final class ByVariant {
+  public static final class ByVariant {
     private final Map<String, List<Figures>> rounds = new LinkedHashMap<>();
 
-    ByVariant(Collection<String> variants) {
+    public ByVariant(Collection<String> variants) {
       variants.forEach(v -> rounds.put(v, new ArrayList<>()));
     }
 
-    void add(String variant, Figures figures) {
+    public void add(String variant, Figures figures) {
       List<Figures> of = rounds.get(variant);
       if (of == null) {
         throw new IllegalArgumentException("not a variant: " + variant);
@@ -48,7 +48,7 @@ record Figures(double perSecond, long p50Micros, long p99Micros, double cpuMicro
       of.add(figures);
     }
 
-    Map<String, Figures> medians() {
+    public Map<String, Figures> medians() {
       Map<String, Figures> medians = new LinkedHashMap<>();
       rounds.forEach((variant, figures) -> medians.put(variant, Figures.medians(figures)));
       return medians;
