@@ -3,12 +3,20 @@ package stream.terminal.lastmile.launcher;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 
-/** The packaged jar carries the gateway and its dependencies only: no benchmark, abuse or demo programs. */
+/**
+ * The packaged jar carries the gateway, the client library its commands use, and their dependencies only: no
+ * benchmark, abuse or demo programs.
+ */
 class ProductJarIT {
   private static final List<String> LEFT_OUT = List.of(
       "stream/terminal/lastmile/bench/", "stream/terminal/lastmile/demo/", "org/jfree/", "org/HdrHistogram/");
@@ -22,6 +30,30 @@ class ProductJarIT {
       assertTrue(jar.getEntry("stream/terminal/lastmile/launcher/Main.class") != null);
       assertTrue(jar.getEntry("stream/terminal/lastmile/edge/demo/index.html") != null, "the demo page is served from the jar");
       assertTrue(jar.getEntry("web/client.js") != null, "the browser client is served from the jar");
+      assertTrue(jar.getEntry("stream/terminal/lastmile/sdk/LastMileClient.class") != null);
+    }
+  }
+
+  /**
+   * The client commands run from the jar with their runtime (vertx-grpc-client must not be left to tests'
+   * scope): against a port where nothing listens they report {@code unavailable}, not a missing class.
+   */
+  @Test
+  void runsTheClientCommands() throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    }
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", System.getProperty("lastmile.jar", "target/last-mile.jar"), "channels", "--ingest",
+        "127.0.0.1:" + port).redirectErrorStream(true).start();
+    try {
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the command ends");
+      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertEquals(1, process.exitValue(), output);
+      assertTrue(output.startsWith("last-mile channels: unavailable:"), output);
+    } finally {
+      process.destroyForcibly();
     }
   }
 }
