@@ -10,18 +10,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import stream.terminal.lastmile.config.ConfigException;
 import stream.terminal.lastmile.support.Keys;
 import stream.terminal.lastmile.support.TestGateway;
 
 /**
  * The client subcommands' gRPC paths (Publish, PublishStream, History) against the node's own gRPC service on an
- * ingest listener with {@code grpc: true}. Skipped, not failed, on a build whose configuration does not know
- * {@code grpc} yet (the service is built on another branch).
+ * ingest listener with {@code grpc: true}.
  */
 class ClientCommandsGrpcTest {
   private static final String KEY = Keys.apiKey();
@@ -37,12 +34,7 @@ class ClientCommandsGrpcTest {
     gateway.config().put("channels", new JsonObject()
         .put("declare", new JsonArray().add("grpc.one").add("grpc.stream")));
     gateway.listenerConfig("private").put("require_identity", true).put("grpc", true);
-    try {
-      gateway.start();
-    } catch (ConfigException e) {
-      Assumptions.assumeFalse(e.getMessage().contains("grpc"), "no gRPC service in this build: " + e.getMessage());
-      throw e;
-    }
+    gateway.start();
     env = Map.of("LASTMILE_INGEST", "127.0.0.1:" + gateway.ingestPort(),
         "LASTMILE_EDGE", "ws://127.0.0.1:" + gateway.edgePort() + "/", "LASTMILE_CREDENTIAL", KEY);
   }
