@@ -22,7 +22,7 @@ public final class GrpcErrors {
 
   public static GrpcStatus status(ErrorCode code) {
     return switch (code) {
-      case BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE, BAD_SIGNATURE -> GrpcStatus.INVALID_ARGUMENT;
+      case BAD_REQUEST, UNSUPPORTED_MEDIA_TYPE, BAD_SIGNATURE, UNKNOWN_TYPE -> GrpcStatus.INVALID_ARGUMENT;
       case UNKNOWN_OP -> GrpcStatus.UNIMPLEMENTED;
       case TOO_LARGE, RATE_LIMITED, LIMIT_EXCEEDED -> GrpcStatus.RESOURCE_EXHAUSTED;
       case UNAUTHENTICATED, INVALID_TOKEN, TOKEN_EXPIRED -> GrpcStatus.UNAUTHENTICATED;
