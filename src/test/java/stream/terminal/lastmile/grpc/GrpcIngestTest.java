@@ -14,6 +14,11 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -121,8 +126,13 @@ class GrpcIngestTest {
     assertEquals(1, second.getMessagesCount());
     assertEquals(2, second.getMessages(0).getOffset());
     refused(Status.Code.NOT_FOUND, "channel_not_found", () -> history("open.none", 0, 0));
-    // the same listener still serves the HTTP API over HTTP/1.1
+    // the same listener still serves the HTTP API: over HTTP/1.1, and over HTTP/2 to a client that upgrades (h2c)
     assertTrue(Http.get(gateway.ingestPort(), "/channels").body().contains("open.unary"));
+    HttpClient upgrading = HttpClient.newHttpClient();
+    HttpResponse<String> channels = upgrading.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + gateway.ingestPort() + "/channels")).build(), BodyHandlers.ofString());
+    assertEquals(HttpClient.Version.HTTP_2, channels.version());
+    assertTrue(channels.body().contains("open.unary"));
   }
 
   @Test
@@ -217,7 +227,6 @@ class GrpcIngestTest {
       // everything acknowledged is stored and delivered, in order (what was sent after it may or may not be)
       HistoryPage stored = history(channel, 0, cancelAt);
       assertEquals(cancelAt, stored.getMessagesCount());
-      assertTrue(stored.getOffset() < sent, "the cancel stopped the stream: " + stored.getOffset());
       for (int i = 0; i < cancelAt; i++) {
         assertEquals("{\"i\":" + i + "}", stored.getMessages(i).getJson());
         JsonObject message = subscriber.nextMessage();

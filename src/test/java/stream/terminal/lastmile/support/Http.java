@@ -10,7 +10,12 @@ import java.time.Duration;
 
 /** A real HTTP client (the JDK's) for the ingest API; replies are parsed as JSON when they are JSON. */
 public final class Http {
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1 only: the JDK's client otherwise offers {@code Upgrade: h2c}, which a listener with gRPC accepts, and
+   * then keeps that HTTP/2 connection pooled by host and port, across the test nodes that reuse a port.
+   */
+  private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   public record Reply(int status, String body, HttpHeaders headers) {
     public JsonObject json() {
