@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import stream.terminal.lastmile.bench.Figures;
 import stream.terminal.lastmile.bench.Format;
 import stream.terminal.lastmile.bench.MarkdownTable;
+import stream.terminal.lastmile.bench.NodeJvm;
 import stream.terminal.lastmile.sdk.ClientOptions;
 
 /**
@@ -73,7 +74,7 @@ public final class GrpcBench {
 
   private String run() throws Exception {
     Vertx vertx = Vertx.vertx();
-    try (GrpcBenchNode node = GrpcBenchNode.start(options)) {
+    try (NodeJvm node = GrpcBenchNode.start(options)) {
       // an interrupted run (Ctrl-C in the script) must not leave the node's JVM behind
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {

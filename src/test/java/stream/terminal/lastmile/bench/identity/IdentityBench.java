@@ -13,6 +13,7 @@ import java.util.function.IntFunction;
 import stream.terminal.lastmile.bench.Figures;
 import stream.terminal.lastmile.bench.Format;
 import stream.terminal.lastmile.bench.MarkdownTable;
+import stream.terminal.lastmile.bench.NodeJvm;
 import stream.terminal.lastmile.bench.identity.ConnectRound.SignOn;
 import stream.terminal.lastmile.identity.MessageSignatures;
 import stream.terminal.lastmile.support.Keys;
@@ -73,7 +74,7 @@ public final class IdentityBench {
   private String run() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (MockOidcProvider provider = MockOidcProvider.start(Map.of(ISSUER, 3600));
-         BenchNode node = BenchNode.start(options, config(provider))) {
+         NodeJvm node = BenchNode.start(options, config(provider))) {
       // an interrupted run (Ctrl-C in the script) must not leave the two JVMs it started behind
       Thread stopper = new Thread(() -> {
         try {
@@ -97,7 +98,7 @@ public final class IdentityBench {
     }
   }
 
-  private Map<String, Figures> connects(Vertx vertx, BenchNode node, List<String> userTokens) throws Exception {
+  private Map<String, Figures> connects(Vertx vertx, NodeJvm node, List<String> userTokens) throws Exception {
     Map<String, IntFunction<SignOn>> variants = new LinkedHashMap<>();
     variants.put("anonymous", i -> SignOn.ANONYMOUS);
     variants.put("user JWT (RS256) in auth", i -> new SignOn(null, userTokens.get(i % userTokens.size())));
@@ -121,7 +122,7 @@ public final class IdentityBench {
     });
   }
 
-  private Map<String, Figures> publishes(Vertx vertx, BenchNode node) throws Exception {
+  private Map<String, Figures> publishes(Vertx vertx, NodeJvm node) throws Exception {
     Map<String, KeyPair> variants = new LinkedHashMap<>();
     variants.put("unsigned", null);
     variants.put("signed Ed25519", ed25519);

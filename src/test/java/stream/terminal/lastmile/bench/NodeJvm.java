@@ -1,0 +1,89 @@
+package stream.terminal.lastmile.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A fresh last-mile node in its own JVM for a benchmark harness, pinned with {@code taskset} to the server CPUs and
+ * started from a YAML file it writes: an edge and an ingest listener on free loopback ports, whatever else the
+ * harness's configuration says. Closing stops it with SIGTERM.
+ */
+public final class NodeJvm implements AutoCloseable {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+  /** The node's configuration, given the ports its edge and ingest listeners must bind. */
+  @FunctionalInterface
+  public interface Config {
+    String yaml(int edgePort, int ingestPort);
+  }
+
+  private final Process process;
+  private final int edgePort;
+  private final int ingestPort;
+
+  private NodeJvm(Process process, int edgePort, int ingestPort) {
+    this.process = process;
+    this.edgePort = edgePort;
+    this.ingestPort = ingestPort;
+  }
+
+  /**
+   * Starts {@code jar} and waits for its ready line.
+   *
+   * @param work where node.yaml and node.log are written
+   * @param serverCpus the cores for {@code taskset -c}
+   */
+  public static NodeJvm start(Path work, String jar, String serverCpus, Config config) throws Exception {
+    Files.createDirectories(work);
+    int edge = freePort();
+    int ingest = freePort();
+    Path file = work.resolve("node.yaml");
+    Files.writeString(file, config.yaml(edge, ingest));
+    Path log = work.resolve("node.log");
+    Process process = new ProcessBuilder("taskset", "-c", serverCpus, "java", "-Xms256m", "-Xmx1g",
+        "-XX:+UseG1GC", "-jar", jar, "--config", file.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    NodeJvm node = new NodeJvm(process, edge, ingest);
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    // the node's log is the only sign of readiness it gives; polled, as scripts/bench does
+    while (!Files.readString(log).contains("last-mile ready")) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        node.close();
+        throw new IllegalStateException("the node did not start; " + log + ":\n" + Files.readString(log));
+      }
+      process.waitFor(100, TimeUnit.MILLISECONDS);
+    }
+    return node;
+  }
+
+  /** taskset execs java, so this is the JVM's pid. */
+  public long pid() {
+    return process.pid();
+  }
+
+  public int edgePort() {
+    return edgePort;
+  }
+
+  public int ingestPort() {
+    return ingestPort;
+  }
+
+  @Override
+  public void close() throws Exception {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
+    }
+  }
+}
