@@ -206,13 +206,27 @@ final class Subscriptions {
       finishCatchUp(channel, subscription);
       return;
     }
-    services.registry().read(channel, subscription.lastOffset() + 1, services.historyMaxPage()).onComplete(ar -> {
+    long next = subscription.lastOffset() + 1;
+    services.registry().read(channel, next, services.historyMaxPage()).onComplete(ar -> {
       if (ar.failed()) {
         finishCatchUp(channel, subscription);
         return;
       }
+      if (overtaken(ar.result(), next)) {
+        // the backlog was trimmed past the client while it was being replayed to: what it lacks is gone. Said
+        // by a slow-consumer close rather than a silent jump: its resume then answers recovered:false
+        session.disconnect(Disconnect.SLOW_CONSUMER);
+        return;
+      }
       replay(channel, subscription, ar.result());
     });
+  }
+
+  /** Whether a replay page no longer starts where the client is: the offsets in between were trimmed. */
+  private static boolean overtaken(BacklogPage page, long next) {
+    return page.messages().isEmpty()
+        ? page.lastOffset() >= next
+        : page.messages().get(0).offset() > next;
   }
 
   private void finishCatchUp(String channel, Subscription subscription) {
