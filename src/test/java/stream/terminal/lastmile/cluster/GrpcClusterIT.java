@@ -2,13 +2,10 @@ package stream.terminal.lastmile.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.grpc.stub.StreamObserver;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,29 +54,11 @@ class GrpcClusterIT {
       WsClient.assertResult(one.request("subscribe", channel));
       WsClient.assertResult(two.request("subscribe", channel));
 
-      List<PublishAck> acks = new ArrayList<>();
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      StreamObserver<PublishRequest> requests = grpc.async(null).publishStream(new StreamObserver<>() {
-        @Override
-        public void onNext(PublishAck ack) {
-          acks.add(ack);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          done.completeExceptionally(t);
-        }
-
-        @Override
-        public void onCompleted() {
-          done.complete(null);
-        }
-      });
+      List<PublishRequest> requests = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        requests.onNext(PublishRequest.newBuilder().setChannel(channel).setJson("{\"i\":" + i + "}").setSequence(i).build());
+        requests.add(PublishRequest.newBuilder().setChannel(channel).setJson("{\"i\":" + i + "}").setSequence(i).build());
       }
-      requests.onCompleted();
-      done.get(60, TimeUnit.SECONDS);
+      List<PublishAck> acks = grpc.publishStream(requests);
       assertEquals(count, acks.size());
       for (int i = 0; i < count; i++) {
         assertEquals(i, acks.get(i).getSequence());

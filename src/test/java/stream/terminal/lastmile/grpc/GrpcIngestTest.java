@@ -142,29 +142,11 @@ class GrpcIngestTest {
     create(channel);
     try (WsClient subscriber = gateway.edge()) {
       WsClient.assertResult(subscriber.request("subscribe", channel));
-      List<PublishAck> acks = new ArrayList<>();
-      CompletableFuture<Void> done = new CompletableFuture<>();
-      StreamObserver<PublishRequest> requests = grpc.async(null).publishStream(new StreamObserver<>() {
-        @Override
-        public void onNext(PublishAck ack) {
-          acks.add(ack);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          done.completeExceptionally(t);
-        }
-
-        @Override
-        public void onCompleted() {
-          done.complete(null);
-        }
-      });
+      List<PublishRequest> requests = new ArrayList<>();
       for (int i = 0; i < count; i++) {
-        requests.onNext(json(channel, "{\"i\":" + i + "}", i));
+        requests.add(json(channel, "{\"i\":" + i + "}", i));
       }
-      requests.onCompleted();
-      done.get(60, TimeUnit.SECONDS);
+      List<PublishAck> acks = grpc.publishStream(requests);
       assertEquals(count, acks.size());
       for (int i = 0; i < count; i++) {
         assertEquals(i, acks.get(i).getSequence());
@@ -316,30 +298,8 @@ class GrpcIngestTest {
   @Test
   void aRefusedMessageOnAStreamGetsItsErrorAndTheStreamGoesOn() throws Exception {
     String channel = "open.mixed";
-    List<PublishAck> acks = new ArrayList<>();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    StreamObserver<PublishRequest> requests = grpc.async(null).publishStream(new StreamObserver<>() {
-      @Override
-      public void onNext(PublishAck ack) {
-        acks.add(ack);
-      }
-
-      @Override
-      public void onError(Throwable t) {
-        done.completeExceptionally(t);
-      }
-
-      @Override
-      public void onCompleted() {
-        done.complete(null);
-      }
-    });
-    requests.onNext(json(channel, "1", 1));
-    requests.onNext(json(channel, "{broken", 2));
-    requests.onNext(json("signed.mixed", "3", 3));
-    requests.onNext(json(channel, "4", 4));
-    requests.onCompleted();
-    done.get(30, TimeUnit.SECONDS);
+    List<PublishAck> acks = grpc.publishStream(List.of(json(channel, "1", 1), json(channel, "{broken", 2),
+        json("signed.mixed", "3", 3), json(channel, "4", 4)));
     assertEquals(List.of(1L, 2L, 3L, 4L), acks.stream().map(PublishAck::getSequence).toList());
     assertEquals(1, acks.get(0).getStored().getOffset());
     assertEquals("bad_request", acks.get(1).getError().getCode());

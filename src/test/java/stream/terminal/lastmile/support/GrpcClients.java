@@ -1,5 +1,11 @@
 package stream.terminal.lastmile.support;
 
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import stream.terminal.lastmile.grpc.v1.PublishAck;
+import stream.terminal.lastmile.grpc.v1.PublishRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
@@ -43,6 +49,35 @@ public final class GrpcClients implements AutoCloseable {
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + credential);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  /**
+   * Sends {@code requests} on one PublishStream (no credential), ends it, and waits up to a minute for its end;
+   * the acknowledgements in the order they came.
+   */
+  public List<PublishAck> publishStream(List<PublishRequest> requests) throws Exception {
+    List<PublishAck> acks = new ArrayList<>();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    StreamObserver<PublishRequest> stream = async(null).publishStream(new StreamObserver<>() {
+      @Override
+      public void onNext(PublishAck ack) {
+        acks.add(ack);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        done.completeExceptionally(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(null);
+      }
+    });
+    requests.forEach(stream::onNext);
+    stream.onCompleted();
+    done.get(60, TimeUnit.SECONDS);
+    return acks;
   }
 
   /** The wire code of a refused call: its {@code lastmile-error-code} trailer. */
