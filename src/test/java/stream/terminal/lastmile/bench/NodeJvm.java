@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A fresh last-mile node in its own JVM for a benchmark harness, pinned with {@code taskset} to the server CPUs and
@@ -24,11 +25,15 @@ public final class NodeJvm implements AutoCloseable {
   private final Process process;
   private final int edgePort;
   private final int ingestPort;
+  /** Stops the node if the harness is interrupted (Ctrl-C in its script): its JVM must not be left behind. */
+  private final Thread onExit;
 
   private NodeJvm(Process process, int edgePort, int ingestPort) {
     this.process = process;
     this.edgePort = edgePort;
     this.ingestPort = ingestPort;
+    this.onExit = new Thread(process::destroy);
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /**
@@ -75,10 +80,44 @@ public final class NodeJvm implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException exiting) {
+      // called from another shutdown hook: the JVM is exiting and runs onExit itself
+    }
     process.destroy();
     if (!process.waitFor(30, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * A harness's {@code main}: options parsed by {@code parse} (exit 2 with the message when they are wrong), then
+   * the report {@code run} makes printed (exit 1 with the failure).
+   */
+  public static <O> void main(String harness, String[] args, Function<String[], O> parse, Report<O> run) {
+    O options;
+    try {
+      options = parse.apply(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(harness + ": " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    int status = 0;
+    try {
+      System.out.print(run.make(options));
+    } catch (Throwable e) {
+      System.err.println(harness + " failed: " + e);
+      status = 1;
+    }
+    System.exit(status);
+  }
+
+  /** What a harness prints, from its options. */
+  @FunctionalInterface
+  public interface Report<O> {
+    String make(O options) throws Exception;
   }
 
   private static int freePort() throws IOException {

@@ -54,35 +54,12 @@ public final class GrpcBench {
   }
 
   public static void main(String[] args) {
-    Options options;
-    try {
-      options = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("GrpcBench: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    int status = 0;
-    try {
-      System.out.print(new GrpcBench(options).run());
-    } catch (Throwable e) {
-      System.err.println("GrpcBench failed: " + e);
-      status = 1;
-    }
-    System.exit(status);
+    NodeJvm.main("GrpcBench", args, GrpcBench::parse, options -> new GrpcBench(options).run());
   }
 
   private String run() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (NodeJvm node = GrpcBenchNode.start(options)) {
-      // an interrupted run (Ctrl-C in the script) must not leave the node's JVM behind
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          node.close();
-        } catch (Exception e) {
-          // exiting anyway
-        }
-      }));
       ClientOptions client = new ClientOptions().host("127.0.0.1").port(node.ingestPort())
           .streamWindow(options.window());
       Map<String, Figures> medians = measure(ways(vertx, node.ingestPort(), payloads, options.inFlight()),

@@ -52,39 +52,22 @@ public final class IdentityBench {
     this.options = options;
   }
 
-  public static void main(String[] args) throws Exception {
-    Options options;
-    try {
-      options = parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("IdentityBench: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    int status = 0;
-    try {
-      System.out.print(new IdentityBench(options).run());
-    } catch (Throwable e) {
-      System.err.println("IdentityBench failed: " + e);
-      status = 1;
-    }
-    System.exit(status);
+  public static void main(String[] args) {
+    NodeJvm.main("IdentityBench", args, IdentityBench::parse, options -> new IdentityBench(options).run());
   }
 
   private String run() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (MockOidcProvider provider = MockOidcProvider.start(Map.of(ISSUER, 3600));
          NodeJvm node = BenchNode.start(options, config(provider))) {
-      // an interrupted run (Ctrl-C in the script) must not leave the two JVMs it started behind
-      Thread stopper = new Thread(() -> {
+      // an interrupted run (Ctrl-C in the script) must not leave the provider's JVM behind (NodeJvm stops its own)
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         try {
-          node.close();
           provider.close();
         } catch (Exception e) {
           // exiting anyway
         }
-      });
-      Runtime.getRuntime().addShutdownHook(stopper);
+      }));
       List<String> userTokens = new ArrayList<>();
       for (int i = 0; i < USER_TOKENS; i++) {
         userTokens.add(provider.token(ISSUER, Case.VALID, Map.of("sub", "user-" + i)));
