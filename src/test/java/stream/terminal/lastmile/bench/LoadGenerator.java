@@ -141,11 +141,20 @@ public final class LoadGenerator {
 
   private void measureTraffic(JsonObject result) throws Exception {
     PublishLoop publisher = new PublishLoop(settings, tally);
+    // without a warm-up the window opens before the first publish: a fresh server's first messages count
+    boolean fromFirstPublish = settings.warmupSeconds() == 0;
+    Snapshot start = null;
+    if (fromFirstPublish) {
+      tally.openWindow();
+      start = snapshot(publisher);
+    }
     vertx.deployVerticle(publisher).await(10, TimeUnit.SECONDS);
     try {
-      vertx.timer(settings.warmupSeconds() * 1000L + 1).await();
-      tally.openWindow();
-      Snapshot start = snapshot(publisher);
+      if (!fromFirstPublish) {
+        vertx.timer(settings.warmupSeconds() * 1000L).await();
+        tally.openWindow();
+        start = snapshot(publisher);
+      }
       vertx.timer(settings.durationSeconds() * 1000L).await();
       Snapshot end = snapshot(publisher);
       tally.closeWindow();

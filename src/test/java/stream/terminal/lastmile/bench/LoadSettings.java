@@ -47,7 +47,7 @@ record LoadSettings(
     Path out) {
 
   static final String USAGE = """
-      LoadGenerator --scenario fanout|throughput|many-channels|idle|cluster [--big]
+      LoadGenerator --scenario fanout|throughput|many-channels|idle|cluster|fresh [--big]
           --subscribe ws://127.0.0.1:8080/ [--subscribe URL ...]   (raw: ws://127.0.0.1:8095/sub/{c})
           --publish http://127.0.0.1:8081/channels/{c}/messages   (raw: http://127.0.0.1:8095/pub/{c})
           [--create http://127.0.0.1:8081/channels/{c}] [--raw] [--server NAME] [--run N]

@@ -14,7 +14,7 @@ import java.util.List;
  * Turns the load generator's result lines into a comparison of servers: a markdown table per scenario and
  * subscriber count, printed and written to {@code DIR/results.md}, and a plot, {@code DIR/benchmarks.png}.
  *
- * <pre>Report --out DIR [--subject last-mile] [--baseline nchan] [--floor floor] FILE.jsonl [FILE.jsonl ...]</pre>
+ * <pre>Report --out DIR [--subject last-mile] [--before last-mile-before] [--baseline nchan] [--floor floor] FILE.jsonl [FILE.jsonl ...]</pre>
  *
  * Each line of a file is one run, a JSON object; a line that is not one is skipped with a warning, so a file
  * cut short by a crashed run still reports its complete lines. Exit status 2 on bad arguments, 1 when a file
@@ -22,12 +22,13 @@ import java.util.List;
  */
 public final class Report {
   private static final String USAGE =
-      "usage: Report --out DIR [--subject last-mile] [--baseline nchan] [--floor floor] FILE.jsonl [FILE.jsonl ...]";
+      "usage: Report --out DIR [--subject last-mile] [--before last-mile-before] [--baseline nchan] [--floor floor] FILE.jsonl [FILE.jsonl ...]";
 
   record Options(Path out, List<Path> files, Roles roles) {
     static Options parse(List<String> args) {
       Path out = null;
       String subject = "last-mile";
+      String before = null;
       String baseline = "nchan";
       String floor = "floor";
       List<Path> files = new ArrayList<>();
@@ -44,6 +45,7 @@ public final class Report {
         switch (arg) {
           case "--out" -> out = Path.of(value);
           case "--subject" -> subject = value;
+          case "--before" -> before = value;
           case "--baseline" -> baseline = value;
           case "--floor" -> floor = value;
           default -> throw new IllegalArgumentException("unknown option " + arg);
@@ -52,7 +54,7 @@ public final class Report {
       if (out == null || files.isEmpty()) {
         throw new IllegalArgumentException("--out and at least one file are required");
       }
-      return new Options(out, List.copyOf(files), new Roles(subject, baseline, floor));
+      return new Options(out, List.copyOf(files), new Roles(subject, before == null ? subject + "-before" : before, baseline, floor));
     }
   }
 

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Medians, totals, ratios and n/a on synthetic runs of three servers; the files the command writes. */
 class ReportTest {
-  private static final Roles ROLES = new Roles("last-mile", "nchan", "floor");
+  private static final Roles ROLES = new Roles("last-mile", "last-mile-before", "nchan", "floor");
 
   @TempDir
   Path dir;
@@ -108,6 +108,24 @@ class ReportTest {
     assertEquals("4.00×", cell(markdown, fanout, "last-mile / floor", "p99"));
     assertEquals("0.67×", cell(markdown, fanout, "last-mile / nchan", "server CPU µs/msg"));
     assertEquals("2.50×", cell(markdown, "idle, 5,000 subscribers", "last-mile / nchan", "RSS/conn"));
+  }
+
+  @Test
+  void ratiosOfTheSubjectToItsBeforeRevisionComeFirst() {
+    List<JsonObject> rows = new ArrayList<>(rows());
+    for (int run = 1; run <= 3; run++) {
+      rows.add(new JsonObject().put("scenario", "fanout").put("server", "last-mile-before").put("run", run)
+          .put("subscribers", 1000).put("lost", 0).put("errors", 0).put("p99_us", 800 + run)
+          .put("delivered_per_s", 50_000).put("server_cpu_us_per_msg", 4.0));
+    }
+
+    String markdown = ResultsMarkdown.render(summaries(rows), ROLES);
+
+    String fanout = "fanout, 1,000 subscribers";
+    assertEquals("0.25×", cell(markdown, fanout, "last-mile / last-mile-before", "p99"));
+    assertEquals("0.50×", cell(markdown, fanout, "last-mile / last-mile-before", "server CPU µs/msg"));
+    assertTrue(markdown.indexOf("| last-mile / last-mile-before") < markdown.indexOf("| last-mile / nchan"), markdown);
+    assertTrue(markdown.indexOf("| last-mile-before ") < markdown.indexOf("| nchan "), markdown);
   }
 
   @Test

@@ -157,7 +157,7 @@ final class ResultsMarkdown {
   private static void ratios(StringBuilder out, List<Summary> servers, Roles roles) {
     Optional<Summary> subject = find(servers, roles.subject());
     List<Summary> others = new ArrayList<>();
-    for (String name : List.of(roles.baseline(), roles.floor())) {
+    for (String name : roles.references()) {
       if (!name.equals(roles.subject())) {
         find(servers, name).ifPresent(others::add);
       }

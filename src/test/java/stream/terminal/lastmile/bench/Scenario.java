@@ -16,7 +16,12 @@ enum Scenario {
   /** Subscribed connections that receive nothing: memory per connection. */
   IDLE(new Size(200, 1, 0, 0, 0, 2), new Size(18_000, 1, 0, 0, 0, 10)),
   /** FANOUT through a cluster: publish on an ingest node, subscribers spread over edge nodes. */
-  CLUSTER(new Size(200, 1, 20, 0, 2, 3), new Size(10_000, 1, 3, 0, 10, 20));
+  CLUSTER(new Size(200, 1, 20, 0, 2, 3), new Size(10_000, 1, 3, 0, 10, 20)),
+  /**
+   * FANOUT on a server that has served nothing yet: no warm-up, the window opens at the first publish, so a JIT's
+   * first seconds count (scripts/bench starts a fresh server per run).
+   */
+  FRESH(new Size(100, 1, 20, 0, 0, 3), new Size(1_000, 1, 50, 0, 0, 20));
 
   /**
    * @param rate publishes per second spread over the channels; 0 = as fast as they are delivered
@@ -46,6 +51,6 @@ enum Scenario {
         return scenario;
       }
     }
-    throw new IllegalArgumentException("unknown scenario " + label + " (fanout, throughput, many-channels, idle, cluster)");
+    throw new IllegalArgumentException("unknown scenario " + label + " (fanout, throughput, many-channels, idle, cluster, fresh)");
   }
 }

@@ -29,7 +29,7 @@ record Summary(
     Map<String, Double> totals) {
 
   private static final List<String> TOTALLED = List.of("lost", "errors");
-  private static final List<String> SCENARIOS = List.of("fanout", "throughput", "many-channels", "idle", "cluster");
+  private static final List<String> SCENARIOS = List.of("fanout", "throughput", "many-channels", "idle", "cluster", "fresh");
 
   private record Key(String scenario, Long subscribers, String server) {}
 
