@@ -35,6 +35,7 @@ public final class ConfigParser {
     int ingestInstances = node.integer("ingest_instances", 1, 1, 256);
     int graceMs = node.integer("shutdown_grace_ms", 5000, 0, 600_000);
     int drainDelayMs = node.integer("drain_delay_ms", 0, 0, 600_000);
+    WarmupConfig warmup = warmup(node.object("warmup"));
     node.rejectUnknown();
 
     ConfigReader metrics = root.object("metrics");
@@ -86,7 +87,16 @@ public final class ConfigParser {
     }
     return new GatewayConfig(
         roles, edgeInstances, ingestInstances, listeners, maxChannels, declared, graceMs, metricsEnabled, cluster,
-        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds, drainDelayMs, identity, protobuf);
+        new ChannelPolicies(patterns, defaults), historyMaxPage, bounds, drainDelayMs, identity, protobuf, warmup);
+  }
+
+  private static WarmupConfig warmup(ConfigReader r) {
+    boolean enabled = r.bool("enabled", true);
+    int maxMs = r.integer("max_ms", 4000, 100, 120_000);
+    int maxDeliveries = r.integer("max_deliveries", 2_000_000, 1, Integer.MAX_VALUE);
+    String host = r.string("host", "127.0.0.1");
+    r.rejectUnknown();
+    return enabled ? new WarmupConfig(true, maxMs, maxDeliveries, host) : WarmupConfig.DISABLED;
   }
 
   private static ProtobufConfig protobuf(ConfigReader r) {

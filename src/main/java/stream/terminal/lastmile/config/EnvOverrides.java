@@ -26,6 +26,7 @@ final class EnvOverrides {
     }
     integer(env, "LASTMILE_EDGE_INSTANCES", node(config), "edge_instances", "node.edge_instances", applied);
     integer(env, "LASTMILE_INGEST_INSTANCES", node(config), "ingest_instances", "node.ingest_instances", applied);
+    warmup(config, env, applied);
     listener(config, env, Role.EDGE, applied);
     listener(config, env, Role.INGEST, applied);
     cluster(config, env, applied);
@@ -165,6 +166,27 @@ final class EnvOverrides {
       throw ConfigException.at(path, "expected an integer, got '" + value + "' (from " + variable + ")");
     }
     applied.put(path, variable);
+  }
+
+  /** LASTMILE_WARMUP=false turns the self warm-up off (tests, benchmarks of other things); true turns it on. */
+  private static void warmup(JsonObject config, Map<String, String> env, Map<String, String> applied) {
+    String enabled = env.get("LASTMILE_WARMUP");
+    if (enabled == null) {
+      return;
+    }
+    if (!enabled.equals("true") && !enabled.equals("false")) {
+      throw ConfigException.at("node.warmup.enabled", "expected true or false, got '" + enabled + "' (from LASTMILE_WARMUP)");
+    }
+    Object warmup = node(config).getValue("warmup");
+    if (warmup != null && !(warmup instanceof JsonObject)) {
+      return; // not a mapping: the parser reports it
+    }
+    if (warmup == null) {
+      warmup = new JsonObject();
+      node(config).put("warmup", warmup);
+    }
+    ((JsonObject) warmup).put("enabled", Boolean.parseBoolean(enabled));
+    applied.put("node.warmup.enabled", "LASTMILE_WARMUP");
   }
 
   private static JsonObject node(JsonObject config) {

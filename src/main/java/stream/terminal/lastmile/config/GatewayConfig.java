@@ -21,6 +21,7 @@ import java.util.Set;
  *     accepting: the time a load balancer needs to notice and send new clients elsewhere
  * @param identity OIDC sign-on, publisher keys and message signatures, or {@link IdentityConfig#NONE}
  * @param protobuf the Protobuf types whose payloads are mapped to JSON, or {@link ProtobufConfig#NONE}
+ * @param warmup the self warm-up before the node reports ready, or {@link WarmupConfig#DISABLED}
  */
 public record GatewayConfig(
     Set<Role> roles,
@@ -37,7 +38,8 @@ public record GatewayConfig(
     ChannelBounds channelBounds,
     int drainDelayMs,
     IdentityConfig identity,
-    ProtobufConfig protobuf) {
+    ProtobufConfig protobuf,
+    WarmupConfig warmup) {
 
   /** The listeners of a role this node opens: ops listeners always, the others when the node runs their role. */
   public List<ListenerConfig> listeners(Role role) {

@@ -53,6 +53,7 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.listener.ListenerVerticle;
 import stream.terminal.lastmile.listener.NodeServices;
 import stream.terminal.lastmile.listener.Readiness;
+import stream.terminal.lastmile.warmup.SelfWarmup;
 
 /** One running gateway: its Vert.x instance, its shared services and the verticles of its roles. */
 public final class Node {
@@ -149,6 +150,8 @@ public final class Node {
             : Future.succeededFuture())
         .compose(id -> node.declareChannels())
         .compose(v -> node.deployRoles())
+        // listeners are open but /ready still answers 503: the JIT compiles the hot path before clients come
+        .compose(v -> config.warmup().enabled() ? SelfWarmup.run(config) : Future.<Void>succeededFuture())
         .map(v -> {
           services.ready().started(true);
           return node;

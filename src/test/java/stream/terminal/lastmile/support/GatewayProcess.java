@@ -56,6 +56,8 @@ public final class GatewayProcess implements AutoCloseable {
       command.add(config.toString());
     }
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // no self warm-up: a test's node must be ready at once (WarmupTest covers it); a test's env may turn it on
+    builder.environment().put("LASTMILE_WARMUP", "false");
     builder.environment().putAll(env);
     return new GatewayProcess(builder.start());
   }

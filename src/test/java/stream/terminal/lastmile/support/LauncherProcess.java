@@ -40,6 +40,8 @@ public final class LauncherProcess {
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
     // the test must not pick up an operator's settings
     builder.environment().keySet().removeIf(k -> k.startsWith("LASTMILE_"));
+    // no self warm-up: a test's node must be ready at once (WarmupTest covers it); a test's env may turn it on
+    builder.environment().put("LASTMILE_WARMUP", "false");
     builder.environment().putAll(env);
     // output goes to files, so a chatty process can never block on a full pipe
     Path stdout = Files.createTempFile(workingDir, "launcher", ".out");

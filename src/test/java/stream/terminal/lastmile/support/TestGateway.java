@@ -23,7 +23,8 @@ public final class TestGateway implements AutoCloseable {
   public TestGateway() {
     config =
         new JsonObject()
-            .put("node", new JsonObject().put("edge_instances", 2).put("shutdown_grace_ms", 2000))
+            .put("node", new JsonObject().put("edge_instances", 2).put("shutdown_grace_ms", 2000)
+                .put("warmup", new JsonObject().put("enabled", false)))
             .put(
                 "listeners",
                 new JsonArray()
