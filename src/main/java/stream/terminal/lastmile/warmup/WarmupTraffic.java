@@ -77,13 +77,14 @@ final class WarmupTraffic {
 
   private void start() {
     http = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(IN_FLIGHT + 2));
-    vertx.setTimer(config.maxMs(), t -> stop());
     expect(http.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost(host).setPort(ingestPort)
             .setURI("/channels/" + CHANNEL)), 201)
         .compose(v -> subscribe())
         .compose(v -> openSse())
         .compose(v -> openPublisher())
         .onSuccess(v -> {
+          // the bound is on the traffic: connecting is slow in a cold JVM, and bounded by the caller's timeout
+          vertx.setTimer(config.maxMs(), t -> stop());
           for (int i = 0; i < IN_FLIGHT; i++) {
             publishNext();
           }

@@ -1,5 +1,6 @@
 package stream.terminal.lastmile.support;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,7 @@ public final class TestGateway implements AutoCloseable {
   private final JsonObject config;
   /** The tests' own Vert.x, for their WebSocket clients: never the node's. */
   private final Vertx clients = Vertx.vertx();
-  private Node node;
+  private volatile Node node;
   private UnaryOperator<ChannelRegistry> registryView = UnaryOperator.identity();
 
   public TestGateway() {
@@ -65,6 +66,11 @@ public final class TestGateway implements AutoCloseable {
   public TestGateway start() throws Exception {
     node = Node.start(ConfigParser.parse(config.copy()), registryView).await(30, TimeUnit.SECONDS);
     return this;
+  }
+
+  /** Starts without waiting, for a test that watches the start itself; the gateway is usable once it succeeds. */
+  public Future<Node> startAsync() {
+    return Node.start(ConfigParser.parse(config.copy()), registryView).onSuccess(n -> node = n);
   }
 
   public Node node() {
