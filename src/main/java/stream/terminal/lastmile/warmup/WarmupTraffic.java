@@ -44,6 +44,8 @@ final class WarmupTraffic {
   private final Promise<Counts> done = Promise.promise();
   private final List<WebSocket> sockets = new ArrayList<>();
   private HttpClient http;
+  /** Held until the end: Vert.x closes a client that is garbage collected, with its connections. */
+  private WebSocketClient webSockets;
   private WebSocket publisher;
   private long deliveries;
   private long publishes;
@@ -77,6 +79,7 @@ final class WarmupTraffic {
 
   private void start() {
     http = vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(IN_FLIGHT + 2));
+    webSockets = vertx.createWebSocketClient();
     expect(http.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost(host).setPort(ingestPort)
             .setURI("/channels/" + CHANNEL)), 201)
         .compose(v -> subscribe())
@@ -93,11 +96,10 @@ final class WarmupTraffic {
   }
 
   private Future<Void> subscribe() {
-    WebSocketClient client = vertx.createWebSocketClient();
     List<Future<Void>> subscribed = new ArrayList<>();
     for (int i = 0; i < SUBSCRIBERS; i++) {
       Promise<Void> replied = Promise.promise();
-      subscribed.add(client.connect(endpoint(edgePort)).compose(ws -> {
+      subscribed.add(webSockets.connect(endpoint(edgePort)).compose(ws -> {
         sockets.add(ws);
         ws.textMessageHandler(text -> {
           if (text.startsWith("{\"type\":\"message\"")) {
@@ -136,7 +138,7 @@ final class WarmupTraffic {
   }
 
   private Future<Void> openPublisher() {
-    return vertx.createWebSocketClient().connect(endpoint(ingestPort)).map(ws -> {
+    return webSockets.connect(endpoint(ingestPort)).map(ws -> {
       publisher = ws;
       ws.textMessageHandler(text -> {
         if (text.startsWith("{\"type\":\"reply\"") && text.contains("\"result\"")) {
@@ -225,6 +227,9 @@ final class WarmupTraffic {
     }
     if (http != null) {
       closed.add(http.close());
+    }
+    if (webSockets != null) {
+      closed.add(webSockets.close());
     }
     return Future.join(closed).<Void>mapEmpty().otherwiseEmpty();
   }
