@@ -47,5 +47,6 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["bash", "-c", "for p in ${HEALTHCHECK_PORTS:-8082 8081}; do if exec 3<>/dev/tcp/127.0.0.1/$p; then printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3; read -r -t 4 _ code _ <&3; echo \"127.0.0.1:$p/ready: ${code:-no answer}\"; [ \"$code\" = 200 ]; exit; fi; done 2>/dev/null; echo \"nothing listens on ${HEALTHCHECK_PORTS:-8082 8081}\"; exit 1"]
 
 # SIGTERM (docker stop): clients get the 4000 disconnect notice, then the node leaves the cluster.
-ENTRYPOINT ["java", "-jar", "last-mile.jar"]
+# conf/jvm.options: the JVM options scripts/run and scripts/bench use too; JDK_JAVA_OPTIONS comes before it.
+ENTRYPOINT ["java", "@conf/jvm.options", "-jar", "last-mile.jar"]
 CMD ["--config", "conf/last-mile.yaml"]

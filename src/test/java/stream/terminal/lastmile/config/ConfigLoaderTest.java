@@ -87,6 +87,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void warmupIsOnByDefaultAndTheEnvironmentTurnsItOff() {
+    assertEquals(new WarmupConfig(true, 4000, 2_000_000, "127.0.0.1"), ConfigLoader.load(null, Map.of()).warmup());
+    assertEquals(WarmupConfig.DISABLED, ConfigLoader.load(null, Map.of("LASTMILE_WARMUP", "false")).warmup());
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> ConfigLoader.load(null, Map.of("LASTMILE_WARMUP", "off")));
+    assertTrue(e.getMessage().contains("node.warmup.enabled") && e.getMessage().contains("LASTMILE_WARMUP"),
+        e.getMessage());
+  }
+
+  @Test
+  void warmupBoundsAreChecked() throws Exception {
+    Path file = write("warmup.yaml", "node:\n  warmup: {max_ms: 50}\n");
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file, Map.of()));
+    assertTrue(e.getMessage().contains("node.warmup.max_ms"), e.getMessage());
+  }
+
+  @Test
   void missingFileCannotBeRead() {
     Path missing = dir.resolve("nope.yaml");
     ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(missing, Map.of()));
