@@ -1,17 +1,23 @@
 package stream.terminal.lastmile.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import stream.terminal.lastmile.support.GatewayProcess;
+import stream.terminal.lastmile.support.Http;
 
 /**
  * The packaged jar carries the gateway, the client library its commands use, and their dependencies only: no
@@ -31,6 +37,29 @@ class ProductJarIT {
       assertTrue(jar.getEntry("stream/terminal/lastmile/edge/demo/index.html") != null, "the demo page is served from the jar");
       assertTrue(jar.getEntry("web/client.js") != null, "the browser client is served from the jar");
       assertTrue(jar.getEntry("stream/terminal/lastmile/sdk/LastMileClient.class") != null);
+    }
+  }
+
+  /**
+   * The jar's node warms itself up before it logs ready (WarmupTest covers the warm-up itself; here: nothing it
+   * needs is missing from the jar), then serves.
+   */
+  @Test
+  void warmsUpBeforeItIsReady(@TempDir Path dir) throws Exception {
+    Path config = dir.resolve("node.yaml");
+    Files.writeString(config, """
+        node: {warmup: {max_ms: 500}}
+        listeners:
+          - {name: public, role: edge, host: 127.0.0.1, port: 0}
+          - {name: private, role: ingest, host: 127.0.0.1, port: 0}
+        """);
+    try (GatewayProcess node = GatewayProcess.startJar(config, Map.of("LASTMILE_WARMUP", "true"))) {
+      Map<String, Integer> ports = node.awaitReady();
+      String output = node.output();
+      assertTrue(output.contains("INFO    stream.terminal.lastmile.warmup.SelfWarmup: self warm-up: "), output);
+      assertFalse(output.contains("self warm-up failed"), output);
+      assertTrue(output.indexOf("self warm-up: ") < output.indexOf("last-mile ready"), output);
+      assertEquals(201, Http.put(ports.get("private"), "/channels/after.warmup").status());
     }
   }
 
