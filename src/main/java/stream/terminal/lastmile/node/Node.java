@@ -53,7 +53,6 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.listener.ListenerVerticle;
 import stream.terminal.lastmile.listener.NodeServices;
 import stream.terminal.lastmile.listener.Readiness;
-import stream.terminal.lastmile.warmup.SelfWarmup;
 
 /** One running gateway: its Vert.x instance, its shared services and the verticles of its roles. */
 public final class Node {

@@ -56,7 +56,7 @@ class ProductJarIT {
     try (GatewayProcess node = GatewayProcess.startJar(config, Map.of("LASTMILE_WARMUP", "true"))) {
       Map<String, Integer> ports = node.awaitReady();
       String output = node.output();
-      assertTrue(output.contains("INFO    stream.terminal.lastmile.warmup.SelfWarmup: self warm-up: "), output);
+      assertTrue(output.contains("INFO    stream.terminal.lastmile.node.SelfWarmup: self warm-up: "), output);
       assertFalse(output.contains("self warm-up failed"), output);
       assertTrue(output.indexOf("self warm-up: ") < output.indexOf("last-mile ready"), output);
       assertEquals(201, Http.put(ports.get("private"), "/channels/after.warmup").status());

@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.warmup;
+package stream.terminal.lastmile.node;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

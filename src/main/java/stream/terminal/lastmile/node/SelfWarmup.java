@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.warmup;
+package stream.terminal.lastmile.node;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import stream.terminal.lastmile.config.ConfigParser;
 import stream.terminal.lastmile.config.GatewayConfig;
 import stream.terminal.lastmile.config.WarmupConfig;
-import stream.terminal.lastmile.node.Node;
 
 /**
  * Warms a starting node's JIT on its real hot path: a private, throwaway gateway (its own embedded Vert.x, in-memory
@@ -17,7 +16,7 @@ import stream.terminal.lastmile.node.Node;
  * connection, metric or cluster traffic. A warm-up never fails the node's start: whatever goes wrong is logged.
  * It runs after the node's listeners are open and before it reports ready: they share the JIT's compiled code.
  */
-public final class SelfWarmup {
+final class SelfWarmup {
   /** Bounds each step beyond the traffic's own time: starting, draining and stopping the throwaway gateway. */
   private static final long STEP_MS = 15_000;
 
@@ -29,7 +28,7 @@ public final class SelfWarmup {
    *
    * @param node the starting node's configuration: the warm-up uses as many edge event loops
    */
-  public static Future<Void> run(GatewayConfig node) {
+  static Future<Void> run(GatewayConfig node) {
     Promise<Void> done = Promise.promise();
     Thread thread = new Thread(() -> {
       warmUp(node);

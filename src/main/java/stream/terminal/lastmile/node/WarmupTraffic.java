@@ -1,4 +1,4 @@
-package stream.terminal.lastmile.warmup;
+package stream.terminal.lastmile.node;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
