@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 public final class ProcessProbe {
   /** USER_HZ: the unit of utime and stime in /proc/PID/stat; 100 on every Linux architecture Java runs on. */
   private static final long TICKS_PER_SECOND = 100;
-  private static final Pattern HEAP_USED = Pattern.compile("total \\d+K, used (\\d+)K");
+  /** The first heap line of GC.heap_info: "total 262144K, used ..." (JDK 17), "total reserved ..., committed ..." (25). */
+  private static final Pattern HEAP_USED = Pattern.compile("total (?:reserved \\d+K, committed )?\\d+K, used (\\d+)K");
 
   private ProcessProbe() {}
 
@@ -75,8 +76,17 @@ public final class ProcessProbe {
     }
   }
 
+  /** The jcmd of the server's own JDK (next to its java): a JVM answers the jcmd of its own version best. */
   private static String jcmd(long pid, String command) {
-    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Path jcmd;
+    try {
+      jcmd = Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).resolveSibling("jcmd");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the executable of process " + pid, e);
+    }
+    if (!Files.isExecutable(jcmd)) {
+      jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    }
     try {
       Process process = new ProcessBuilder(jcmd.toString(), Long.toString(pid), command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
