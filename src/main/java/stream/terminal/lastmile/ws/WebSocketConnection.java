@@ -39,8 +39,6 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
   private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
   /** How long a close frame we sent waits for the client's before the connection is dropped (Vert.x's default). */
   static final long CLOSE_TIMEOUT_MS = 10_000;
-  /** Status of a close frame that carried none (RFC 6455 7.4.1): echoed as a close frame without a body. */
-  private static final int NO_STATUS = 1005;
 
   private final Endpoint endpoint;
   private final Services services;
@@ -192,8 +190,8 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     }
     closeSent = true;
     session.closed();
-    int status = close.statusCode();
-    if (status < 0 || status == NO_STATUS) {
+    int status = close.statusCode(); // -1 when it carried none; the decoder refuses invalid ones (1002)
+    if (status < 0) {
       ctx.writeAndFlush(emptyClose()).addListener(ChannelFutureListener.CLOSE);
     } else {
       writer.writeClose(status, "").addListener(ChannelFutureListener.CLOSE);
