@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,6 +34,7 @@ public final class Endpoint {
   private static final System.Logger LOG = System.getLogger(Endpoint.class.getName());
 
   private final Vertx vertx;
+  private final ContextInternal context;
   private final ListenerConfig config;
   private final Services services;
   private final TokenAuth auth;
@@ -44,8 +46,10 @@ public final class Endpoint {
   private int nextSlice;
   private int sweepTick;
 
+  /** Call from the owning verticle's context: its connections run on it. */
   public Endpoint(Vertx vertx, ListenerConfig config, Services services) {
     this.vertx = vertx;
+    this.context = (ContextInternal) vertx.getOrCreateContext();
     this.config = config;
     this.services = services;
     this.auth = new TokenAuth(config.authTokens());
@@ -57,6 +61,11 @@ public final class Endpoint {
     return vertx;
   }
 
+
+  /** The verticle's context, where each connection's session handles what arrives. */
+  ContextInternal context() {
+    return context;
+  }
 
   ListenerConfig config() {
     return config;

@@ -24,9 +24,12 @@ import java.util.List;
  * did when Vert.x upgraded; they no longer count open WebSockets, which the gateway's own metrics do.
  */
 final class Upgrade {
-  /** The Vert.x handlers of an HTTP/1.x connection that have no part in a WebSocket. */
+  /**
+   * The Vert.x handlers of an HTTP/1.x connection that have no part in a WebSocket. A listener that speaks h2c
+   * also has Vert.x's "h2c" upgrade handler, which removes itself once it has passed on the first request.
+   */
   private static final List<String> HTTP_HANDLERS =
-      List.of("httpDecoder", "httpEncoder", "inflater", "deflater", "chunkedWriter", "h2c");
+      List.of("httpDecoder", "httpEncoder", "inflater", "deflater", "chunkedWriter");
 
   private Upgrade() {}
 
@@ -47,7 +50,7 @@ final class Upgrade {
     vertxHandler.writeAndFlush(handshake.response(), vertxHandler.voidPromise());
     pipeline.addAfter(vertxHandler.name(), "wsDecoder", new WebSocket13FrameDecoder(decoder));
     pipeline.addAfter("wsDecoder", "wsConnection", connection);
-    FrameSizeGuard.install(pipeline, maxFrameBytes, connection::tooLarge);
+    FrameSizeGuard.install(pipeline, maxFrameBytes, connection::tooLargeFrame);
     // bytes the HTTP decoder holds past the request go on to the guard when it is removed
     pipeline.remove(vertxHandler.handler());
     for (String name : HTTP_HANDLERS) {

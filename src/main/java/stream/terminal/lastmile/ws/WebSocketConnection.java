@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Handler;
 import io.vertx.core.net.impl.ShutdownEvent;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +34,12 @@ import stream.terminal.lastmile.session.Transport;
  * of its {@link ClientSession}. It owns what is WebSocket-specific: messages assembled from fragments under the
  * size limit, pings answered through the rate limit and the outbound bound (a pong written past any bound would
  * let a client that pings without reading grow the node without limit), the idle clock the endpoint's sweep
- * reads, and the close handshake both ways. Everything runs on the channel's event loop, the verticle's.
+ * reads, and the close handshake both ways. Everything runs on the channel's event loop, the verticle's, and
+ * what reaches the session from Netty is dispatched on the verticle's context, as Vert.x dispatched its own
+ * WebSocket's events: the session's timers, futures and bus consumers belong to that context.
  */
-final class WebSocketConnection extends ChannelInboundHandlerAdapter implements Transport {
+final class WebSocketConnection extends ChannelInboundHandlerAdapter
+    implements Transport, Handler<WebSocketFrame> {
   private static final System.Logger LOG = System.getLogger(WebSocketConnection.class.getName());
   /** How long a close frame we sent waits for the client's before the connection is dropped (Vert.x's default). */
   static final long CLOSE_TIMEOUT_MS = 10_000;
@@ -104,10 +108,16 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof WebSocketFrame frame)) {
+    if (msg instanceof WebSocketFrame frame) {
+      endpoint.context().dispatch(frame, this);
+    } else {
       ReferenceCountUtil.release(msg); // the end of the upgrade request, from the HTTP decoder's last read
-      return;
     }
+  }
+
+  /** A frame from the decoder, on the verticle's context; released here. */
+  @Override
+  public void handle(WebSocketFrame frame) {
     touch();
     try {
       if (frame instanceof PingWebSocketFrame) {
@@ -170,8 +180,13 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
     }
   }
 
+  /** From the size guard: a frame over max_frame_bytes. */
+  void tooLargeFrame() {
+    endpoint.context().dispatch(v -> tooLarge());
+  }
+
   /** A message over max_frame_bytes: whether one frame or fragments, the client gets the notice and 1009. */
-  void tooLarge() {
+  private void tooLarge() {
     touch();
     if (!session.closing()) {
       LOG.log(Level.DEBUG, "closing {0}: message over {1} bytes", remote(), limits().maxFrameBytes());
@@ -225,14 +240,16 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
       assembler.release();
       assembler = null;
     }
-    session.closed();
-    endpoint.closed(this);
+    endpoint.context().dispatch(v -> {
+      session.closed();
+      endpoint.closed(this);
+    });
     ctx.fireChannelInactive();
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    writer.writabilityChanged();
+    endpoint.context().dispatch(v -> writer.writabilityChanged());
     ctx.fireChannelWritabilityChanged();
   }
 
@@ -240,7 +257,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof ShutdownEvent) {
-      session.drain();
+      endpoint.context().dispatch(v -> session.drain());
     } else {
       ReferenceCountUtil.release(event);
     }
@@ -251,7 +268,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter implements 
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException corrupted && ctx.channel().isActive()) {
       LOG.log(Level.DEBUG, "closing {0}: {1}", remote(), cause.getMessage());
-      session.closed();
+      endpoint.context().dispatch(v -> session.closed());
       if (!closeSent) {
         closeSent = true;
         writer.writeClose(corrupted.closeStatus().code(), "").addListener(ChannelFutureListener.CLOSE);
