@@ -61,7 +61,6 @@ public final class Endpoint {
     return vertx;
   }
 
-
   /** The verticle's context, where each connection's session handles what arrives. */
   ContextInternal context() {
     return context;
@@ -91,9 +90,7 @@ public final class Endpoint {
         .setMaxWebSocketMessageSize(hardFrameCap(config))
         // per-message deflate would cost one compression per subscriber per message
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false)
-        // lets the handshake echo the token a client offered, as browsers require of a sub-protocol
-        .setWebSocketSubProtocols(config.authTokens());
+        .setPerFrameWebSocketCompressionSupported(false);
   }
 
   /**
