@@ -43,8 +43,8 @@ public final class ClientSession {
   private final AddressBudget budget;
   private final TokenBucket rateLimiter;
   private final Subscriptions subscriptions;
-  /** Replays paused on a full outbound queue, resumed when it drains. */
-  private final List<Runnable> onWritable = new ArrayList<>();
+  /** Replays paused on a full outbound queue, resumed when it drains; null while there is none. */
+  private List<Runnable> onWritable;
   private WireCodec codec;
   private int refusedInRow;
   private boolean closing;
@@ -68,11 +68,7 @@ public final class ClientSession {
     this.rateLimiter =
         limits.rateLimited() ? new TokenBucket(limits.commandsPerSecond(), limits.burst(), System.nanoTime()) : null;
     this.subscriptions = new Subscriptions(this);
-    transport.onWritable(() -> {
-      List<Runnable> paused = new ArrayList<>(onWritable);
-      onWritable.clear();
-      paused.forEach(Runnable::run);
-    });
+    transport.onWritable(this::writable);
   }
 
   public Dialect dialect() {
@@ -292,8 +288,20 @@ public final class ClientSession {
     }
   }
 
+  /** The outbound queue has room again: the paused replays go on (one may pause again and be added anew). */
+  private void writable() {
+    List<Runnable> paused = onWritable;
+    onWritable = null;
+    if (paused != null) {
+      paused.forEach(Runnable::run);
+    }
+  }
+
   /** Runs {@code action} when the outbound queue has room again. */
   void whenWritable(Runnable action) {
+    if (onWritable == null) {
+      onWritable = new ArrayList<>(2);
+    }
     onWritable.add(action);
   }
 
@@ -317,7 +325,7 @@ public final class ClientSession {
       vertx.cancelTimer(expiryTimer);
       expiryTimer = -1;
     }
-    onWritable.clear();
+    onWritable = null;
     subscriptions.dropAll();
   }
 

@@ -1,10 +1,11 @@
 package stream.terminal.lastmile.ws;
 
-import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.HttpServerConnection;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -33,27 +34,37 @@ public final class Endpoint {
   private static final System.Logger LOG = System.getLogger(Endpoint.class.getName());
 
   private final Vertx vertx;
+  private final ContextInternal context;
   private final ListenerConfig config;
   private final Services services;
   private final TokenAuth auth;
   private final OriginPolicy origins;
+  private final WebSocketDecoderConfig decoderConfig;
   private final Set<WebSocketConnection> connections = new HashSet<>();
   private final Flusher flusher = new Flusher();
   private long sweepTimer = -1;
   private int nextSlice;
   private int sweepTick;
 
+  /** Call from the owning verticle's context: its connections run on it. */
   public Endpoint(Vertx vertx, ListenerConfig config, Services services) {
     this.vertx = vertx;
+    this.context = (ContextInternal) vertx.getOrCreateContext();
     this.config = config;
     this.services = services;
     this.auth = new TokenAuth(config.authTokens());
     this.origins = OriginPolicy.of(config.allowedOrigins());
+    this.decoderConfig = Upgrade.decoderConfig(hardFrameCap(config));
   }
+
   Vertx vertx() {
     return vertx;
   }
 
+  /** The verticle's context, where each connection's session handles what arrives. */
+  ContextInternal context() {
+    return context;
+  }
 
   ListenerConfig config() {
     return config;
@@ -64,27 +75,28 @@ public final class Endpoint {
     return flusher;
   }
 
-  /** Server options carrying the listener's address and its frame limits. */
+  /**
+   * Server options carrying the listener's address and its frame limits. The WebSocket options are those of the
+   * upgrades Vert.x itself still makes: SockJS's on its own paths.
+   */
   public HttpServerOptions serverOptions() {
     return new HttpServerOptions()
         .setHost(config.host())
         .setPort(config.port())
         // every write to a connection happens on its event loop: an HTTP connection then writes straight to
-        // Netty, without Vert.x's cross-thread queue (a 1024-slot array, ~4 KiB per connection, upgraded or not)
+        // Netty, without Vert.x's cross-thread queue (a 1024-slot array, ~4 KiB per connection)
         .setStrictThreadMode(true)
         .setMaxWebSocketFrameSize(hardFrameCap(config))
         .setMaxWebSocketMessageSize(hardFrameCap(config))
         // per-message deflate would cost one compression per subscriber per message
         .setPerMessageWebSocketCompressionSupported(false)
-        .setPerFrameWebSocketCompressionSupported(false)
-        // lets the handshake echo the token a client offered, as browsers require of a sub-protocol
-        .setWebSocketSubProtocols(config.authTokens());
+        .setPerFrameWebSocketCompressionSupported(false);
   }
 
   /**
-   * The largest single frame the WebSocket codec reads. Frames over max_frame_bytes never reach it: each
-   * session's {@link FrameSizeGuard} discards them and closes with 1009. The cap still bounds the memory of a
-   * frame that arrives in the same read as the handshake, before the guard is in place.
+   * The largest single frame the WebSocket decoder reads. Frames over max_frame_bytes never reach it: each
+   * connection's {@link FrameSizeGuard} discards them and closes with 1009. The cap still bounds the memory of a
+   * frame that reaches a decoder without a guard (SockJS's).
    */
   private static int hardFrameCap(ListenerConfig config) {
     return (int) Math.min(Integer.MAX_VALUE, Math.max(64L * 1024, 4L * config.limits().maxFrameBytes()));
@@ -107,6 +119,16 @@ public final class Endpoint {
       ctx.next();
       return;
     }
+    Handshake handshake;
+    try {
+      handshake = Handshake.of(request, config.authTokens());
+    } catch (Handshake.Refused e) {
+      if (e.status() == 426) {
+        ctx.response().putHeader("Sec-WebSocket-Version", Handshake.VERSION);
+      }
+      reply(ctx, e.status(), new GatewayException(ErrorCode.BAD_REQUEST, e.getMessage()));
+      return;
+    }
     // cross-site WebSocket hijacking: a page elsewhere opening a socket from a visitor's browser
     if (!origins.allows(request.getHeader("Origin"))) {
       services.metrics().rejected("origin");
@@ -118,7 +140,7 @@ public final class Endpoint {
       // clients that can set headers (not browsers) sign on in the handshake; browsers send an auth command
       Bearer.authenticate(authorization, services.identity().authenticator(), config).onComplete(ar -> {
         if (ar.succeeded()) {
-          accept(request, ar.result());
+          accept(request, handshake, ar.result());
         } else {
           refuse(ctx, GatewayException.of(ar.cause()));
         }
@@ -131,34 +153,38 @@ public final class Endpoint {
         refuse(ctx, new GatewayException(ErrorCode.UNAUTHENTICATED, "offer one of the listener's tokens"));
         return;
       }
-      accept(request, Identity.LISTENER_TOKEN);
+      accept(request, handshake, Identity.LISTENER_TOKEN);
       return;
     }
-    accept(request, Identity.ANONYMOUS);
+    accept(request, handshake, Identity.ANONYMOUS);
   }
 
   /** A refused handshake: its HTTP status and the error as JSON, before any WebSocket frame. */
   private void refuse(RoutingContext ctx, GatewayException error) {
     services.metrics().rejected("auth");
     services.metrics().error(error.code());
+    reply(ctx, error.code().httpStatus(), error);
+  }
+
+  private void reply(RoutingContext ctx, int status, GatewayException error) {
     LOG.log(Level.DEBUG, "refused {0} on {1}: {2}", ctx.request().remoteAddress(), config.name(), error.getMessage());
-    ctx.response().setStatusCode(error.code().httpStatus()).putHeader("Content-Type", "application/json")
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", new JsonObject().put("code", error.code().wire())
             .put("message", error.getMessage())).encode());
   }
 
-  private void accept(HttpServerRequest request, Identity identity) {
-    // the router hands out a wrapper of the request and of its WebSocket; the connection below is the real one
-    ChannelPipeline pipeline = ((HttpServerConnection) request.connection()).channelHandlerContext().pipeline();
-    request.toWebSocket().onSuccess(ws -> {
-      WebSocketConnection connection =
-          new WebSocketConnection(ws, pipeline, this, services, nextSlice++ % SWEEP_SLICES);
-      connections.add(connection);
-      services.metrics().connectionOpened(config.role());
-      connection.session().signedOn(identity);
-      connection.start();
-    }).onFailure(e -> LOG.log(Level.DEBUG, "upgrade from {0} on {1} failed: {2}",
-        request.remoteAddress(), config.name(), e.toString()));
+  /** Completes the handshake and starts the connection's session, unless the client left meanwhile. */
+  private void accept(HttpServerRequest request, Handshake handshake, Identity identity) {
+    // the router hands out a wrapper of the request; its connection is the real one
+    if (!((HttpServerConnection) request.connection()).channelHandlerContext().channel().isActive()) {
+      LOG.log(Level.DEBUG, "{0} on {1} left before its upgrade", request.remoteAddress(), config.name());
+      return;
+    }
+    WebSocketConnection connection = new WebSocketConnection(this, services, nextSlice++ % SWEEP_SLICES);
+    Upgrade.complete(request, handshake, connection, decoderConfig, config.limits().maxFrameBytes());
+    connections.add(connection);
+    services.metrics().connectionOpened(config.role());
+    connection.session().signedOn(identity);
   }
 
   /**
@@ -193,7 +219,7 @@ public final class Endpoint {
     }
   }
 
-  /** Stops pinging; the server's shutdown sends each session its disconnect notice. */
+  /** Stops pinging; the server's graceful shutdown reaches each connection, which sends its disconnect notice. */
   public void stop() {
     vertx.cancelTimer(sweepTimer);
   }

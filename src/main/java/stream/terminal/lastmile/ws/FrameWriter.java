@@ -2,64 +2,75 @@ package stream.terminal.lastmile.ws;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.util.concurrent.EventExecutor;
+import java.nio.charset.StandardCharsets;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
- * Writes ready-made text frames to one WebSocket, on its event loop, below Vert.x's frame encoding: the frame's
- * bytes enter the channel's pipeline where the WebSocket encoder's output would, so whatever sits under it (the
- * HTTP codec's pass-through, TLS if a listener ever has it) still sees them. Writes keep their order with the
- * Vert.x writes (pings, close) because both run synchronously on the same loop; a Vert.x write also flushes ours.
+ * Writes ready-made frames to one WebSocket, on its event loop: the frame's bytes go straight to the channel, from
+ * the connection's own place at the end of its pipeline, so whatever sits in front (TLS) still sees them.
  *
- * <p>Since these writes bypass Vert.x's write queue, its writeQueueFull() and drain handler do not see them: the
- * bound on buffered bytes is the channel's own writability (the high-water mark Vert.x sets from
- * setWriteQueueMaxSize), read by {@link #full()} and reported back by {@link #onWritable}. Flushing is left to
- * the loop's {@link Flusher}.
+ * <p>The bound on buffered bytes is the channel's own writability (its high-water mark is the listener's
+ * {@code write_queue_bytes}), read by {@link #full()} and reported back by {@link #onWritable}. Flushing is left
+ * to the loop's {@link Flusher}, except past the mark.
  */
-final class FrameWriter extends ChannelInboundHandlerAdapter {
+final class FrameWriter {
+  /** A ping with no payload: FIN, opcode ping, unmasked. */
+  private static final ByteBuf PING =
+      Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(new byte[] {(byte) 0x89, 0}).asReadOnly());
+
   private final Flusher flusher;
-  private ChannelHandlerContext encoder;
-  private Runnable onWritable = () -> {};
+  private final ChannelHandlerContext ctx;
+  private Runnable onWritable;
   private boolean marked;
   /** When the waiting bytes last passed the limit, or 0 while they are under it. */
   private long unwritableSinceMs;
 
-  private FrameWriter(Flusher flusher) {
-    this.flusher = flusher;
-  }
-
   /**
-   * Installs the writer in the pipeline of a connection just upgraded to a WebSocket; call on its event loop
-   * before anything is written.
+   * @param ctx the connection's handler's context, where its writes enter the pipeline
+   * @param writeQueueBytes the high-water mark of the channel's outbound buffer
    */
-  static FrameWriter install(ChannelPipeline pipeline, Flusher flusher) {
-    FrameWriter writer = new FrameWriter(flusher);
-    pipeline.addFirst(writer);
-    writer.encoder = pipeline.context(WebSocketFrameEncoder.class);
-    if (writer.encoder == null) {
-      throw new IllegalStateException("no WebSocket frame encoder in the pipeline: " + pipeline.names());
-    }
-    return writer;
+  FrameWriter(ChannelHandlerContext ctx, Flusher flusher, int writeQueueBytes) {
+    this.ctx = ctx;
+    this.flusher = flusher;
+    ctx.channel().config().setWriteBufferWaterMark(new WriteBufferWaterMark(writeQueueBytes / 2, writeQueueBytes));
   }
 
   void write(TextFrame frame) {
     write(frame.share());
   }
 
+  void writePing() {
+    write(PING.duplicate());
+  }
+
   /** Answers a client's ping (its payload is at most 125 bytes: the decoder refuses longer control frames). */
   void writePong(ByteBuf payload) {
     int length = payload.readableBytes();
-    ByteBuf frame = Unpooled.buffer(2 + length).writeByte(0x8A).writeByte(length); // FIN, opcode pong, unmasked
+    ByteBuf frame = ctx.alloc().heapBuffer(2 + length).writeByte(0x8A).writeByte(length); // FIN, opcode pong
     write(frame.writeBytes(payload, payload.readerIndex(), length));
   }
 
+  /**
+   * Writes a close frame and flushes everything before it.
+   *
+   * @param reason at most 123 bytes of UTF-8 (RFC 6455 5.5)
+   */
+  ChannelFuture writeClose(int code, String reason) {
+    byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+    int length = 2 + Math.min(text.length, 123);
+    ByteBuf frame = ctx.alloc().heapBuffer(2 + length).writeByte(0x88).writeByte(length).writeShort(code);
+    frame.writeBytes(text, 0, length - 2);
+    marked = false;
+    return ctx.writeAndFlush(frame);
+  }
+
   private void write(ByteBuf bytes) {
-    encoder.write(bytes, encoder.voidPromise());
-    if (!encoder.channel().isWritable()) {
+    ctx.write(bytes, ctx.voidPromise());
+    if (!ctx.channel().isWritable()) {
       // past the high-water mark: send now, so that only bytes the client has not read count against it, never
       // bytes merely waiting for the end of the batch
       flush();
@@ -71,21 +82,16 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
 
   void flush() {
     marked = false;
-    encoder.flush();
-  }
-
-  /** The connection's pipeline, where the session's inbound guards go. */
-  ChannelPipeline pipeline() {
-    return encoder.pipeline();
+    ctx.flush();
   }
 
   EventExecutor eventLoop() {
-    return encoder.executor();
+    return ctx.executor();
   }
 
   /** Whether the bytes waiting to be sent passed the connection's write-queue limit. */
   boolean full() {
-    return !encoder.channel().isWritable();
+    return !ctx.channel().isWritable();
   }
 
   /** Called on the event loop when the waiting bytes fall back under the limit. */
@@ -98,14 +104,15 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
     return unwritableSinceMs == 0 ? 0 : nowMs - unwritableSinceMs;
   }
 
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+  /** The connection's handler passes on the channel's writability changes. */
+  void writabilityChanged() {
     if (ctx.channel().isWritable()) {
       unwritableSinceMs = 0;
-      onWritable.run();
+      if (onWritable != null) {
+        onWritable.run();
+      }
     } else if (unwritableSinceMs == 0) {
       unwritableSinceMs = System.currentTimeMillis();
     }
-    ctx.fireChannelWritabilityChanged();
   }
 }

@@ -1,57 +1,59 @@
 package stream.terminal.lastmile.ws;
 
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocketFrame;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
- * Joins a connection's data frames into messages, so that the size limit holds however a client fragments a
- * message: once a message passes the limit, nothing more of it is kept.
+ * Joins the fragments of one message, so that the size limit holds however a client fragments it: once the
+ * message passes the limit, nothing more of it is kept. A connection has one only while a fragmented message is
+ * arriving; an unfragmented message never needs one. The decoder guarantees the order (a first fragment, then
+ * continuations, the last one final).
  */
 final class MessageAssembler {
-  /** What a frame completed. */
-  enum Outcome {
-    /** More frames of the message are to come (or the frame was a control frame). */
-    INCOMPLETE,
-    TEXT,
-    BINARY,
-    TOO_LARGE
-  }
-
   private final int maxBytes;
-  private Buffer partial;
-  private boolean text;
-  private Buffer complete;
+  private final boolean text;
+  private CompositeByteBuf parts;
 
-  MessageAssembler(int maxBytes) {
+  /** Starts a message with its first, non-final fragment (retained). */
+  MessageAssembler(ByteBuf first, boolean text, int maxBytes) {
     this.maxBytes = maxBytes;
+    this.text = text;
+    this.parts = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+    append(first);
   }
 
-  Outcome accept(WebSocketFrame frame) {
-    if (frame.isContinuation()) {
-      if (partial == null) {
-        return Outcome.INCOMPLETE; // a continuation of a message already refused
-      }
-      partial.appendBuffer(frame.binaryData());
-    } else if (frame.isText() || frame.isBinary()) {
-      partial = frame.isFinal() ? frame.binaryData() : frame.binaryData().copy();
-      text = frame.isText();
-    } else {
-      return Outcome.INCOMPLETE; // a close frame (pings and pongs are taken by ControlFrames)
+  /**
+   * Adds a continuation (retained); false once the message passed the limit, after which everything is
+   * released.
+   */
+  boolean append(ByteBuf fragment) {
+    if (parts == null) {
+      return false;
     }
-    if (partial.length() > maxBytes) {
-      partial = null;
-      return Outcome.TOO_LARGE;
+    parts.addComponent(true, fragment.retain());
+    if (parts.readableBytes() > maxBytes) {
+      release();
+      return false;
     }
-    if (!frame.isFinal()) {
-      return Outcome.INCOMPLETE;
-    }
-    complete = partial;
-    partial = null;
-    return text ? Outcome.TEXT : Outcome.BINARY;
+    return true;
   }
 
-  /** The message the last {@link Outcome#TEXT} or {@link Outcome#BINARY} completed. */
-  Buffer message() {
-    return complete;
+  boolean text() {
+    return text;
+  }
+
+  /** The whole message, once its final fragment is appended; the caller releases it. */
+  ByteBuf message() {
+    ByteBuf message = parts;
+    parts = null;
+    return message;
+  }
+
+  void release() {
+    if (parts != null) {
+      parts.release();
+      parts = null;
+    }
   }
 }

@@ -8,6 +8,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * A WebSocket client on a bare socket, for clients that misbehave in ways a library will not: it never answers
@@ -17,6 +20,7 @@ public final class RawWebSocket implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
+  private final Map<String, String> headers = new HashMap<>();
 
   /** A server frame: its opcode and payload. */
   public record Frame(int opcode, byte[] payload) {
@@ -36,6 +40,19 @@ public final class RawWebSocket implements AutoCloseable {
 
   /** @param receiveBuffer the socket's receive buffer in bytes (small: the server's queue fills sooner), or 0 */
   public RawWebSocket(int port, int receiveBuffer) throws IOException {
+    this(port, receiveBuffer, Base64.getEncoder().encodeToString("raw-test-key-123".getBytes(StandardCharsets.US_ASCII)),
+        "");
+  }
+
+  /**
+   * @param key the Sec-WebSocket-Key to send
+   * @param extraHeaders more request header lines, each ending in CRLF
+   */
+  public RawWebSocket(int port, String key, String extraHeaders) throws IOException {
+    this(port, 0, key, extraHeaders);
+  }
+
+  private RawWebSocket(int port, int receiveBuffer, String key, String extraHeaders) throws IOException {
     socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
@@ -44,16 +61,22 @@ public final class RawWebSocket implements AutoCloseable {
     socket.setSoTimeout(20_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
-    String key = Base64.getEncoder().encodeToString("raw-test-key-123".getBytes(StandardCharsets.US_ASCII));
     out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-        + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
     String status = readLine();
     if (!status.contains(" 101 ")) {
       throw new IOException("handshake refused: " + status);
     }
-    while (!readLine().isEmpty()) {
-      // skip the response headers
+    for (String line = readLine(); !line.isEmpty(); line = readLine()) {
+      int colon = line.indexOf(':');
+      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
     }
+  }
+
+  /** A header of the server's 101, by its name in any case; null when absent. */
+  public String header(String name) {
+    return headers.get(name.toLowerCase(Locale.ROOT));
   }
 
   private String readLine() throws IOException {
@@ -116,6 +139,17 @@ public final class RawWebSocket implements AutoCloseable {
       System.arraycopy(frame, 0, all, i * frame.length, frame.length);
     }
     out.write(all);
+    out.flush();
+  }
+
+  /** Sends a text frame without the mask every client frame must have. */
+  public void sendUnmaskedText(String text) throws IOException {
+    byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    frame.write(0x81);
+    frame.write(payload.length); // under 126 bytes
+    frame.writeBytes(payload);
+    out.write(frame.toByteArray());
     out.flush();
   }
 
