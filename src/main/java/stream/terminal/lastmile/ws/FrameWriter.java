@@ -5,15 +5,16 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.EventExecutor;
 import stream.terminal.lastmile.protocol.TextFrame;
 
 /**
- * Writes ready-made text frames to one WebSocket, on its event loop, below Vert.x's frame encoding: the frame's
- * bytes enter the channel's pipeline where the WebSocket encoder's output would, so whatever sits under it (the
- * HTTP codec's pass-through, TLS if a listener ever has it) still sees them. Writes keep their order with the
- * Vert.x writes (pings, close) because both run synchronously on the same loop; a Vert.x write also flushes ours.
+ * Writes ready-made text frames to one WebSocket, on its event loop, below Vert.x's frame encoding: the writer
+ * sits next to the channel's head, or just above the TLS handler when the listener has one, and its frames start
+ * there, so that only what must see the bytes (TLS) does; a write and a flush cross no other handler on their way
+ * out. Writes keep their order with the Vert.x writes (pings, close) because both run synchronously on the same
+ * loop and nothing between them queues; a Vert.x write also flushes ours.
  *
  * <p>Since these writes bypass Vert.x's write queue, its writeQueueFull() and drain handler do not see them: the
  * bound on buffered bytes is the channel's own writability (the high-water mark Vert.x sets from
@@ -22,7 +23,8 @@ import stream.terminal.lastmile.protocol.TextFrame;
  */
 final class FrameWriter extends ChannelInboundHandlerAdapter {
   private final Flusher flusher;
-  private ChannelHandlerContext encoder;
+  /** This handler's own context: writes from it go to the TLS handler or straight to the head. */
+  private ChannelHandlerContext ctx;
   private Runnable onWritable = () -> {};
   private boolean marked;
   /** When the waiting bytes last passed the limit, or 0 while they are under it. */
@@ -38,11 +40,13 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
    */
   static FrameWriter install(ChannelPipeline pipeline, Flusher flusher) {
     FrameWriter writer = new FrameWriter(flusher);
-    pipeline.addFirst(writer);
-    writer.encoder = pipeline.context(WebSocketFrameEncoder.class);
-    if (writer.encoder == null) {
-      throw new IllegalStateException("no WebSocket frame encoder in the pipeline: " + pipeline.names());
+    ChannelHandlerContext tls = pipeline.context(SslHandler.class);
+    if (tls == null) {
+      pipeline.addFirst(writer);
+    } else {
+      pipeline.addAfter(tls.name(), null, writer);
     }
+    writer.ctx = pipeline.context(writer);
     return writer;
   }
 
@@ -58,8 +62,8 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
   }
 
   private void write(ByteBuf bytes) {
-    encoder.write(bytes, encoder.voidPromise());
-    if (!encoder.channel().isWritable()) {
+    ctx.write(bytes, ctx.voidPromise());
+    if (!ctx.channel().isWritable()) {
       // past the high-water mark: send now, so that only bytes the client has not read count against it, never
       // bytes merely waiting for the end of the batch
       flush();
@@ -71,21 +75,21 @@ final class FrameWriter extends ChannelInboundHandlerAdapter {
 
   void flush() {
     marked = false;
-    encoder.flush();
+    ctx.flush();
   }
 
   /** The connection's pipeline, where the session's inbound guards go. */
   ChannelPipeline pipeline() {
-    return encoder.pipeline();
+    return ctx.pipeline();
   }
 
   EventExecutor eventLoop() {
-    return encoder.executor();
+    return ctx.executor();
   }
 
   /** Whether the bytes waiting to be sent passed the connection's write-queue limit. */
   boolean full() {
-    return !encoder.channel().isWritable();
+    return !ctx.channel().isWritable();
   }
 
   /** Called on the event loop when the waiting bytes fall back under the limit. */
