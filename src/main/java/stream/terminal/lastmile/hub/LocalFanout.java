@@ -2,12 +2,9 @@ package stream.terminal.lastmile.hub;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Consumer;
 import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.protocol.TextFrame;
 
@@ -18,10 +15,8 @@ import stream.terminal.lastmile.protocol.TextFrame;
 public final class LocalFanout {
   private final SubscriptionHub hub;
   private final Context context;
-  private final Map<String, Set<Subscriber>> subscribers = new HashMap<>();
+  private final Map<String, SubscriberArray> subscribers = new HashMap<>();
   private final Map<String, Future<Void>> attached = new HashMap<>();
-  private final List<Runnable> deferred = new ArrayList<>();
-  private boolean delivering;
 
   LocalFanout(SubscriptionHub hub, Context context) {
     this.hub = hub;
@@ -34,19 +29,17 @@ public final class LocalFanout {
 
   /** Adds a subscriber; completes once messages of the channel flow to this loop. */
   public Future<Void> add(String channel, Subscriber subscriber) {
-    Set<Subscriber> set = subscribers.computeIfAbsent(channel, c -> new LinkedHashSet<>());
-    set.add(subscriber);
+    subscribers.computeIfAbsent(channel, c -> new SubscriberArray()).add(subscriber);
     return attached.computeIfAbsent(channel, c -> hub.attach(c, this));
   }
 
+  /**
+   * Removes a subscriber, also in the middle of a delivery to its channel (the array skips it and delivers to
+   * every other subscriber once); the last one to leave gives the channel back to the hub.
+   */
   public void remove(String channel, Subscriber subscriber) {
-    if (delivering) {
-      // a subscriber dropped while this loop iterates over its channel's set: change the set afterwards
-      deferred.add(() -> remove(channel, subscriber));
-      return;
-    }
-    Set<Subscriber> set = subscribers.get(channel);
-    if (set == null || !set.remove(subscriber) || !set.isEmpty()) {
+    SubscriberArray array = subscribers.get(channel);
+    if (array == null || !array.remove(subscriber) || !array.isEmpty()) {
       return;
     }
     subscribers.remove(channel);
@@ -55,38 +48,43 @@ public final class LocalFanout {
   }
 
   void deliver(Outbound outbound) {
-    Set<Subscriber> set = subscribers.get(outbound.message().channel());
-    if (set == null) {
+    SubscriberArray array = subscribers.get(outbound.message().channel());
+    if (array == null) {
       return;
     }
-    TextFrame nativeFrame = null;
-    TextFrame legacyFrame = null;
-    TextFrame binaryFrame = null;
-    boolean hasBinary = outbound.message().proto() != null;
-    int written = 0;
-    delivering = true;
-    try {
-      for (Subscriber s : set) {
-        TextFrame frame;
-        if (hasBinary && s.binary()) {
-          frame = binaryFrame == null ? binaryFrame = outbound.binaryFrame() : binaryFrame;
-        } else if (s.dialect() == Dialect.NATIVE) {
-          frame = nativeFrame == null ? nativeFrame = outbound.frame(Dialect.NATIVE) : nativeFrame;
-        } else {
-          frame = legacyFrame == null ? legacyFrame = outbound.frame(Dialect.LEGACY) : legacyFrame;
-        }
-        if (s.deliver(outbound.message(), frame)) {
-          written++;
-        }
-      }
-    } finally {
-      delivering = false;
+    Delivery delivery = new Delivery(outbound);
+    array.forEach(delivery);
+    // counted once per message and loop, not per write: a counter update is a shared write of its own
+    hub.metrics().delivered(delivery.written);
+  }
+
+  /** One message's walk over a channel's subscribers: each frame is fetched from the outbound once, on first use. */
+  private static final class Delivery implements Consumer<Subscriber> {
+    private final Outbound outbound;
+    private final boolean hasBinary;
+    private TextFrame nativeFrame;
+    private TextFrame legacyFrame;
+    private TextFrame binaryFrame;
+    int written;
+
+    Delivery(Outbound outbound) {
+      this.outbound = outbound;
+      this.hasBinary = outbound.message().proto() != null;
     }
-    hub.metrics().delivered(written);
-    if (!deferred.isEmpty()) {
-      List<Runnable> pending = new ArrayList<>(deferred);
-      deferred.clear();
-      pending.forEach(Runnable::run);
+
+    @Override
+    public void accept(Subscriber s) {
+      TextFrame frame;
+      if (hasBinary && s.binary()) {
+        frame = binaryFrame == null ? binaryFrame = outbound.binaryFrame() : binaryFrame;
+      } else if (s.dialect() == Dialect.NATIVE) {
+        frame = nativeFrame == null ? nativeFrame = outbound.frame(Dialect.NATIVE) : nativeFrame;
+      } else {
+        frame = legacyFrame == null ? legacyFrame = outbound.frame(Dialect.LEGACY) : legacyFrame;
+      }
+      if (s.deliver(outbound.message(), frame)) {
+        written++;
+      }
     }
   }
 }

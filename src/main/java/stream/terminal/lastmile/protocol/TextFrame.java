@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
  * once and written as is to every subscriber of a message. A server frame carries no mask, so its bytes are the
  * same for every connection: each write takes a view of them ({@link #share()}), and for a {@link #shared}
  * frame the kernel reads them from the one off-heap copy, instead of one encoding and one copy per subscriber.
+ * The bytes carry no reference count that matters: no write releases them, and the garbage collector frees them
+ * once no frame or pending write refers to them.
  */
 public final class TextFrame {
   private final ByteBuf wire;
@@ -59,12 +61,16 @@ public final class TextFrame {
       bytes.put((byte) 127).putLong(length);
     }
     bytes.put(payload).flip();
-    return new TextFrame(Unpooled.wrappedBuffer(bytes), length);
+    return new TextFrame(Unpooled.unreleasableBuffer(Unpooled.wrappedBuffer(bytes)), length);
   }
 
-  /** A view of the frame's bytes for one write; the write releases it, the bytes stay. */
+  /**
+   * A view of the frame's bytes for one write, with its own reader index; releasing it is a no-op. A retained
+   * duplicate would cost two atomic updates of the count every subscriber's view shares, one per write and one
+   * per release: on a fan-out to thousands of connections, each such update waits for the stores before it.
+   */
   public ByteBuf share() {
-    return wire.retainedDuplicate();
+    return wire.duplicate();
   }
 
   /** Appends the payload's bytes to {@code out}, for a transport that wraps them in its own framing (SSE). */

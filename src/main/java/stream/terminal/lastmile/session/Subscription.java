@@ -14,7 +14,7 @@ import stream.terminal.lastmile.protocol.TextFrame;
  * after the replay, skipping what the replay already gave: no gap and no duplicate across the switch. It is what
  * the event loop's fan-out holds, so a delivery reaches it without a lookup in the connection's subscriptions.
  */
-final class Subscription implements Subscriber {
+final class Subscription extends Subscriber {
   /** A live message kept while catching up, with its frame in the session's dialect. */
   record Held(ChannelMessage message, TextFrame frame) {}
 

@@ -44,7 +44,7 @@ class SubscriptionHubTest {
   }
 
   /** Records the frames it is given and the thread that gave them. */
-  private static final class Recorder implements Subscriber {
+  private static final class Recorder extends Subscriber {
     final Dialect dialect;
     final List<TextFrame> frames = new CopyOnWriteArrayList<>();
     final List<Thread> threads = new CopyOnWriteArrayList<>();
