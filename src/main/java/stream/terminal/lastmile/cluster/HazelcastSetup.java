@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SerializerConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import java.io.FileNotFoundException;
 import java.net.InetAddress;
@@ -49,6 +50,9 @@ public final class HazelcastSetup {
     if (!config.getMapConfigs().containsKey(HazelcastChannelRegistry.MAP)) {
       config.addMapConfig(new MapConfig(HazelcastChannelRegistry.MAP).setBackupCount(1));
     }
+    // ringbuffer items as their fields, not Java serialization's stream header and class descriptor per item
+    config.getSerializationConfig().addSerializerConfig(
+        new SerializerConfig().setImplementation(new StoredSerializer()).setTypeClass(Stored.class));
     return config;
   }
 

@@ -5,9 +5,9 @@ import stream.terminal.lastmile.core.Signature;
 
 /**
  * A message as a channel's ringbuffer keeps it: its offset is its position in the ringbuffer, plus one. Unsigned,
- * signed and Protobuf messages are three records so that an unsigned JSON one is stored exactly as before
- * signatures existed (same class, same bytes: not one byte more per message, and nodes of either version read
- * it); only a signed message pays for its kid and sig, only a Protobuf one for its binary form.
+ * signed and Protobuf messages are three records: only a signed message pays for its kid and sig, only a Protobuf
+ * one for its binary form. Members write them with {@link StoredSerializer}; the records stay Java-serializable
+ * (their class names and fields unchanged) so that items written by earlier versions still read.
  */
 sealed interface Stored permits StoredMessage, SignedStoredMessage, ProtoStoredMessage {
   long ts();
