@@ -35,6 +35,8 @@ public final class LatencyProbe {
   private final CompletableFuture<Void> allReceived = new CompletableFuture<>();
   private volatile long expected = Long.MAX_VALUE;
   private final Options options;
+  /** Held for the whole run: Vert.x closes a client that is garbage-collected, with its connections. */
+  private WebSocketClient client;
 
   record Options(URI publish, List<URI> subscribe, String channel, int rate, int count, int warmup, String label) {}
 
@@ -53,7 +55,7 @@ public final class LatencyProbe {
   }
 
   private JsonObject run() throws Exception {
-    WebSocketClient client = vertx.createWebSocketClient();
+    client = vertx.createWebSocketClient();
     WebSocket publisher = connect(client, options.publish()).await(30, TimeUnit.SECONDS);
     request(publisher, new JsonObject().put("op", "create").put("channel", options.channel())).await(30, TimeUnit.SECONDS);
     List<WebSocket> subscribers = new ArrayList<>();

@@ -48,6 +48,8 @@ public final class PublishProbe {
   /** The offset each publish was acknowledged with, by id. */
   private final long[] offsets;
   private final int total;
+  /** Held for the whole run: Vert.x closes a client that is garbage-collected, with its connections. */
+  private WebSocketClient client;
   private WebSocket ws;
   private String prefix;
   private int sent;
@@ -101,7 +103,7 @@ public final class PublishProbe {
   }
 
   private void start() {
-    WebSocketClient client = vertx.createWebSocketClient();
+    client = vertx.createWebSocketClient();
     URI uri = options.publish();
     client
         // no Origin header (Vert.x adds one by default): an ingest listener refuses browsers' origins
