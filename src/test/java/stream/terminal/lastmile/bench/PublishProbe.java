@@ -9,6 +9,7 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -16,18 +17,19 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Publish throughput and publish-acknowledgement latency of one ingest listener: one WebSocket publishes
- * numbered messages to one channel, keeping at most {@code window} of them unacknowledged (the next one goes
+ * numbered messages to one channel (or round-robin to several), keeping at most {@code window} of them unacknowledged (the next one goes
  * out when a reply comes in), and records the time from each send to its reply in an HdrHistogram. A publish is
  * acknowledged once the gateway has stored it (in the channel's backlog when its policy keeps one), so the
  * figures show what storing costs.
  *
- * <pre>PublishProbe --publish ws://127.0.0.1:8081/ [--channel bench.publish] [--count 20000] [--warmup 2000]
- *     [--window 64] [--label name] [--timeout 300]</pre>
+ * <pre>PublishProbe --publish ws://127.0.0.1:8081/ [--channel bench.publish] [--channels 1] [--count 20000]
+ *     [--warmup 2000] [--window 64] [--label name] [--timeout 300]</pre>
  *
  * The first {@code warmup} messages are left out of every figure. Throughput counts the acknowledgements of the
  * measured messages over the time from the last warm-up acknowledgement to the last one. Prints one JSON line:
- * label, channel, window, messages, acks_per_s, p50/p99/p99.9/max acknowledgement latency in microseconds, and
- * misnumbered: publishes whose offset is not the lowest offset acknowledged plus their place in sending order (0
+ * label, channel, channels, window, messages, acks_per_s, p50/p99/p99.9/max acknowledgement latency in
+ * microseconds, and misnumbered: publishes whose offset is not their channel's lowest offset acknowledged plus
+ * their place in that channel's sending order (0
  * unless the gateway numbered a connection's publishes out of sending order, or another client published to the
  * channel meanwhile).
  * Any error reply, a closed connection or the deadline ({@code timeout} seconds) ends it with exit status 1.
@@ -51,12 +53,15 @@ public final class PublishProbe {
   /** Held for the whole run: Vert.x closes a client that is garbage-collected, with its connections. */
   private WebSocketClient client;
   private WebSocket ws;
-  private String prefix;
+  /** The start of a publish frame, per channel. */
+  private String[] prefixes;
   private int sent;
   private int acked;
   private long measuredFrom;
 
-  record Options(URI publish, String channel, int count, int warmup, int window, String label, int timeoutSeconds) {}
+  /** @param channels publishes go round-robin over this many channels: {@code channel.0}, {@code channel.1}, ... */
+  record Options(URI publish, String channel, int channels, int count, int warmup, int window, String label,
+      int timeoutSeconds) {}
 
   private PublishProbe(Options options) {
     this.options = options;
@@ -120,27 +125,43 @@ public final class PublishProbe {
         .onFailure(e -> fail(e.getMessage() == null ? e.toString() : e.getMessage()));
   }
 
-  /** Creates the channel; {@code channel_exists} counts as success, so reruns reuse it. */
+  /** Creates the channels, one after the other; {@code channel_exists} counts as success, so reruns reuse them. */
   private Future<Void> create() {
+    Future<Void> all = Future.succeededFuture();
+    for (int c = 0; c < options.channels(); c++) {
+      String name = channelName(c);
+      all = all.compose(v -> create(name));
+    }
+    return all;
+  }
+
+  private String channelName(int c) {
+    return options.channels() == 1 ? options.channel() : options.channel() + "." + c;
+  }
+
+  private Future<Void> create(String channel) {
     Promise<Void> created = Promise.promise();
     ws.textMessageHandler(text -> {
       JsonObject frame = new JsonObject(text);
       JsonObject error = frame.getJsonObject("error");
       if (!"reply".equals(frame.getString("type"))) {
-        created.tryFail("unexpected frame while creating " + options.channel() + ": " + text);
+        created.tryFail("unexpected frame while creating " + channel + ": " + text);
       } else if (error == null || "channel_exists".equals(error.getString("code"))) {
         created.tryComplete();
       } else {
-        created.tryFail("create " + options.channel() + " failed: " + error.encode());
+        created.tryFail("create " + channel + " failed: " + error.encode());
       }
     });
-    ws.writeTextMessage(new JsonObject().put("op", "create").put("channel", options.channel()).put("id", "create")
+    ws.writeTextMessage(new JsonObject().put("op", "create").put("channel", channel).put("id", "create")
         .encode());
     return created.future();
   }
 
   private void publishAll() {
-    prefix = "{\"op\":\"publish\",\"channel\":\"" + options.channel() + "\",\"data\":{\"n\":";
+    prefixes = new String[options.channels()];
+    for (int c = 0; c < prefixes.length; c++) {
+      prefixes[c] = "{\"op\":\"publish\",\"channel\":\"" + channelName(c) + "\",\"data\":{\"n\":";
+    }
     ws.textMessageHandler(this::onReply);
     if (options.warmup() == 0) {
       measuredFrom = System.nanoTime();
@@ -152,7 +173,7 @@ public final class PublishProbe {
 
   private void send() {
     int n = sent++;
-    String frame = prefix + n + "},\"id\":" + n + "}";
+    String frame = prefixes[n % prefixes.length] + n + "},\"id\":" + n + "}";
     sentAt[n] = System.nanoTime();
     ws.writeTextMessage(frame);
   }
@@ -205,6 +226,7 @@ public final class PublishProbe {
     return new JsonObject()
         .put("label", options.label())
         .put("channel", options.channel())
+        .put("channels", options.channels())
         .put("window", options.window())
         .put("messages", histogram.getTotalCount())
         .put("acks_per_s", Math.round(options.count() * 1e9 / Math.max(1, elapsedNanos)))
@@ -217,16 +239,19 @@ public final class PublishProbe {
 
   /**
    * Publishes whose offset is not their place in sending order: one connection's publishes to a channel nobody
-   * else publishes to get consecutive offsets in the order sent, so publish n must have the lowest offset plus n.
+   * else publishes to get consecutive offsets in the order sent, so the k-th publish to a channel must have that
+   * channel's lowest offset plus k (publish n is the (n / channels)-th to channel n % channels).
    */
   private int misnumbered() {
-    long lowest = Long.MAX_VALUE;
-    for (long offset : offsets) {
-      lowest = Math.min(lowest, offset);
+    int channels = options.channels();
+    long[] lowest = new long[channels];
+    Arrays.fill(lowest, Long.MAX_VALUE);
+    for (int n = 0; n < total; n++) {
+      lowest[n % channels] = Math.min(lowest[n % channels], offsets[n]);
     }
     int wrong = 0;
     for (int n = 0; n < total; n++) {
-      if (offsets[n] != lowest + n) {
+      if (offsets[n] != lowest[n % channels] + n / channels) {
         wrong++;
       }
     }
@@ -259,6 +284,7 @@ public final class PublishProbe {
   private static Options parse(String[] args) {
     URI publish = null;
     String channel = "bench.publish";
+    int channels = 1;
     int count = 20_000;
     int warmup = 2_000;
     int window = 64;
@@ -272,6 +298,7 @@ public final class PublishProbe {
       switch (args[i]) {
         case "--publish" -> publish = URI.create(value);
         case "--channel" -> channel = value;
+        case "--channels" -> channels = positive(args[i], value, 1);
         case "--count" -> count = positive(args[i], value, 1);
         case "--warmup" -> warmup = positive(args[i], value, 0);
         case "--window" -> window = positive(args[i], value, 1);
@@ -281,7 +308,7 @@ public final class PublishProbe {
       }
     }
     if (publish == null || publish.getHost() == null || publish.getPort() < 0) {
-      throw new IllegalArgumentException("usage: PublishProbe --publish ws://HOST:PORT/ [--channel NAME] [--count N]"
+      throw new IllegalArgumentException("usage: PublishProbe --publish ws://HOST:PORT/ [--channel NAME] [--channels N] [--count N]"
           + " [--warmup W] [--window K] [--label L] [--timeout SECONDS]");
     }
     if (!CHANNEL.matcher(channel).matches()) {
@@ -290,7 +317,7 @@ public final class PublishProbe {
     if ((long) count + warmup > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("--count plus --warmup is too large");
     }
-    return new Options(publish, channel, count, warmup, window, label, timeout);
+    return new Options(publish, channel, channels, count, warmup, window, label, timeout);
   }
 
   private static int positive(String option, String value, int min) {
