@@ -18,6 +18,11 @@ public enum ErrorCode {
   CHANNEL_EXISTS("channel_exists", 409),
   LIMIT_EXCEEDED("limit_exceeded", 429),
   INTERNAL("internal", 500),
+  /**
+   * Retryable: this node cannot serve the command now (it is in a cluster minority, or its cluster is merging).
+   * A publish refused so may carry {@code "stored": "unknown"} (see {@link GatewayException#storedUnknown()}).
+   */
+  UNAVAILABLE("unavailable", 503),
   /** HTTP only: a request body that is not declared JSON. */
   UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
   /** A command that a later command of the same connection made moot (a subscribe undone by an unsubscribe). */

@@ -17,6 +17,8 @@ public final class GrpcErrors {
   public static final String ERROR_CODE = "lastmile-error-code";
   /** The trailer with the close code of a call the server ended as it ends a WebSocket (4000 shutdown, ...). */
   public static final String DISCONNECT = "lastmile-disconnect";
+  /** The trailer {@code lastmile-stored: unknown} of a publish whose outcome is not known (retry with its key). */
+  public static final String STORED = "lastmile-stored";
 
   private GrpcErrors() {}
 
@@ -31,6 +33,7 @@ public final class GrpcErrors {
       case CHANNEL_EXISTS -> GrpcStatus.ALREADY_EXISTS;
       case CANCELLED -> GrpcStatus.CANCELLED;
       case INTERNAL -> GrpcStatus.INTERNAL;
+      case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
       // a code added to the catalog later maps by its HTTP status until it is listed here
       default -> byHttpStatus(code.httpStatus());
     };
@@ -60,12 +63,16 @@ public final class GrpcErrors {
 
   /** A refusal inside a PublishStream's acknowledgement, where the stream goes on. */
   static Error error(GatewayException e) {
-    return Error.newBuilder().setCode(e.code().wire()).setMessage(e.getMessage()).build();
+    return Error.newBuilder().setCode(e.code().wire()).setMessage(e.getMessage())
+        .setStored(e.storedUnknown() ? "unknown" : "").build();
   }
 
   /** Ends the call with the error's status, message and code trailer. */
   static void end(GrpcServerResponse<?, ?> response, GatewayException e) {
     response.trailers().set(ERROR_CODE, e.code().wire());
+    if (e.storedUnknown()) {
+      response.trailers().set(STORED, "unknown");
+    }
     response.status(status(e.code())).statusMessage(e.getMessage()).end();
   }
 

@@ -10,6 +10,12 @@ public final class HttpReplies {
   private HttpReplies() {}
 
   public static void error(RoutingContext ctx, GatewayException e) {
+    if (e.storedUnknown() && !ctx.response().ended()) {
+      ctx.response().setStatusCode(e.code().httpStatus());
+      ctx.json(new JsonObject().put("error", new JsonObject().put("code", e.code().wire())
+          .put("message", e.getMessage()).put("stored", "unknown")));
+      return;
+    }
     error(ctx, e.code().httpStatus(), e.code(), e.getMessage());
   }
 

@@ -200,6 +200,7 @@ public final class NativeCodec implements WireCodec {
         + error.code().wire()
         + "\",\"message\":"
         + Json.quote(error.getMessage())
+        + (error.storedUnknown() ? ",\"stored\":\"unknown\"" : "")
         + "}}";
   }
 
