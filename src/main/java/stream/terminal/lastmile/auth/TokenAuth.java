@@ -1,15 +1,12 @@
 package stream.terminal.lastmile.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 
 /**
  * TSLM's listener tokens, offered by WebSocket clients in {@code Sec-WebSocket-Protocol} and by HTTP clients as
- * {@code Authorization: Bearer <token>}. Only SHA-256 digests are kept
- * for the check, and every digest is compared in constant time, so neither a heap dump of this object nor the
- * timing of a refusal tells an attacker how much of a guess was right.
+ * {@code Authorization: Bearer <token>}. Only SHA-256 digests are kept, and every comparison goes through
+ * {@link Secrets}, so neither a heap dump of this object nor the timing of a refusal tells an attacker how much of
+ * a guess was right. The tokens' text is read only here.
  */
 public final class TokenAuth {
   /** Offers past this many are ignored, so one handshake cannot buy an unbounded number of hashes. */
@@ -18,7 +15,7 @@ public final class TokenAuth {
   private final List<byte[]> digests;
 
   public TokenAuth(List<String> tokens) {
-    this.digests = tokens.stream().map(TokenAuth::sha256).toList();
+    this.digests = tokens.stream().map(Secrets::sha256).toList();
   }
 
   public boolean required() {
@@ -30,19 +27,29 @@ public final class TokenAuth {
     if (!required()) {
       return true;
     }
-    if (header == null) {
-      return false;
-    }
-    boolean match = false;
-    String[] offers = header.split(",", MAX_OFFERS + 1);
-    for (int i = 0; i < Math.min(offers.length, MAX_OFFERS); i++) {
-      String offered = offers[i];
-      byte[] digest = sha256(offered.trim());
-      for (byte[] known : digests) {
-        match |= MessageDigest.isEqual(known, digest);
+    return header != null && echo(List.of(header)) != null;
+  }
+
+  /**
+   * The sub-protocol a WebSocket handshake echoes (browsers require it): the first one offered that is one of the
+   * tokens, or null. Headers may repeat and hold lists; offers past {@value #MAX_OFFERS} are ignored.
+   */
+  public String echo(List<String> headers) {
+    int offers = 0;
+    String echoed = null;
+    for (String header : headers) {
+      for (String offer : header.split(",")) {
+        if (offers++ == MAX_OFFERS) {
+          return echoed;
+        }
+        // every offer is hashed and compared, the one after a match too: the time says nothing about which matched
+        String protocol = offer.trim();
+        if (Secrets.matchesAny(protocol, digests) && echoed == null) {
+          echoed = protocol;
+        }
       }
     }
-    return match;
+    return echoed;
   }
 
   /** @param authorization the Authorization header value, may be null */
@@ -61,22 +68,11 @@ public final class TokenAuth {
     if (!required()) {
       return true;
     }
-    if (token == null) {
-      return false;
-    }
-    byte[] digest = sha256(token);
-    boolean match = false;
-    for (byte[] known : digests) {
-      match |= MessageDigest.isEqual(known, digest);
-    }
-    return match;
+    return isToken(token);
   }
 
-  private static byte[] sha256(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+  /** Whether {@code credential} is one of the tokens (never, when there are none). */
+  public boolean isToken(String credential) {
+    return credential != null && Secrets.matchesAny(credential, digests);
   }
 }

@@ -13,7 +13,9 @@ import java.util.List;
  * @param history whether the history command and resume replays are served
  * @param maxSubscribers subscribers of one channel on one node; 0 = no cap
  * @param publishers ids of the api_keys and public_keys that may create and publish; empty = any client the
- *     listener lets publish
+ *     listener lets publish, signed-in users aside
+ * @param usersMayPublish whether signed-in users (OIDC access tokens) may create and publish too; off, they never
+ *     do: a user's sign-on is for the public side, and every user of the identity provider has one
  * @param signaturesRequired whether unsigned publishes are refused
  */
 public record ChannelPolicy(
@@ -25,6 +27,7 @@ public record ChannelPolicy(
     boolean history,
     int maxSubscribers,
     List<String> publishers,
+    boolean usersMayPublish,
     boolean signaturesRequired) {
   /** For channels no pattern matches (design §2: 1000 messages for 10 minutes); open to anyone. */
   public static final ChannelPolicy DEFAULT = new ChannelPolicy("*", 1000, 600, false);
@@ -33,9 +36,13 @@ public record ChannelPolicy(
     publishers = List.copyOf(publishers);
   }
 
-  /** A policy with the default access: anonymous subscribers, history, no cap, any publisher, optional signatures. */
+  /**
+   * A policy with the default access: anonymous subscribers, history, no cap, any publisher but users, optional
+   * signatures.
+   */
   public ChannelPolicy(String pattern, int backlogSize, int backlogTtlSeconds, boolean createOnPublish) {
-    this(pattern, backlogSize, backlogTtlSeconds, createOnPublish, SubscribeRule.ANONYMOUS, true, 0, List.of(), false);
+    this(pattern, backlogSize, backlogTtlSeconds, createOnPublish, SubscribeRule.ANONYMOUS, true, 0, List.of(), false,
+        false);
   }
 
   public boolean keepsBacklog() {

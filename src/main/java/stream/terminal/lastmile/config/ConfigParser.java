@@ -134,6 +134,7 @@ public final class ConfigParser {
         r.bool("history", d.history()),
         r.integer("max_subscribers", d.maxSubscribers(), 0, 10_000_000),
         publishers(r, d.publishers(), identity),
+        usersMayPublish(r, d.usersMayPublish(), identity),
         signatures(r, d.signaturesRequired()));
     r.rejectUnknown();
     return policy;
@@ -174,6 +175,14 @@ public final class ConfigParser {
       }
     }
     return ids;
+  }
+
+  private static boolean usersMayPublish(ConfigReader r, boolean fallback, IdentityConfig identity) {
+    boolean granted = r.bool("users_may_publish", fallback);
+    if (granted && identity.oidc() == null) {
+      throw ConfigException.at(r.path("users_may_publish"), "needs identity.oidc: without it no user can sign on");
+    }
+    return granted;
   }
 
   private static boolean signatures(ConfigReader r, boolean fallback) {
@@ -337,14 +346,18 @@ public final class ConfigParser {
           + " auth_tokens, identity.api_keys, identity.public_keys or identity.oidc");
     }
     // an ingest listener grants create and publish to whoever reaches it: off loopback, someone must prove who
-    // they are (a token, a publisher key or a client certificate), or the operator must say that the network does it
+    // they are (a token, a publisher key or a client certificate), or the operator must say that the network does
+    // it. A user's sign-on (identity.oidc) never counts: every user of the identity provider has one, and users
+    // publish only where a namespace says users_may_publish
     boolean keysRequired = requireIdentity && identity.hasPublisherKeys();
     if (role == Role.INGEST && tokens.isEmpty() && !keysRequired && (tls == null || !tls.mutual())
         && !allowUnauthenticated && !Loopback.is(host)) {
       throw ConfigException.at(r.path("host"), "ingest listener '" + name + "' binds " + host
-          + " (not loopback) without auth_tokens, require_identity with publisher keys, or tls.client_ca, so anyone"
-          + " who reaches it could publish; set auth_tokens, configure identity.api_keys or identity.public_keys with"
-          + " require_identity: true, or allow_unauthenticated: true if the network alone admits publishers");
+          + " (not loopback) without anything that admits publishers, so anyone who reaches it could publish."
+          + " Publishers are admitted by auth_tokens, by publisher keys (identity.api_keys or identity.public_keys)"
+          + " with require_identity: true, or by client certificates (tls.client_ca); a user's sign-on"
+          + " (identity.oidc) admits none. Set one of those, or allow_unauthenticated: true if the network alone"
+          + " admits publishers");
     }
     // HTTP/2 multiplexes streams past the per-request bounds of the public side: only the private side speaks it
     if (role != Role.INGEST && r.has("grpc")) {

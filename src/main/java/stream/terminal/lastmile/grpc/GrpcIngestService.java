@@ -159,8 +159,10 @@ final class GrpcIngestService implements Service {
   }
 
   private void publishStream(GrpcCall<PublishRequest, PublishAck> call, Identity who) {
-    PublishStreamCall stream = new PublishStreamCall(call, publishes, endpoint.connection(call.request().connection()),
-        who, listener.grpcWindow());
+    // the leeway that admitted a token whose issuer's clock runs behind ours also delays its end, as in ClientSession
+    long endsAtMs = who.expires() ? who.expiresAtMs() + services.identity().leewayMs() : 0;
+    PublishStreamCall stream = new PublishStreamCall(vertx, call, publishes,
+        endpoint.connection(call.request().connection()), who, endsAtMs, listener.grpcWindow());
     endpoint.opened(stream);
     call.onClose(() -> endpoint.closed(stream));
     stream.start();

@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.grpc;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import stream.terminal.lastmile.core.ChannelMessage;
@@ -20,16 +21,21 @@ import stream.terminal.lastmile.identity.Identity;
  * client that stops reading its acknowledgements fills the response, gets no more credit, and is not read
  * either: what it costs the node is bounded by the window.
  *
- * <p>A too large or undecodable request, or the node stopping, ends the stream once the acknowledgements of
+ * <p>A too large or undecodable request, the node stopping, or the sender's identity expiring (a user's access
+ * token: a stream must not outlive the credential that opened it) ends the stream once the acknowledgements of
  * everything read before are written; a client's cancel ends it at once (what it had sent and was not
  * acknowledged may or may not be stored).
  */
 final class PublishStreamCall {
+  private final Vertx vertx;
   private final GrpcCall<PublishRequest, PublishAck> call;
   private final GrpcPublishes publishes;
   private final GrpcConnection connection;
   private final Identity sender;
   private final int window;
+  /** When the sender's identity ends (ms since the epoch, its leeway included); 0 when it does not. */
+  private final long identityEndsAtMs;
+  private long expiryTimer = -1;
   /** The acknowledgements not written yet, in request order; each completes, never fails. */
   private final Deque<Future<PublishAck>> pending = new ArrayDeque<>();
   private Future<?> publishTail = Future.succeededFuture();
@@ -39,16 +45,31 @@ final class PublishStreamCall {
   /** Set once nothing more is read: the stream ends with this status after its last acknowledgement. */
   private Runnable ending;
 
-  PublishStreamCall(GrpcCall<PublishRequest, PublishAck> call, GrpcPublishes publishes, GrpcConnection connection,
-      Identity sender, int window) {
+  /** @param identityEndsAtMs when {@code sender} ends (its leeway included); 0 when it does not */
+  PublishStreamCall(Vertx vertx, GrpcCall<PublishRequest, PublishAck> call, GrpcPublishes publishes,
+      GrpcConnection connection, Identity sender, long identityEndsAtMs, int window) {
+    this.vertx = vertx;
     this.call = call;
     this.publishes = publishes;
     this.connection = connection;
     this.sender = sender;
     this.window = window;
+    this.identityEndsAtMs = identityEndsAtMs;
   }
 
   void start() {
+    if (identityEndsAtMs > 0) {
+      expiryTimer = vertx.setTimer(Math.max(1, identityEndsAtMs - System.currentTimeMillis()), id -> {
+        expiryTimer = -1;
+        stop(() -> call.disconnect(Disconnect.TOKEN_EXPIRED));
+      });
+      call.onClose(() -> {
+        if (expiryTimer >= 0) {
+          vertx.cancelTimer(expiryTimer);
+          expiryTimer = -1;
+        }
+      });
+    }
     call.onMessage(this::received);
     call.onEnd(() -> {
       halfClosed = true;

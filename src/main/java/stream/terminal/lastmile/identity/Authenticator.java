@@ -5,11 +5,10 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import java.security.MessageDigest;
 import java.text.ParseException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Set;
+import stream.terminal.lastmile.auth.TokenAuth;
 import stream.terminal.lastmile.config.ApiKeyConfig;
 import stream.terminal.lastmile.config.IdentityConfig;
 import stream.terminal.lastmile.config.ListenerConfig;
@@ -60,7 +59,7 @@ public final class Authenticator {
     if (credential.length() > MAX_CREDENTIAL_CHARS) {
       throw invalid("longer than " + MAX_CREDENTIAL_CHARS + " characters");
     }
-    if (isListenerToken(credential, listener.authTokens())) {
+    if (new TokenAuth(listener.authTokens()).isToken(credential)) {
       return Future.succeededFuture(Identity.LISTENER_TOKEN);
     }
     if (credential.startsWith(ApiKeys.PREFIX)) {
@@ -84,16 +83,6 @@ public final class Authenticator {
       user = Future.failedFuture(e);
     }
     return user.recover(failure -> Future.failedFuture(GatewayException.of(failure)));
-  }
-
-  /** Compares with every token, each through its SHA-256 so that neither content nor length shows in the time. */
-  private static boolean isListenerToken(String credential, List<String> tokens) {
-    byte[] hash = ApiKeys.sha256(credential);
-    boolean found = false;
-    for (String token : tokens) {
-      found |= MessageDigest.isEqual(hash, ApiKeys.sha256(token));
-    }
-    return found;
   }
 
   private static SignedJWT parseJws(String credential) {

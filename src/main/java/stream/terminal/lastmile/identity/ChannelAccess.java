@@ -10,6 +10,12 @@ import stream.terminal.lastmile.core.GatewayException;
  * Who may do what on a channel, from its policy (docs/configuration.md, channel policies). The listener's own
  * permissions are checked before these. A listener token (the legacy operator token) passes every rule but a
  * policy's {@code publishers} list. Thread-safe.
+ *
+ * <p>Who may create and publish ({@link #requirePublisher}), on every ingest surface alike: a publisher key within
+ * its own patterns and, where the policy lists {@code publishers}, among them; a listener token or an anonymous
+ * client (where the listener admits one) only where the policy lists no {@code publishers}; a signed-in user only
+ * where the policy says {@code users_may_publish: true}. A user's sign-on is for the public side: every user of the
+ * identity provider has one, so it never grants publishing by default.
  */
 public final class ChannelAccess {
   private final ChannelPolicies policies;
@@ -60,7 +66,8 @@ public final class ChannelAccess {
    * @param signed whether the message carries a signature (checked elsewhere, by {@link MessageSignatures})
    * @throws GatewayException {@code unauthenticated} (the channel takes only its configured keys and none was
    *     presented), {@code permission_denied} (a key outside its own patterns or not among the channel's
-   *     publishers), {@code bad_signature} (an unsigned message where signatures are required)
+   *     publishers, a signed-in user where the namespace does not grant users publishing), {@code bad_signature}
+   *     (an unsigned message where signatures are required)
    */
   public void requirePublish(Identity identity, String channel, boolean signed) {
     ChannelPolicy policy = policies.forChannel(channel);
@@ -71,20 +78,29 @@ public final class ChannelAccess {
   }
 
   private static void requirePublisher(Identity identity, String channel, ChannelPolicy policy) {
-    if (identity.key() && !identity.covers(channel)) {
-      throw new GatewayException(ErrorCode.PERMISSION_DENIED,
-          "key '" + identity.subject() + "' may not publish on channel " + channel);
-    }
-    if (policy.publishers().isEmpty()) {
-      return;
-    }
-    if (!identity.key()) {
-      throw new GatewayException(identity.anonymous() ? ErrorCode.UNAUTHENTICATED : ErrorCode.PERMISSION_DENIED,
-          "channel " + channel + " takes publishes only from its configured publisher keys");
-    }
-    if (!policy.publishers().contains(identity.subject())) {
-      throw new GatewayException(ErrorCode.PERMISSION_DENIED,
-          "key '" + identity.subject() + "' is not among the publishers of channel " + channel);
+    switch (identity.kind()) {
+      case USER -> {
+        if (!policy.usersMayPublish()) {
+          throw new GatewayException(ErrorCode.PERMISSION_DENIED, "channel " + channel
+              + " takes no publishes from signed-in users (its namespace does not set users_may_publish)");
+        }
+      }
+      case API_KEY, PUBLIC_KEY -> {
+        if (!identity.covers(channel)) {
+          throw new GatewayException(ErrorCode.PERMISSION_DENIED,
+              "key '" + identity.subject() + "' may not publish on channel " + channel);
+        }
+        if (!policy.publishers().isEmpty() && !policy.publishers().contains(identity.subject())) {
+          throw new GatewayException(ErrorCode.PERMISSION_DENIED,
+              "key '" + identity.subject() + "' is not among the publishers of channel " + channel);
+        }
+      }
+      case ANONYMOUS, LISTENER_TOKEN -> {
+        if (!policy.publishers().isEmpty()) {
+          throw new GatewayException(identity.anonymous() ? ErrorCode.UNAUTHENTICATED : ErrorCode.PERMISSION_DENIED,
+              "channel " + channel + " takes publishes only from its configured publisher keys");
+        }
+      }
     }
   }
 }

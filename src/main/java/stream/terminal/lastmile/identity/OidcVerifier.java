@@ -46,8 +46,8 @@ import stream.terminal.lastmile.core.GatewayException;
 
 /**
  * Validates OIDC access tokens (JWS) against the issuer's published keys, with Nimbus: the algorithm allow-list,
- * the signature, exact {@code iss}, one of the accepted audiences, a required {@code exp}, and {@code nbf}, with the
- * configured leeway. The token is parsed and its algorithm checked before any key is fetched, so malformed input
+ * the signature, exact {@code iss}, one of the accepted audiences, a required {@code exp}, {@code nbf} and {@code iat}
+ * (not in the future), with the configured leeway. The token is parsed and its algorithm checked before any key is fetched, so malformed input
  * never reaches the issuer. Thread-safe: one per node, shared by every event loop.
  */
 public final class OidcVerifier implements UserTokens {
@@ -205,6 +205,11 @@ public final class OidcVerifier implements UserTokens {
   }
 
   private Identity identity(JWTClaimsSet claims) throws ParseException {
+    // Nimbus checks exp and nbf but not iat: a token issued in the future comes from a broken or forging issuer
+    Date issuedAt = claims.getIssueTime();
+    if (issuedAt != null && issuedAt.getTime() > clock.millis() + config.leewaySeconds() * 1000L) {
+      throw invalid("the token is issued in the future (iat)");
+    }
     if (claims.getStringClaim("sub").isBlank()) {
       throw invalid("the token's subject (sub) is empty");
     }

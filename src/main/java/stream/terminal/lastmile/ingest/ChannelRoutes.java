@@ -2,6 +2,7 @@ package stream.terminal.lastmile.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -88,7 +89,17 @@ public final class ChannelRoutes {
       }
       return;
     }
-    Bearer.authenticate(authorization, identity.authenticator(), listener).onComplete(ar -> {
+    Future<Identity> proven = Bearer.authenticate(authorization, identity.authenticator(), listener);
+    boolean held = !proven.isComplete();
+    if (held) {
+      // a user's token may wait for the issuer's keys: the body must not stream in before the publish route's
+      // BodyHandler is there to read it (it resumes the request)
+      ctx.request().pause();
+    }
+    proven.onComplete(ar -> {
+      if (held && (ar.failed() || ctx.request().method() != HttpMethod.POST)) {
+        ctx.request().resume(); // no route ahead reads this body
+      }
       if (ar.failed()) {
         HttpReplies.failure(ctx, ar.cause());
         return;

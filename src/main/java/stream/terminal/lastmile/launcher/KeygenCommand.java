@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import stream.terminal.lastmile.auth.Secrets;
 import stream.terminal.lastmile.config.ConfigParser;
 import stream.terminal.lastmile.identity.ApiKeys;
 import stream.terminal.lastmile.identity.Jcs;
@@ -54,7 +55,7 @@ final class KeygenCommand {
     out.println(key);
     out.println("# its entry under identity.api_keys (the node keeps only the hash):");
     out.println("- id: " + id);
-    out.println("  hash: sha256:" + HexFormat.of().formatHex(ApiKeys.sha256(key)));
+    out.println("  hash: sha256:" + HexFormat.of().formatHex(Secrets.sha256(key)));
     out.println("  channels: " + yamlList(channels));
   }
 

@@ -121,7 +121,7 @@ public final class Endpoint {
     }
     Handshake handshake;
     try {
-      handshake = Handshake.of(request, config.authTokens());
+      handshake = Handshake.of(request, auth);
     } catch (Handshake.Refused e) {
       if (e.status() == 426) {
         ctx.response().putHeader("Sec-WebSocket-Version", Handshake.VERSION);

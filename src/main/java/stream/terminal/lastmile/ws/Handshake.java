@@ -11,12 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.List;
+import stream.terminal.lastmile.auth.TokenAuth;
 
 /**
  * The server side of an RFC 6455 opening handshake, checked on a request that already asked for an upgrade
  * (GET, {@code Connection: Upgrade}, {@code Upgrade: websocket}): version 13 and a key of 16 bytes, and the
- * sub-protocol to echo, the first one offered that the listener knows (its tokens: browsers require the echo).
+ * sub-protocol to echo, the first one offered that is one of the listener's tokens (browsers require the echo),
+ * found by {@link TokenAuth}'s constant-time comparison.
  *
  * @param accept the {@code Sec-WebSocket-Accept} value
  * @param subProtocol the sub-protocol to echo, or null
@@ -43,11 +44,11 @@ record Handshake(String accept, String subProtocol) {
   /**
    * Checks the request's WebSocket headers.
    *
-   * @param subProtocols the sub-protocols the listener accepts
+   * @param tokens the listener's tokens, the only sub-protocols it accepts
    * @throws Refused with 426 for another version (the answer carries the one we speak), 400 for a missing or
    *     malformed key
    */
-  static Handshake of(HttpServerRequest request, List<String> subProtocols) throws Refused {
+  static Handshake of(HttpServerRequest request, TokenAuth tokens) throws Refused {
     String version = request.getHeader(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
     if (!VERSION.equals(version == null ? null : version.trim())) {
       throw new Refused(426, "unsupported Sec-WebSocket-Version " + (version == null ? "(none)" : "'" + version + "'")
@@ -57,8 +58,7 @@ record Handshake(String accept, String subProtocol) {
     if (key == null || !isKey(key.trim())) {
       throw new Refused(400, "Sec-WebSocket-Key must be 16 bytes in base64");
     }
-    return new Handshake(accept(key.trim()), select(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
-        subProtocols));
+    return new Handshake(accept(key.trim()), tokens.echo(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)));
   }
 
   /** The 101 that completes the handshake. */
@@ -89,17 +89,5 @@ record Handshake(String accept, String subProtocol) {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-1", e);
     }
-  }
-
-  /** The first offered sub-protocol (headers may repeat and hold lists) that the listener accepts. */
-  private static String select(List<String> offered, List<String> accepted) {
-    for (String header : offered) {
-      for (String protocol : header.split(",")) {
-        if (accepted.contains(protocol.trim())) {
-          return protocol.trim();
-        }
-      }
-    }
-    return null;
   }
 }

@@ -236,6 +236,25 @@ class IdentityConfigTest {
   }
 
   @Test
+  void usersPublishOnlyWhereANamespaceSaysSo() {
+    ChannelPolicies policies = parsed(c -> channels(c).put("patterns", new JsonArray()
+        .add(new JsonObject().put("pattern", "forum.*").put("users_may_publish", true))))
+        .channelPolicies();
+    assertTrue(policies.forChannel("forum.x").usersMayPublish());
+    assertFalse(policies.forChannel("other").usersMayPublish());
+    assertTrue(parsed(c -> channels(c).put("defaults", new JsonObject().put("users_may_publish", true)))
+        .channelPolicies().forChannel("other").usersMayPublish());
+    refused(c -> channels(c).put("defaults", new JsonObject().put("users_may_publish", "yes")),
+        "channels.defaults.users_may_publish");
+    ConfigException noIssuer = refused(c -> {
+      identity(c).remove("oidc");
+      channels(c).put("patterns", new JsonArray().add(new JsonObject().put("pattern", "a")
+          .put("users_may_publish", true)));
+    }, "channels.patterns[0].users_may_publish");
+    assertTrue(noIssuer.getMessage().contains("identity.oidc"), noIssuer.getMessage());
+  }
+
+  @Test
   void channelAccessOptionsAreChecked() {
     refused(c -> channels(c).put("defaults", new JsonObject().put("subscribe", "everyone")),
         "channels.defaults.subscribe");
@@ -275,11 +294,13 @@ class IdentityConfigTest {
     refused(c -> c.getJsonArray("listeners").set(1, ingest.copy()), "listeners[1].host");
     assertTrue(parsed(c -> c.getJsonArray("listeners").set(1, ingest.copy().put("require_identity", true)))
         .listeners().get(1).requireIdentity());
-    refused(c -> {
+    // a user's sign-on admits no publisher: an issuer alone does not let the listener leave loopback
+    ConfigException usersOnly = refused(c -> {
       identity(c).remove("api_keys");
       identity(c).remove("public_keys");
       c.getJsonArray("listeners").set(1, ingest.copy().put("require_identity", true));
     }, "listeners[1].host");
+    assertTrue(usersOnly.getMessage().contains("a user's sign-on (identity.oidc) admits none"), usersOnly.getMessage());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import stream.terminal.lastmile.auth.Secrets;
 import stream.terminal.lastmile.config.PublishRate;
 
 class ApiKeysTest {
@@ -20,12 +21,12 @@ class ApiKeysTest {
     assertNull(keys.find("lmk_first "));
     assertNull(keys.find(""));
     // the hash itself is not the key
-    assertNull(keys.find(HexFormat.of().formatHex(ApiKeys.sha256("lmk_first"))));
+    assertNull(keys.find(HexFormat.of().formatHex(Secrets.sha256("lmk_first"))));
   }
 
   @Test
   void theHashIsSha256OfTheUtf8Key() {
     assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
-        HexFormat.of().formatHex(ApiKeys.sha256("abc")));
+        HexFormat.of().formatHex(Secrets.sha256("abc")));
   }
 }

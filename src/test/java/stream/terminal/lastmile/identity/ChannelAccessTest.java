@@ -18,13 +18,15 @@ import stream.terminal.lastmile.core.GatewayException;
 class ChannelAccessTest {
   private static ChannelPolicy policy(String pattern, SubscribeRule subscribe, boolean history, int max,
       List<String> publishers, boolean signatures) {
-    return new ChannelPolicy(pattern, 100, 60, false, subscribe, history, max, publishers, signatures);
+    return new ChannelPolicy(pattern, 100, 60, false, subscribe, history, max, publishers, false, signatures);
   }
 
   private final ChannelAccess access = new ChannelAccess(new ChannelPolicies(List.of(
       policy("members.*", SubscribeRule.SIGNED_IN, false, 10, List.of(), false),
       policy("premium.*", SubscribeRule.CHANNELS_CLAIM, true, 0, List.of("feed", "signer"), true),
-      policy("news.*", SubscribeRule.scope("news:read"), true, 0, List.of(), false)),
+      policy("news.*", SubscribeRule.scope("news:read"), true, 0, List.of(), false),
+      new ChannelPolicy("forum.*", 100, 60, false, SubscribeRule.SIGNED_IN, true, 0, List.of(), true, false),
+      new ChannelPolicy("desk.*", 100, 60, false, SubscribeRule.SIGNED_IN, true, 0, List.of("other"), true, false)),
       ChannelPolicy.DEFAULT));
 
   private static final Identity ALICE = new Identity(Identity.Kind.USER, "alice", Set.of("news:read"),
@@ -48,6 +50,7 @@ class ChannelAccessTest {
     access.requireSubscribe(BOB, "public.x");
     access.requireCreate(Identity.ANONYMOUS, "public.x");
     access.requirePublish(Identity.ANONYMOUS, "public.x", false);
+    access.requirePublish(TOKEN, "public.x", false);
     assertTrue(access.historyAllowed("public.x"));
     assertEquals(0, access.maxSubscribers("public.x"));
   }
@@ -90,6 +93,20 @@ class ChannelAccessTest {
     refused(ErrorCode.PERMISSION_DENIED, () -> access.requirePublish(OTHER_KEY, "premium.gold", true));
     refused(ErrorCode.PERMISSION_DENIED, () -> access.requirePublish(TOKEN, "premium.gold", true));
     refused(ErrorCode.UNAUTHENTICATED, () -> access.requireCreate(Identity.ANONYMOUS, "premium.gold"));
+  }
+
+  @Test
+  void usersPublishOnlyWhereTheirNamespaceGrantsIt() {
+    // a sign-on token of the public side: no publishing on a namespace that lists no publishers, nor on one that does
+    refused(ErrorCode.PERMISSION_DENIED, () -> access.requireCreate(BOB, "public.x"));
+    refused(ErrorCode.PERMISSION_DENIED, () -> access.requirePublish(BOB, "public.x", false));
+    refused(ErrorCode.PERMISSION_DENIED, () -> access.requirePublish(ALICE, "premium.gold", true));
+    // users_may_publish: true admits any signed-in user, beside the keys its publishers list
+    access.requireCreate(BOB, "forum.x");
+    access.requirePublish(BOB, "forum.x", false);
+    access.requirePublish(BOB, "desk.eu", false);
+    access.requirePublish(OTHER_KEY, "desk.eu", false);
+    refused(ErrorCode.PERMISSION_DENIED, () -> access.requirePublish(TOKEN, "desk.eu", false));
   }
 
   @Test

@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -99,6 +100,8 @@ class OidcVerifierTest {
     OidcVerifier verifier = verifier(config(30, 30, null), Clock.systemUTC());
     assertRefused(verifier, token(Case.EXPIRED, Map.of()), ErrorCode.TOKEN_EXPIRED, "expired");
     assertRefused(verifier, token(Case.NOT_YET_VALID, Map.of()), ErrorCode.INVALID_TOKEN, "not yet valid (nbf)");
+    assertRefused(verifier, token(Case.ISSUED_IN_FUTURE, Map.of()), ErrorCode.INVALID_TOKEN,
+        "issued in the future (iat)");
     assertRefused(verifier, token(Case.VALID, Map.of("aud", "another-service")), ErrorCode.INVALID_TOKEN, "audience");
     assertRefused(verifier, token(Case.VALID, Map.of("iss", "https://elsewhere.example/main")), ErrorCode.INVALID_TOKEN,
         "issuer");
@@ -256,6 +259,25 @@ class OidcVerifierTest {
     Clock fiveSecondsAfterExpiry = Clock.fixed(Instant.ofEpochMilli(exp + 5_000), ZoneOffset.UTC);
     assertEquals("alice", verify(verifier(config(30, 30, null), fiveSecondsAfterExpiry), token).subject());
     assertRefused(verifier(config(0, 30, null), fiveSecondsAfterExpiry), token, ErrorCode.TOKEN_EXPIRED, "expired");
+  }
+
+  @Test
+  void theLeewayAppliesToIssuedAt() throws Exception {
+    KeyPair signer = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    try (JwksRelay relay = JwksRelay.start(vertx, provider, MAIN)) {
+      relay.alsoPublish(ed25519Jwk("ed-iat", signer));
+      OidcConfig config = new OidcConfig(provider.issuer(MAIN), List.of("last-mile"), List.of("EdDSA"), 30,
+          "channels", 30, 3600, relay.uri());
+      OidcVerifier verifier = verifier(config, Clock.systemUTC());
+      JWTClaimsSet valid = SignedJWT.parse(token(Case.VALID, Map.of("sub", "dan"))).getJWTClaimsSet();
+      long now = System.currentTimeMillis();
+      // an issuer whose clock runs 20 s ahead of ours: within the 30 s leeway; a minute ahead: refused
+      JWTClaimsSet ahead = new JWTClaimsSet.Builder(valid).notBeforeTime(null).issueTime(new Date(now + 20_000)).build();
+      assertEquals("dan", verify(verifier, signEd25519(ahead, "ed-iat", signer)).subject());
+      JWTClaimsSet future = new JWTClaimsSet.Builder(valid).notBeforeTime(null).issueTime(new Date(now + 60_000)).build();
+      assertRefused(verifier, signEd25519(future, "ed-iat", signer), ErrorCode.INVALID_TOKEN,
+          "issued in the future (iat)");
+    }
   }
 
   @Test

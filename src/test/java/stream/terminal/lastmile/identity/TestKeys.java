@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import stream.terminal.lastmile.auth.Secrets;
 import stream.terminal.lastmile.config.ApiKeyConfig;
 import stream.terminal.lastmile.config.IdentityConfig;
 import stream.terminal.lastmile.config.KeyAlgorithm;
@@ -47,7 +48,7 @@ final class TestKeys {
   }
 
   static ApiKeyConfig apiKey(String id, String key, PublishRate rate, String... channels) {
-    return new ApiKeyConfig(id, java.util.HexFormat.of().formatHex(ApiKeys.sha256(key)), patterns(channels), rate);
+    return new ApiKeyConfig(id, java.util.HexFormat.of().formatHex(Secrets.sha256(key)), patterns(channels), rate);
   }
 
   static List<ChannelPattern> patterns(String... channels) {

@@ -31,12 +31,12 @@ import java.util.stream.Collectors;
  * whose {@code kid} is the issuer id. Tokens are minted with the client-credentials grant; the {@code JSON_CONFIG}
  * below maps the form parameter {@code case} to claim sets, and copies the form parameters {@code sub aud scope
  * channels iss} into the claims (templates), so a test chooses them per token. Claims given there override the
- * provider's defaults, which is how {@code iss}, {@code exp} and {@code nbf} are bent.
+ * provider's defaults, which is how {@code iss}, {@code exp}, {@code nbf} and {@code iat} are bent.
  */
 public final class MockOidcProvider implements AutoCloseable {
   /** What a token is made to be. */
   public enum Case {
-    VALID, EXPIRED, NOT_YET_VALID
+    VALID, EXPIRED, NOT_YET_VALID, ISSUED_IN_FUTURE
   }
 
   private static final String MAIN_CLASS = "no.nav.security.mock.oauth2.StandaloneMockOAuth2ServerKt";
@@ -178,6 +178,8 @@ public final class MockOidcProvider implements AutoCloseable {
               .add(mapping("expired", new JsonObject().put("exp", 1_000_000_000L)))
               // 2100-01-01
               .add(mapping("not_yet_valid", new JsonObject().put("nbf", 4_102_444_800L)))
+              // issued 2100-01-01, valid by exp and nbf
+              .add(mapping("issued_in_future", new JsonObject().put("iat", 4_102_444_800L)))
               .add(mapping("valid", new JsonObject()))));
     }
     return new JsonObject().put("interactiveLogin", false).put("tokenCallbacks", callbacks).encode();
