@@ -58,7 +58,8 @@ record Handshake(String accept, String subProtocol) {
     if (key == null || !isKey(key.trim())) {
       throw new Refused(400, "Sec-WebSocket-Key must be 16 bytes in base64");
     }
-    return new Handshake(accept(key.trim()), tokens.echo(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)));
+    return new Handshake(accept(key.trim()),
+        tokens.echo(request.headers().getAll(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL)));
   }
 
   /** The 101 that completes the handshake. */

@@ -76,7 +76,8 @@ class UserPublishingTest {
             .put("channels", new JsonArray().add("*")))));
     gateway.config().put("channels", new JsonObject().put("patterns", new JsonArray()
         .add(new JsonObject().put("pattern", "site.*").put("create_on_publish", true))
-        .add(new JsonObject().put("pattern", "forum.*").put("create_on_publish", true).put("users_may_publish", true))));
+        .add(new JsonObject().put("pattern", "forum.*").put("create_on_publish", true)
+            .put("users_may_publish", true))));
     gateway.listenerConfig("private").put("require_identity", true).put("grpc", true);
     gateway.config().getJsonArray("listeners").add(new JsonObject().put("name", "guarded").put("role", "ingest")
         .put("host", "127.0.0.1").put("port", 0).put("auth_tokens", new JsonArray().add(LISTENER_TOKEN)));

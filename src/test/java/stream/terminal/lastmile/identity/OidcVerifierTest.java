@@ -272,9 +272,11 @@ class OidcVerifierTest {
       JWTClaimsSet valid = SignedJWT.parse(token(Case.VALID, Map.of("sub", "dan"))).getJWTClaimsSet();
       long now = System.currentTimeMillis();
       // an issuer whose clock runs 20 s ahead of ours: within the 30 s leeway; a minute ahead: refused
-      JWTClaimsSet ahead = new JWTClaimsSet.Builder(valid).notBeforeTime(null).issueTime(new Date(now + 20_000)).build();
+      JWTClaimsSet ahead = new JWTClaimsSet.Builder(valid).notBeforeTime(null).issueTime(new Date(now + 20_000))
+          .build();
       assertEquals("dan", verify(verifier, signEd25519(ahead, "ed-iat", signer)).subject());
-      JWTClaimsSet future = new JWTClaimsSet.Builder(valid).notBeforeTime(null).issueTime(new Date(now + 60_000)).build();
+      JWTClaimsSet future = new JWTClaimsSet.Builder(valid).notBeforeTime(null).issueTime(new Date(now + 60_000))
+          .build();
       assertRefused(verifier, signEd25519(future, "ed-iat", signer), ErrorCode.INVALID_TOKEN,
           "issued in the future (iat)");
     }
