@@ -145,38 +145,75 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     }
   }
 
-  /** A data frame: a whole message is handled at once, fragments are joined first. */
+  /**
+   * A data frame: a whole message is handled at once, fragments are joined first. Every frame but a message's
+   * last takes a rate token here, as pings do (the last one's is the message's, taken when it is handled): a
+   * refused one drops the message, and a flood of fragments ends in 4003 like a flood of commands.
+   */
   private void onData(WebSocketFrame frame) {
-    if (frame instanceof ContinuationWebSocketFrame) {
-      if (assembler == null) {
-        return; // a continuation of a message already refused
+    boolean first = !(frame instanceof ContinuationWebSocketFrame);
+    if (first && frame.isFinalFragment()) {
+      handle(frame.content(), frame instanceof TextWebSocketFrame);
+      return;
+    }
+    if (first) {
+      assembler = new MessageAssembler(ctx.alloc(), frame instanceof TextWebSocketFrame, limits().maxFrameBytes());
+    }
+    if (assembler == null || !frame.isFinalFragment()) {
+      if (!session.takeToken()) {
+        dropMessage(); // the rest of it, continuations included, still costs a token per frame
+        return;
       }
-      if (!assembler.append(frame.content())) {
+      if (assembler == null) {
+        return; // a continuation of a message already dropped
+      }
+    }
+    switch (assembler.append(frame.content(), frame.isFinalFragment())) {
+      case TOO_LARGE -> {
         assembler = null;
         tooLarge();
-      } else if (frame.isFinalFragment()) {
-        MessageAssembler whole = assembler;
+      }
+      case INVALID_UTF8 -> {
         assembler = null;
-        ByteBuf message = whole.message();
-        try {
-          handle(message, whole.text());
-        } finally {
-          message.release();
+        invalidUtf8();
+      }
+      case KEPT -> {
+        if (frame.isFinalFragment()) {
+          MessageAssembler whole = assembler;
+          assembler = null;
+          ByteBuf message = whole.message();
+          try {
+            handle(message, whole.text());
+          } finally {
+            message.release();
+          }
         }
       }
-    } else if (!frame.isFinalFragment()) {
-      assembler = new MessageAssembler(frame.content(), frame instanceof TextWebSocketFrame,
-          limits().maxFrameBytes());
-    } else {
-      handle(frame.content(), frame instanceof TextWebSocketFrame);
     }
   }
 
+  private void dropMessage() {
+    if (assembler != null) {
+      assembler.release();
+      assembler = null;
+    }
+  }
+
+  /** A whole message; text that is not UTF-8 fails the connection (RFC 6455 8.1) rather than being altered. */
   private void handle(ByteBuf message, boolean text) {
-    if (text) {
+    if (!text) {
+      commands.onBinary();
+    } else if (Utf8Validator.valid(message)) {
       commands.onText(message.toString(StandardCharsets.UTF_8));
     } else {
-      commands.onBinary();
+      invalidUtf8();
+    }
+  }
+
+  private void invalidUtf8() {
+    if (!session.closing()) {
+      LOG.log(Level.DEBUG, "closing {0}: a text message that is not UTF-8", remote());
+      session.disconnect(Disconnect.INVALID_UTF8);
     }
   }
 
@@ -236,10 +273,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
       closeTimeout.cancel(false);
       closeTimeout = null;
     }
-    if (assembler != null) {
-      assembler.release();
-      assembler = null;
-    }
+    dropMessage();
     endpoint.context().dispatch(v -> {
       session.closed();
       endpoint.closed(this);
