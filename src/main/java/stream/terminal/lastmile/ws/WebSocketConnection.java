@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.net.AddressBudget;
 import stream.terminal.lastmile.protocol.TextFrame;
 import stream.terminal.lastmile.session.ClientSession;
@@ -161,7 +163,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     }
     if (assembler == null || !frame.isFinalFragment()) {
       if (!session.takeToken()) {
-        dropMessage(); // the rest of it, continuations included, still costs a token per frame
+        refuseMessage();
         return;
       }
       if (assembler == null) {
@@ -188,6 +190,20 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
             message.release();
           }
         }
+      }
+    }
+  }
+
+  /**
+   * A fragment without a token: its message gets its one reply, {@code rate_limited} (its id is unknown), and
+   * the rest of it is dropped, each of its frames still taking a token.
+   */
+  private void refuseMessage() {
+    if (assembler != null) {
+      dropMessage();
+      if (!session.closing()) {
+        session.error(null, null, new GatewayException(ErrorCode.RATE_LIMITED,
+            "more than " + limits().commandsPerSecond() + " commands per second"));
       }
     }
   }
