@@ -69,6 +69,9 @@ class FragmentFloodTest {
     gateway.start();
     try (RawWebSocket client = new RawWebSocket(gateway.edgePort())) {
       client.sendRaw(emptyContinuations(50));
+      // the sixth fragment finds no token: its message is dropped with its one reply, the rest are refused
+      JsonObject refused = new JsonObject(client.read().text());
+      assertEquals("rate_limited", refused.getJsonObject("error").getString("code"), refused.encode());
       assertNoticeAndClose(client, 4003);
     }
   }

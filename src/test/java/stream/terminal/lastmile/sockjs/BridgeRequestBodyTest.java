@@ -11,8 +11,8 @@ import stream.terminal.lastmile.support.Http;
 import stream.terminal.lastmile.support.SockJsPolling;
 import stream.terminal.lastmile.support.TestGateway;
 
-/** SockJS frames are JSON text: a body that is not UTF-8 is refused with a clear error, not decoded as U+FFFD. */
-class BridgeUtf8Test {
+/** What SockJS requests carry: frames that must be UTF-8, and headers that must not crash the body handler. */
+class BridgeRequestBodyTest {
   private final TestGateway gateway = new TestGateway();
 
   @AfterEach
@@ -32,5 +32,14 @@ class BridgeUtf8Test {
     assertEquals(400, reply.status(), reply.body());
     assertEquals("bad_request", reply.errorCode(), reply.body());
     assertTrue(reply.body().contains("UTF-8"), reply.body());
+  }
+
+  /** A GET that says it carries a multipart form (the abuse fuzzer sends them) is served, not a 500. */
+  @Test
+  void aGetWithAMultipartContentTypeIsServed() throws Exception {
+    gateway.start();
+    Http.Reply reply = Http.send("GET", gateway.edgePort(), "/eventbus/info", null,
+        "Content-Type", "multipart/form-data; boundary=x");
+    assertEquals(200, reply.status(), reply.body());
   }
 }
