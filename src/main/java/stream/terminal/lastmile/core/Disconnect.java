@@ -3,10 +3,12 @@ package stream.terminal.lastmile.core;
 /**
  * Why the server closes a connection. The code is also the WebSocket close status. Codes 4000-4499 tell the
  * client it may reconnect (after a backoff); 4500-4999 that reconnecting with the same behaviour will fail again;
- * 1009 is the standard "message too big".
+ * 1007 and 1009 are the standard "invalid payload data" and "message too big".
  */
 public enum Disconnect {
   MESSAGE_TOO_BIG(1009, "message too big", false),
+  /** A text message (or SockJS frame) that is not UTF-8: RFC 6455 8.1 fails the connection rather than alter it. */
+  INVALID_UTF8(1007, "text message not valid UTF-8", false),
   SHUTDOWN(4000, "server shutting down", true),
   SLOW_CONSUMER(4001, "slow consumer: outbound queue full", true),
   IDLE_TIMEOUT(4002, "idle timeout: no frame or pong received", true),

@@ -86,6 +86,7 @@ public final class GrpcErrors {
       case TOKEN_EXPIRED -> GrpcStatus.UNAUTHENTICATED;
       case SLOW_CONSUMER, FLOOD, MESSAGE_TOO_BIG -> GrpcStatus.RESOURCE_EXHAUSTED;
       case SHUTDOWN, IDLE_TIMEOUT -> GrpcStatus.UNAVAILABLE;
+      case INVALID_UTF8 -> GrpcStatus.INVALID_ARGUMENT; // WebSocket and SockJS only: Protobuf strings are checked by gRPC
     };
     if (reason == Disconnect.TOKEN_EXPIRED) {
       response.trailers().set(ERROR_CODE, ErrorCode.TOKEN_EXPIRED.wire());

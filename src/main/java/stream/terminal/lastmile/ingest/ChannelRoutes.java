@@ -17,6 +17,7 @@ import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.Utf8;
 import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signed;
 import stream.terminal.lastmile.identity.Bearer;
@@ -147,7 +148,15 @@ public final class ChannelRoutes {
       return;
     }
     // an empty body leaves no buffer at all (length -1, asString null), not an empty one
-    JsonNode data = ctx.body().length() <= 0 ? null : Json.parse(ctx.body().asString());
+    JsonNode data;
+    try {
+      // JSON is UTF-8 (RFC 8259): bytes that are not are refused, never stored as U+FFFD
+      data = ctx.body().length() <= 0 ? null
+          : Json.parse(Utf8.decode(java.nio.ByteBuffer.wrap(ctx.body().buffer().getBytes()), "the body"));
+    } catch (GatewayException e) {
+      HttpReplies.error(ctx, e);
+      return;
+    }
     if (data == null) {
       HttpReplies.error(ctx, ErrorCode.BAD_REQUEST, "the body must be one JSON value (the message data)");
       return;

@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.sockjs;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -9,10 +10,14 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import java.nio.ByteBuffer;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.core.ChannelNames;
+import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.Utf8;
 import stream.terminal.lastmile.listener.CrossOrigin;
+import stream.terminal.lastmile.listener.HttpReplies;
 import stream.terminal.lastmile.session.Services;
 
 /**
@@ -56,12 +61,31 @@ public final class EventBusEndpoint {
         .setMaxHandlersPerSocket(limits.maxSubscriptions())
         .setPingTimeout(limits.idleTimeoutMs());
     router.route(PATH + "/*").handler(new CrossOrigin(listener)).handler(EventBusEndpoint::announceClose);
-    // SockJS's xhr_send and xhr transports read the request body: no larger than one WebSocket message
-    router.route(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(limits.maxFrameBytes()));
+    // SockJS's xhr_send and xhr transports read the request body: no larger than one WebSocket message. POST
+    // only: on a GET with a multipart Content-Type the body handler throws (a 500 and a logged stack trace)
+    router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(limits.maxFrameBytes()));
+    router.post(PATH + "/*").handler(EventBusEndpoint::requireUtf8);
     router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, options).bridge(bridge, hook));
     EventBusEndpoint endpoint = new EventBusEndpoint(vertx, hook);
     endpoint.sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> hook.sweep(System.currentTimeMillis()));
     return endpoint;
+  }
+
+  /**
+   * SockJS frames are JSON text: a body that is not UTF-8 gets {@code bad_request} (400) rather than reaching the
+   * session with U+FFFD in place of its bytes (sockjs-client then closes the session, as for any failed send).
+   */
+  private static void requireUtf8(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body != null && body.length() > 0) {
+      try {
+        Utf8.decode(ByteBuffer.wrap(body.getBytes()), "the SockJS request body");
+      } catch (GatewayException e) {
+        HttpReplies.error(ctx, e);
+        return;
+      }
+    }
+    ctx.next();
   }
 
   /**

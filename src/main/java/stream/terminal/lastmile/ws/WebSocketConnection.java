@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.Disconnect;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.net.AddressBudget;
 import stream.terminal.lastmile.protocol.TextFrame;
 import stream.terminal.lastmile.session.ClientSession;
@@ -145,38 +147,89 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
     }
   }
 
-  /** A data frame: a whole message is handled at once, fragments are joined first. */
+  /**
+   * A data frame: a whole message is handled at once, fragments are joined first. Every frame but a message's
+   * last takes a rate token here, as pings do (the last one's is the message's, taken when it is handled): a
+   * refused one drops the message, and a flood of fragments ends in 4003 like a flood of commands.
+   */
   private void onData(WebSocketFrame frame) {
-    if (frame instanceof ContinuationWebSocketFrame) {
-      if (assembler == null) {
-        return; // a continuation of a message already refused
+    boolean first = !(frame instanceof ContinuationWebSocketFrame);
+    if (first && frame.isFinalFragment()) {
+      handle(frame.content(), frame instanceof TextWebSocketFrame);
+      return;
+    }
+    if (first) {
+      assembler = new MessageAssembler(ctx.alloc(), frame instanceof TextWebSocketFrame, limits().maxFrameBytes());
+    }
+    if (assembler == null || !frame.isFinalFragment()) {
+      if (!session.takeToken()) {
+        refuseMessage();
+        return;
       }
-      if (!assembler.append(frame.content())) {
+      if (assembler == null) {
+        return; // a continuation of a message already dropped
+      }
+    }
+    switch (assembler.append(frame.content(), frame.isFinalFragment())) {
+      case TOO_LARGE -> {
         assembler = null;
         tooLarge();
-      } else if (frame.isFinalFragment()) {
-        MessageAssembler whole = assembler;
+      }
+      case INVALID_UTF8 -> {
         assembler = null;
-        ByteBuf message = whole.message();
-        try {
-          handle(message, whole.text());
-        } finally {
-          message.release();
+        invalidUtf8();
+      }
+      case KEPT -> {
+        if (frame.isFinalFragment()) {
+          MessageAssembler whole = assembler;
+          assembler = null;
+          ByteBuf message = whole.message();
+          try {
+            handle(message, whole.text());
+          } finally {
+            message.release();
+          }
         }
       }
-    } else if (!frame.isFinalFragment()) {
-      assembler = new MessageAssembler(frame.content(), frame instanceof TextWebSocketFrame,
-          limits().maxFrameBytes());
-    } else {
-      handle(frame.content(), frame instanceof TextWebSocketFrame);
     }
   }
 
+  /**
+   * A fragment without a token: its message gets its one reply, {@code rate_limited} (its id is unknown), and
+   * the rest of it is dropped, each of its frames still taking a token.
+   */
+  private void refuseMessage() {
+    if (assembler != null) {
+      dropMessage();
+      if (!session.closing()) {
+        session.error(null, null, new GatewayException(ErrorCode.RATE_LIMITED,
+            "more than " + limits().commandsPerSecond() + " commands per second"));
+      }
+    }
+  }
+
+  private void dropMessage() {
+    if (assembler != null) {
+      assembler.release();
+      assembler = null;
+    }
+  }
+
+  /** A whole message; text that is not UTF-8 fails the connection (RFC 6455 8.1) rather than being altered. */
   private void handle(ByteBuf message, boolean text) {
-    if (text) {
+    if (!text) {
+      commands.onBinary();
+    } else if (Utf8Validator.valid(message)) {
       commands.onText(message.toString(StandardCharsets.UTF_8));
     } else {
-      commands.onBinary();
+      invalidUtf8();
+    }
+  }
+
+  private void invalidUtf8() {
+    if (!session.closing()) {
+      LOG.log(Level.DEBUG, "closing {0}: a text message that is not UTF-8", remote());
+      session.disconnect(Disconnect.INVALID_UTF8);
     }
   }
 
@@ -236,10 +289,7 @@ final class WebSocketConnection extends ChannelInboundHandlerAdapter
       closeTimeout.cancel(false);
       closeTimeout = null;
     }
-    if (assembler != null) {
-      assembler.release();
-      assembler = null;
-    }
+    dropMessage();
     endpoint.context().dispatch(v -> {
       session.closed();
       endpoint.closed(this);

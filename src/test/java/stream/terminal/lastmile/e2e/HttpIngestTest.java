@@ -59,6 +59,23 @@ class HttpIngestTest {
     return reply.json().getLong("offset");
   }
 
+  /** JSON is UTF-8: a body that is not is refused, never stored with U+FFFD in place of its bytes. */
+  @ParameterizedTest
+  @ValueSource(strings = {"c0af", "eda080", "f4908080", "e282", "ff"})
+  void aPublishBodyThatIsNotUtf8IsBadRequest(String hex) throws Exception {
+    created("http.utf8." + hex);
+    byte[] bad = java.util.HexFormat.of().parseHex(hex);
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.writeBytes("{\"text\":\"a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    body.writeBytes(bad);
+    body.writeBytes("b\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Http.Reply reply = Http.postBytes(ingest(), "/channels/http.utf8." + hex + "/messages", body.toByteArray(),
+        "Content-Type", "application/json; charset=utf-8");
+    assertError(400, "bad_request", reply);
+    assertTrue(reply.json().getJsonObject("error").getString("message").contains("UTF-8"), reply.body());
+    assertEquals(0, offsetOf("http.utf8." + hex));
+  }
+
   // ---- create ----
 
   @Test

@@ -173,12 +173,19 @@ public final class RawWebSocket implements AutoCloseable {
     out.flush();
   }
 
+  /** Writes these bytes as they are, in one write: frames built with {@link #frame}, cut or joined at will. */
+  public void sendRaw(byte[] bytes) throws IOException {
+    out.write(bytes);
+    out.flush();
+  }
+
   private void sendFrame(int first, byte[] payload) throws IOException {
     out.write(frame(first, payload));
     out.flush();
   }
 
-  private static byte[] frame(int first, byte[] payload) {
+  /** A masked client frame: {@code first} is its first byte (FIN, reserved bits, opcode). */
+  public static byte[] frame(int first, byte[] payload) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
     frame.write(first);
     if (payload.length < 126) {

@@ -37,6 +37,11 @@ public final class SockJsPolling {
     assertEquals(204, reply.status(), reply.body());
   }
 
+  /** Posts these bytes as an {@code xhr_send} body, whatever they are; the reply as it comes. */
+  public Http.Reply sendBytes(byte[] body) throws Exception {
+    return Http.postBytes(port, base + "/xhr_send", body, "Content-Type", "text/plain");
+  }
+
   /** The next bridge frame, polling for it; fails when the session is closed or nothing comes in 10 s. */
   public JsonObject next() throws Exception {
     while (received.isEmpty()) {

@@ -54,6 +54,7 @@ public final class AbuseHarness {
     attacks.put("slowloris", Slowloris::new);
     attacks.put("connection-flood", ConnectionFlood::new);
     attacks.put("oversized", OversizedFrames::new);
+    attacks.put("empty-continuations", EmptyContinuations::new);
     attacks.put("fuzzer", () -> new Fuzzer(seed, Fuzzer.Surface.PUBLIC));
     attacks.put("api-fuzzer", () -> new Fuzzer(seed, Fuzzer.Surface.INGEST));
     attacks.put("history", HistoryAmplification::new);

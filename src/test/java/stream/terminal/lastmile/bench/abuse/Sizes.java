@@ -14,6 +14,7 @@ package stream.terminal.lastmile.bench.abuse;
  * @param floodConnections upgraded WebSockets opened from one address
  * @param oversizedRounds rounds of one 4 MiB frame plus one fragmented over-limit message
  * @param fragmentedBytes total size of the fragmented message
+ * @param emptyContinuations empty continuation frames sent after one unfinished text fragment, per listener
  * @param historyConnections connections asking for history pages without reading
  * @param historyRequests history and subscribe-with-since requests per connection
  * @param historyMessages messages stored in the history channel (one page asks for all of them)
@@ -32,6 +33,7 @@ public record Sizes(
     int floodConnections,
     int oversizedRounds,
     int fragmentedBytes,
+    int emptyContinuations,
     int historyConnections,
     int historyRequests,
     int historyMessages,
@@ -41,13 +43,13 @@ public record Sizes(
 
   /** Moderate: within a 2-core machine and 20,000 open files per process. */
   public static final Sizes DEFAULT =
-      new Sizes(5, 30, 200, 400_000, 5_000, 20, 5, 2_000, 5, 1 << 20, 10, 150, 1000, 14_000, 6_000, 300);
+      new Sizes(5, 30, 200, 400_000, 5_000, 20, 5, 2_000, 5, 1 << 20, 1_000_000, 10, 150, 1000, 14_000, 6_000, 300);
 
   /** {@code --quick}: each attack in seconds; the fuzzer still sends 10,000 frames and requests. */
   public static final Sizes QUICK =
-      new Sizes(3, 15, 100, 40_000, 300, 12, 3, 300, 2, 256 << 10, 3, 40, 300, 7_000, 3_000, 120);
+      new Sizes(3, 15, 100, 40_000, 300, 12, 3, 300, 2, 256 << 10, 200_000, 3, 40, 300, 7_000, 3_000, 120);
 
   /** For the CI smoke test: every attack, a second or so each. */
   public static final Sizes TINY =
-      new Sizes(1, 10, 50, 2_000, 20, 1, 1, 20, 1, 64 << 10, 1, 10, 50, 300, 200, 20);
+      new Sizes(1, 10, 50, 2_000, 20, 1, 1, 20, 1, 64 << 10, 5_000, 1, 10, 50, 300, 200, 20);
 }
