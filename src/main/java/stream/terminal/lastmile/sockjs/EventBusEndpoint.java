@@ -18,6 +18,7 @@ import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.Utf8;
 import stream.terminal.lastmile.listener.CrossOrigin;
 import stream.terminal.lastmile.listener.HttpReplies;
+import stream.terminal.lastmile.net.StrictTextFrames;
 import stream.terminal.lastmile.session.Services;
 
 /**
@@ -65,6 +66,7 @@ public final class EventBusEndpoint {
     // only: on a GET with a multipart Content-Type the body handler throws (a 500 and a logged stack trace)
     router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(limits.maxFrameBytes()));
     router.post(PATH + "/*").handler(EventBusEndpoint::requireUtf8);
+    router.get(PATH + "/*").handler(EventBusEndpoint::strictWebSocketText);
     router.route(PATH + "/*").subRouter(SockJSHandler.create(vertx, options).bridge(bridge, hook));
     EventBusEndpoint endpoint = new EventBusEndpoint(vertx, hook);
     endpoint.sweepTimer = vertx.setPeriodic(SWEEP_MS, id -> hook.sweep(System.currentTimeMillis()));
@@ -84,6 +86,14 @@ public final class EventBusEndpoint {
         HttpReplies.error(ctx, e);
         return;
       }
+    }
+    ctx.next();
+  }
+
+  /** The same strictness on the WebSocket transports: an invalid text frame fails the connection with 1007. */
+  private static void strictWebSocketText(RoutingContext ctx) {
+    if (ctx.request().path().endsWith("/websocket")) {
+      StrictTextFrames.beforeUpgrade(ctx.request());
     }
     ctx.next();
   }

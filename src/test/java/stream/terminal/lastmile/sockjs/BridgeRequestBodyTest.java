@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.support.Http;
+import stream.terminal.lastmile.support.RawWebSocket;
 import stream.terminal.lastmile.support.SockJsPolling;
 import stream.terminal.lastmile.support.TestGateway;
 
@@ -32,6 +33,24 @@ class BridgeRequestBodyTest {
     assertEquals(400, reply.status(), reply.body());
     assertEquals("bad_request", reply.errorCode(), reply.body());
     assertTrue(reply.body().contains("UTF-8"), reply.body());
+  }
+
+  /** SockJS's raw WebSocket transport: a text frame that is not UTF-8 fails the connection with 1007. */
+  @Test
+  void aWebSocketTextFrameThatIsNotUtf8Closes1007() throws Exception {
+    gateway.start();
+    try (RawWebSocket ws = RawWebSocket.at(gateway.edgePort(), "/eventbus/websocket")) {
+      ByteArrayOutputStream text = new ByteArrayOutputStream();
+      text.writeBytes("{\"type\":\"ping\",\"x\":\"".getBytes(StandardCharsets.UTF_8));
+      text.writeBytes(new byte[] {(byte) 0xc0, (byte) 0xaf}); // an overlong encoding of '/'
+      text.writeBytes("\"}".getBytes(StandardCharsets.UTF_8));
+      ws.sendRaw(RawWebSocket.frame(0x81, text.toByteArray()));
+      RawWebSocket.Frame frame = ws.read();
+      while (frame.opcode() != 0x8) {
+        frame = ws.read();
+      }
+      assertEquals(1007, frame.closeCode());
+    }
   }
 
   /** A GET that says it carries a multipart form (the abuse fuzzer sends them) is served, not a 500. */

@@ -52,7 +52,17 @@ public final class RawWebSocket implements AutoCloseable {
     this(port, 0, key, extraHeaders);
   }
 
+  /** A WebSocket on {@code path} (SockJS's {@code /eventbus/websocket}, ...) rather than on {@code /}. */
+  public static RawWebSocket at(int port, String path) throws IOException {
+    return new RawWebSocket(port, path, 0,
+        Base64.getEncoder().encodeToString("raw-test-key-123".getBytes(StandardCharsets.US_ASCII)), "");
+  }
+
   private RawWebSocket(int port, int receiveBuffer, String key, String extraHeaders) throws IOException {
+    this(port, "/", receiveBuffer, key, extraHeaders);
+  }
+
+  private RawWebSocket(int port, String path, int receiveBuffer, String key, String extraHeaders) throws IOException {
     socket = new Socket();
     if (receiveBuffer > 0) {
       socket.setReceiveBufferSize(receiveBuffer);
@@ -61,7 +71,7 @@ public final class RawWebSocket implements AutoCloseable {
     socket.setSoTimeout(20_000);
     in = new DataInputStream(socket.getInputStream());
     out = socket.getOutputStream();
-    out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n")
         .getBytes(StandardCharsets.US_ASCII));
     String status = readLine();
