@@ -63,4 +63,34 @@ class DeserializationFilterTest {
       assertEquals(value.getValue().getClass(), back.getClass(), value.getKey());
     }
   }
+
+  @Test
+  void aUrlKeyedMapIsRejected() throws Exception {
+    DeserializationFilter.install();
+    // URLDNS: reading it would hash the URL, which resolves its host
+    Map<java.net.URL, String> gadget = new HashMap<>();
+    gadget.put(new java.net.URL("http://127.0.0.1/"), "x");
+    InvalidClassException refused = assertThrows(InvalidClassException.class, () -> read(serialize(gadget)));
+    assertTrue(refused.getMessage().contains("REJECTED"), refused.getMessage());
+  }
+
+  @Test
+  void graphsDeeperThan16AreRejected() throws Exception {
+    DeserializationFilter.install();
+    assertEquals(ArrayList.class, read(serialize(nested(DeserializationFilter.MAX_DEPTH / 2))).getClass());
+    InvalidClassException refused = assertThrows(InvalidClassException.class,
+        () -> read(serialize(nested(DeserializationFilter.MAX_DEPTH + 1))));
+    assertTrue(refused.getMessage().contains("REJECTED"), refused.getMessage());
+  }
+
+  /** Lists inside lists, {@code depth} of them. */
+  private static List<Object> nested(int depth) {
+    List<Object> list = new ArrayList<>();
+    for (int i = 1; i < depth; i++) {
+      List<Object> outer = new ArrayList<>();
+      outer.add(list);
+      list = outer;
+    }
+    return list;
+  }
 }
