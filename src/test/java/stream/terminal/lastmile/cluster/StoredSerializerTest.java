@@ -89,7 +89,9 @@ class StoredSerializerTest {
     Data gadget = earlier.toData(new BadAttributeValueExpException("x"));
     HazelcastSerializationException refused =
         assertThrows(HazelcastSerializationException.class, () -> member.toObject(gadget));
-    assertTrue(String.valueOf(refused.getCause()).contains("REJECTED"), String.valueOf(refused.getCause()));
+    // a member's own class filter (HazelcastSetup) refuses it before the JVM's filter would
+    assertTrue(String.valueOf(refused.getCause()).contains("Resolving class javax.management.BadAttributeValueExpException"
+        + " is not allowed"), String.valueOf(refused.getCause()));
   }
 
   @Test
