@@ -8,14 +8,21 @@ const TRANSPORTS = new Set(DEFAULT_TRANSPORTS);
 const AUTH_REFUSALS = new Set(['unauthenticated', 'invalid_token', 'token_expired']);
 /** An event-stream line or event larger than this is a broken stream, not something to buffer without end. */
 const MAX_SSE_EVENT_CHARS = 4 * 1024 * 1024;
+/**
+ * How old a signed message's `ts` may be when it arrives: a node can replay a genuine old message, and this is how
+ * stale such a replay can be. 15 minutes: a resume within the default backlog (10 minutes) of messages the
+ * publisher signed up to the server's default skew (5 minutes) before they were stored.
+ */
+const DEFAULT_MAX_SIGNATURE_AGE_MS = 15 * 60 * 1000;
 
 /**
  * Opens a client on a last-mile edge listener.
  *
  * @param {string} [url] the listener's base URL, `http(s)://host:port` (default: the page's origin)
  * @param {object} [options] `transports`, `token` (an async callback returning a credential, or a legacy listener
- *   token string), `publicKeys` ({kid: base64 SPKI}), `requireSignatures`, `backoff` ({initialMs, maxMs, factor,
- *   jitter}), `openTimeoutMs`; `WebSocket`, `EventSource`, `fetch`, `subtle` and `random` replace the globals (tests)
+ *   token string), `publicKeys` ({kid: base64 SPKI}), `requireSignatures`, `maxSignatureAgeMs`, `backoff`
+ *   ({initialMs, maxMs, factor, jitter}), `openTimeoutMs`; `WebSocket`, `EventSource`, `fetch`, `subtle`, `random`
+ *   and `now` replace the globals (tests)
  */
 export function connect(url, options = {}) {
   return new LastMileClient(url, options);
@@ -119,9 +126,18 @@ class LastMileClient extends EventTarget {
     if (options.requireSignatures && !options.publicKeys) {
       throw new TypeError('connect(url): requireSignatures needs publicKeys to verify with');
     }
+    const maxAgeMs = options.maxSignatureAgeMs ?? DEFAULT_MAX_SIGNATURE_AGE_MS;
+    if (typeof maxAgeMs !== 'number' || !(maxAgeMs > 0)) {
+      throw new TypeError('connect(url): maxSignatureAgeMs must be a number of ms > 0 (Infinity: no limit)');
+    }
     this.#verifier = options.publicKeys
-      ? new MessageVerifier(options.publicKeys, options.requireSignatures === true,
-          'subtle' in options ? options.subtle : globalThis.crypto?.subtle, (detail) => this.#emit('error', detail))
+      ? new MessageVerifier(options.publicKeys, {
+          requireSignatures: options.requireSignatures === true,
+          maxAgeMs,
+          now: options.now ?? Date.now,
+          subtle: 'subtle' in options ? options.subtle : globalThis.crypto?.subtle,
+          report: (detail) => this.#emit('error', detail),
+        })
       : null;
     // let the caller subscribe first: the first connection then carries every channel
     queueMicrotask(() => this.#round());
@@ -1016,18 +1032,20 @@ const KEY_TYPES = [
 
 /**
  * Verifies signed messages against the pinned public keys, with WebCrypto. `check(frame)` answers null (deliver),
- * a reason (`unsigned`, `unknown_kid`, `bad_signature`, `unsupported_algorithm`, `bad_public_key`), or a promise of
- * either that never rejects. Each key is imported once.
+ * a reason (`unsigned`, `unknown_kid`, `bad_signature`, `unsupported_algorithm`, `bad_public_key`, `expired`), or a
+ * promise of either that never rejects. Each key is imported once.
  */
 class MessageVerifier {
   #keys = new Map(); // kid -> {type, der}
   #imported = new Map(); // kid -> promise of {key, type} or {reason}
   #require;
+  #maxAgeMs;
+  #now;
   #subtle;
   #report;
   #reported = new Set();
 
-  constructor(publicKeys, requireSignatures, subtle, report) {
+  constructor(publicKeys, { requireSignatures, maxAgeMs, now, subtle, report }) {
     if (typeof publicKeys !== 'object' || Array.isArray(publicKeys)) {
       throw new TypeError('connect(url): publicKeys must be an object {kid: base64 SPKI}');
     }
@@ -1039,6 +1057,8 @@ class MessageVerifier {
       this.#keys.set(kid, { type, der });
     }
     this.#require = requireSignatures;
+    this.#maxAgeMs = maxAgeMs;
+    this.#now = now;
     this.#subtle = subtle;
     this.#report = report;
   }
@@ -1059,7 +1079,9 @@ class MessageVerifier {
     return this.#key(frame.kid)
       .then(async (k) => {
         if (k.reason) return k.reason;
-        return (await this.#subtle.verify(k.type.verifyParams, k.key, signature, input)) ? null : 'bad_signature';
+        if (!(await this.#subtle.verify(k.type.verifyParams, k.key, signature, input))) return 'bad_signature';
+        // genuine, but a replay of an old message is genuine too: its signed ts says how old it is
+        return this.#now() - frame.ts > this.#maxAgeMs ? 'expired' : null;
       })
       .catch(() => 'bad_signature');
   }

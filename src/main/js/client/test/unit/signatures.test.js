@@ -8,6 +8,8 @@ import { fakeWebSocket, next, until, settle, message } from './fakes.js';
 
 const subtle = webcrypto.subtle;
 const FAST = { initialMs: 5, maxMs: 20, factor: 2, jitter: 0 };
+/** The page's clock: a minute after the test messages' timestamps (fakes.js). */
+const NOW = 1764123456789 + 60_000;
 
 /** A publisher's key pair: `spki` (base64) for publicKeys, `sign(frame)` adds kid and sig as a publisher would. */
 async function signer(kid, kind) {
@@ -29,7 +31,7 @@ const publicKeys = { [ed.kid]: ed.spki, [ec.kid]: ec.spki };
 /** A client subscribed to `p` over an open fake WebSocket, with `invalid` events collected. */
 async function subscribed(options = {}) {
   const WebSocket = fakeWebSocket();
-  const client = connect('http://127.0.0.1:8080', { WebSocket, backoff: FAST, publicKeys, ...options });
+  const client = connect('http://127.0.0.1:8080', { WebSocket, backoff: FAST, publicKeys, now: () => NOW, ...options });
   const s = { client, WebSocket, got: [], invalid: [], errors: [] };
   s.sub = client.subscribe('p', (m) => s.got.push(m));
   client.addEventListener('invalid', (e) => s.invalid.push(e.detail));
@@ -154,6 +156,34 @@ test('unsigned messages are delivered unless requireSignatures, which reports th
   assert.deepEqual(strict.invalid.map((i) => `${i.offset}:${i.reason}`), ['1:unsigned']);
   assert.deepEqual(strict.got.map((m) => m.offset), [2]);
   strict.client.close();
+});
+
+test('a genuine message signed longer ago than maxSignatureAgeMs (default 15 min) is expired, not delivered', async () => {
+  const minutes = (n) => n * 60_000;
+  const signedAt = async (offset, ts) => ed.sign({ ...message('p', 'e1', offset), ts });
+  const lax = await subscribed();
+  lax.ws.push(await signedAt(1, NOW - minutes(16))); // a node replaying an old message as if it were new
+  lax.ws.push(await signedAt(2, NOW - minutes(14)));
+  lax.ws.push(await signedAt(3, NOW + minutes(1))); // the publisher's clock a little ahead of the page's
+  await until(() => lax.got.length === 2 && lax.invalid.length === 1, 'the deliveries');
+  assert.deepEqual(lax.invalid.map((i) => `${i.offset}:${i.reason}`), ['1:expired']);
+  assert.deepEqual(lax.got.map((m) => m.offset), [2, 3]);
+  lax.client.close();
+
+  const strict = await subscribed({ maxSignatureAgeMs: 1000 });
+  strict.ws.push(await signedAt(1, NOW - 2000));
+  strict.ws.push(await signedAt(2, NOW - 500));
+  await until(() => strict.got.length === 1 && strict.invalid.length === 1, 'the deliveries');
+  assert.deepEqual(strict.invalid.map((i) => `${i.offset}:${i.reason}`), ['1:expired']);
+  strict.client.close();
+
+  const unlimited = await subscribed({ maxSignatureAgeMs: Infinity });
+  unlimited.ws.push(await signedAt(1, 1));
+  await until(() => unlimited.got.length === 1, 'the delivery');
+  unlimited.client.close();
+  for (const bad of [0, -1, '1000', NaN]) {
+    assert.throws(() => connect('http://127.0.0.1:8080', { publicKeys, maxSignatureAgeMs: bad }), TypeError, String(bad));
+  }
 });
 
 test('delivery keeps each channel in order when verifications finish out of order', async () => {

@@ -50,6 +50,8 @@ public final class HazelcastSetup {
     if (!config.getMapConfigs().containsKey(HazelcastChannelRegistry.MAP)) {
       config.addMapConfig(new MapConfig(HazelcastChannelRegistry.MAP).setBackupCount(1));
     }
+    // Hazelcast's own class filter (Java-serialized and Externalizable values), the same list as the JVM's
+    config.getSerializationConfig().setJavaSerializationFilterConfig(DeserializationFilter.hazelcast());
     // ringbuffer items as their fields, not Java serialization's stream header and class descriptor per item
     config.getSerializationConfig().addSerializerConfig(
         new SerializerConfig().setImplementation(new StoredSerializer()).setTypeClass(Stored.class));

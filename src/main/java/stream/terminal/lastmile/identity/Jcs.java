@@ -33,13 +33,44 @@ public final class Jcs {
    *     holds, a lone surrogate
    */
   public static String canonicalize(String json) {
+    return canonicalize(json, false);
+  }
+
+  /**
+   * The canonical form of a document whose every number JCS writes without changing its value: the number's text
+   * and the double's shortest decimal are the same decimal number ({@code 1.10} and {@code 1e3} pass, since they
+   * are {@code 1.1} and {@code 1000}; {@code 12345678901234567890} and {@code 0.1000000000000000000001} do not).
+   * A signature over such a document covers the very digits a subscriber reads.
+   *
+   * @throws InexactNumber for the first number that a double does not hold exactly
+   * @throws IllegalArgumentException when the text is not I-JSON
+   */
+  public static String canonicalizeExact(String json) {
+    return canonicalize(json, true);
+  }
+
+  /** A number whose decimal value changes on the way through a double; its message names the number. */
+  public static final class InexactNumber extends IllegalArgumentException {
+    private static final int SHOWN = 40;
+
+    InexactNumber(String text, String canonical) {
+      super("the number " + shorten(text) + " is not exactly an IEEE-754 double (its signed form is "
+          + shorten(canonical) + "): send it as a string, or as the number the double holds");
+    }
+
+    private static String shorten(String text) {
+      return text.length() <= SHOWN ? text : text.substring(0, SHOWN) + "...";
+    }
+  }
+
+  private static String canonicalize(String json, boolean exact) {
     try (JsonParser parser = FACTORY.createParser(json)) {
       StringBuilder out = new StringBuilder(json.length());
       JsonToken first = parser.nextToken();
       if (first == null) {
         throw new IllegalArgumentException("no JSON value");
       }
-      value(parser, first, out);
+      value(parser, first, out, exact);
       if (parser.nextToken() != null) {
         throw new IllegalArgumentException("text after the JSON value");
       }
@@ -51,7 +82,8 @@ public final class Jcs {
     }
   }
 
-  private static void value(JsonParser parser, JsonToken token, StringBuilder out) throws IOException {
+  private static void value(JsonParser parser, JsonToken token, StringBuilder out, boolean exact)
+      throws IOException {
     switch (token) {
       case START_OBJECT -> {
         // JCS sorts members by their names' UTF-16 code units, which String.compareTo compares
@@ -59,7 +91,7 @@ public final class Jcs {
         for (JsonToken t = parser.nextToken(); t != JsonToken.END_OBJECT; t = parser.nextToken()) {
           String name = parser.currentName();
           StringBuilder member = new StringBuilder();
-          value(parser, parser.nextToken(), member);
+          value(parser, parser.nextToken(), member, exact);
           members.put(name, member.toString());
         }
         out.append('{');
@@ -82,17 +114,35 @@ public final class Jcs {
             out.append(',');
           }
           first = false;
-          value(parser, t, out);
+          value(parser, t, out, exact);
         }
         out.append(']');
       }
       case VALUE_STRING -> string(parser.getText(), out);
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> out.append(number(parser.getDoubleValue()));
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT ->
+          out.append(exact ? exactNumber(parser) : number(parser.getDoubleValue()));
       case VALUE_TRUE -> out.append("true");
       case VALUE_FALSE -> out.append("false");
       case VALUE_NULL -> out.append("null");
       default -> throw new IllegalArgumentException("unexpected " + token);
     }
+  }
+
+  /**
+   * The number's JCS text, when it is the same decimal value as the number's own text. Jackson bounds the text at
+   * 1000 characters, so the comparison stays cheap.
+   */
+  private static String exactNumber(JsonParser parser) throws IOException {
+    String text = parser.getText();
+    double value = parser.getDoubleValue();
+    if (Double.isInfinite(value)) {
+      throw new InexactNumber(text, "none: it overflows");
+    }
+    String canonical = number(value);
+    if (new BigDecimal(text).compareTo(new BigDecimal(canonical)) != 0) {
+      throw new InexactNumber(text, canonical);
+    }
+    return canonical;
   }
 
   /** A string as JSON.stringify writes it; lone surrogates are not I-JSON and are refused. */

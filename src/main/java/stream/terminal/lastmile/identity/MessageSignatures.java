@@ -44,7 +44,8 @@ public final class MessageSignatures {
    * @param ts the publisher's timestamp, ms since the epoch
    * @throws GatewayException {@code bad_signature} for an unknown key, a malformed or wrong signature, data that is
    *     not I-JSON or a timestamp outside the allowed skew; {@code permission_denied} when the key's channel
-   *     patterns do not cover the channel
+   *     patterns do not cover the channel; {@code bad_request} for data with a number that a double does not hold
+   *     exactly (the signature would cover the double, while subscribers get the digits sent)
    */
   public void verify(String channel, String data, long ts, Signature signature) {
     Key known = signature.kid() == null ? null : keys.get(signature.kid());
@@ -64,6 +65,8 @@ public final class MessageSignatures {
     byte[] input;
     try {
       input = canonical(channel, data, ts).getBytes(StandardCharsets.UTF_8);
+    } catch (Jcs.InexactNumber e) {
+      throw new GatewayException(ErrorCode.BAD_REQUEST, e.getMessage());
     } catch (IllegalArgumentException e) {
       throw new GatewayException(ErrorCode.BAD_SIGNATURE, "the data cannot be canonicalized: " + e.getMessage());
     }
@@ -87,12 +90,13 @@ public final class MessageSignatures {
   /**
    * The signing input's text: the RFC 8785 form of {@code {"channel":channel,"data":data,"ts":ts}}.
    *
+   * @throws Jcs.InexactNumber when a number of {@code data} is not exactly a double
    * @throws IllegalArgumentException when {@code data} is not I-JSON
    */
   public static String canonical(String channel, String data, long ts) {
     StringBuilder out = new StringBuilder(data.length() + channel.length() + 40).append("{\"channel\":");
     Jcs.string(channel, out);
-    return out.append(",\"data\":").append(Jcs.canonicalize(data)).append(",\"ts\":").append(Jcs.number(ts))
+    return out.append(",\"data\":").append(Jcs.canonicalizeExact(data)).append(",\"ts\":").append(Jcs.number(ts))
         .append('}').toString();
   }
 

@@ -25,7 +25,7 @@ final class SignCommand {
     }
     String data = args.required("--data");
     try {
-      Jcs.canonicalize(data);
+      Jcs.canonicalizeExact(data);
     } catch (IllegalArgumentException e) {
       throw new CommandArgs.UsageException("--data: " + e.getMessage());
     }

@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.ChannelSweeper;
+import stream.terminal.lastmile.cluster.DeserializationFilter;
 import stream.terminal.lastmile.cluster.HazelcastChannelRegistry;
 import stream.terminal.lastmile.cluster.HazelcastSetup;
 import stream.terminal.lastmile.channel.LocalChannelRegistry;
@@ -111,6 +112,8 @@ public final class Node {
     if (!config.cluster().enabled()) {
       return start(config, builder.build(), null, prometheus, meters, registryView);
     }
+    // before Hazelcast reads anything from a peer, wherever a node is started (the launcher, tests, embedders)
+    DeserializationFilter.install();
     HazelcastClusterManager cluster = new HazelcastClusterManager(HazelcastSetup.build(config.cluster()));
     return builder.withClusterManager(cluster).buildClustered()
         .compose(vertx -> start(config, vertx, cluster, prometheus, meters, registryView));

@@ -10,6 +10,7 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.Transport;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.nio.ByteBuffer;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.config.ListenerConfig;
@@ -52,6 +53,8 @@ public final class EventBusEndpoint {
         .setMaxBytesStreaming(limits.writeQueueBytes())
         // never a per-socket consumer on the event bus: nothing on the bus may write to a public client
         .setRegisterWriteHandler(false)
+        // the gateway uses no cookies: no JSESSIONID=dummy for load balancers' stickiness
+        .setInsertJSESSIONID(false)
         // the iframe-based transports load sockjs-client from a CDN into a page of this origin, and JSONP runs a
         // callback name the client chooses; websocket, xhr-streaming, xhr-polling and eventsource remain
         .addDisabledTransport(Transport.HTML_FILE.name())
@@ -61,7 +64,8 @@ public final class EventBusEndpoint {
         .setMaxAddressLength(ChannelNames.MAX_LENGTH)
         .setMaxHandlersPerSocket(limits.maxSubscriptions())
         .setPingTimeout(limits.idleTimeoutMs());
-    router.route(PATH + "/*").handler(new CrossOrigin(listener)).handler(EventBusEndpoint::announceClose);
+    router.route(PATH + "/*").handler(new CrossOrigin(listener)).handler(EventBusEndpoint::corsDecided)
+        .handler(EventBusEndpoint::announceClose);
     // SockJS's xhr_send and xhr transports read the request body: no larger than one WebSocket message. POST
     // only: on a GET with a multipart Content-Type the body handler throws (a 500 and a logged stack trace)
     router.post(PATH + "/*").handler(BodyHandler.create(false).setBodyLimit(limits.maxFrameBytes()));
@@ -95,6 +99,16 @@ public final class EventBusEndpoint {
     if (ctx.request().path().endsWith("/websocket")) {
       StrictTextFrames.beforeUpgrade(ctx.request());
     }
+    ctx.next();
+  }
+
+  /**
+   * CrossOrigin has decided (403, or the listener's own {@code Access-Control-Allow-Origin}). Without this mark,
+   * every SockJS transport overwrites it with the request's Origin and {@code Access-Control-Allow-Credentials:
+   * true}; the mark is the one vertx-web's own CorsHandler sets, which the transports check (BaseTransport).
+   */
+  private static void corsDecided(RoutingContext ctx) {
+    ((RoutingContextInternal) ctx).visitHandler(RoutingContextInternal.CORS_HANDLER);
     ctx.next();
   }
 

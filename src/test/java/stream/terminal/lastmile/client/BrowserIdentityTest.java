@@ -96,6 +96,29 @@ class BrowserIdentityTest {
   }
 
   @Test
+  void aGenuineButStaleSignedMessageIsNotDeliveredInThePage() throws Exception {
+    JsonObject options = new JsonObject().put("maxSignatureAgeMs", 60_000)
+        .put("publicKeys", new JsonObject().put(Signing.KID, Signing.publicKey()));
+    try (BrowserPage page = BrowserPage.open(edgeUrl(), "signed.page", false,
+        Map.of("CLIENT_OPTIONS", options.encode()))) {
+      page.await("sub.position !== null");
+      long now = System.currentTimeMillis();
+      // within the node's skew (300 s), so stored and delivered; older than the page allows, so not shown
+      long stale = now - 120_000;
+      publish("{\"n\":\"stale\"}", Signing.sign("signed.page", "{\"n\":\"stale\"}", stale));
+      publish("{\"n\":\"fresh\"}", Signing.sign("signed.page", "{\"n\":\"fresh\"}", now));
+
+      JsonObject state = page.await("s.received.length + s.invalids.length >= 2");
+      JsonArray invalids = state.getJsonArray("invalids");
+      assertEquals(1, invalids.size(), invalids.encode());
+      assertEquals("expired", invalids.getJsonObject(0).getString("reason"));
+      assertEquals(1, state.getJsonArray("received").size());
+      int expired = invalids.getJsonObject(0).getInteger("offset");
+      assertEquals(List.of(expired + 1), offsets(state.getJsonArray("received")));
+    }
+  }
+
+  @Test
   void aPageSignsOnAndRefreshesOverWebSocket() throws Exception {
     signsOnAndRefreshes("members.ws", false, "websocket");
   }

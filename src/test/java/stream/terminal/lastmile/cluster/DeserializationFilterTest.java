@@ -6,16 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.ByteArrayOutputStream;
 import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import javax.management.BadAttributeValueExpException;
 import org.junit.jupiter.api.Test;
 
@@ -62,5 +66,59 @@ class DeserializationFilterTest {
       Object back = read(serialize(value.getValue()));
       assertEquals(value.getValue().getClass(), back.getClass(), value.getKey());
     }
+  }
+
+  @Test
+  void aUrlKeyedMapIsRejected() throws Exception {
+    DeserializationFilter.install();
+    // URLDNS: reading it would hash the URL, which resolves its host
+    Map<java.net.URL, String> gadget = new HashMap<>();
+    gadget.put(new java.net.URL("http://127.0.0.1/"), "x");
+    InvalidClassException refused = assertThrows(InvalidClassException.class, () -> read(serialize(gadget)));
+    assertTrue(refused.getMessage().contains("REJECTED"), refused.getMessage());
+  }
+
+  @Test
+  void graphsDeeperThan16AreRejected() throws Exception {
+    DeserializationFilter.install();
+    assertEquals(ArrayList.class, read(serialize(nested(DeserializationFilter.MAX_DEPTH / 2))).getClass());
+    InvalidClassException refused = assertThrows(InvalidClassException.class,
+        () -> read(serialize(nested(DeserializationFilter.MAX_DEPTH + 1))));
+    assertTrue(refused.getMessage().contains("REJECTED"), refused.getMessage());
+  }
+
+  /** Lists inside lists, {@code depth} of them. */
+  private static List<Object> nested(int depth) {
+    List<Object> list = new ArrayList<>();
+    for (int i = 1; i < depth; i++) {
+      List<Object> outer = new ArrayList<>();
+      outer.add(list);
+      list = outer;
+    }
+    return list;
+  }
+
+  /**
+   * A class of the gateway that a node could send with Java serialization (Serializable, not an exception or an
+   * enum, which travel otherwise or not at all) must be on the list, or its peers refuse it: add it, or give it a
+   * serializer of its own as the stored messages have.
+   */
+  @Test
+  void everySerializableClassOfTheGatewayIsOnTheList() throws Exception {
+    Path root = Path.of(DeserializationFilter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    List<String> missing = new ArrayList<>();
+    List<String> listed = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path file : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
+        String name = root.relativize(file).toString().replace(File.separatorChar, '.').replaceAll("\\.class$", "");
+        Class<?> type = Class.forName(name, false, DeserializationFilter.class.getClassLoader());
+        if (Serializable.class.isAssignableFrom(type) && !Throwable.class.isAssignableFrom(type) && !type.isEnum()
+            && !type.isInterface()) {
+          (DeserializationFilter.CLASSES.contains(name) ? listed : missing).add(name);
+        }
+      }
+    }
+    assertEquals(List.of(), missing);
+    assertTrue(listed.contains(ChannelRecord.class.getName()), "the walk found the gateway's classes: " + listed);
   }
 }

@@ -129,6 +129,21 @@ class SignedMessagesTest {
     assertEquals(1, position().getLong("offset"), "nothing refused was stored");
   }
 
+  @Test
+  void digitsADoubleDoesNotHoldAreRefusedNamedAndStoreNothing() throws Exception {
+    // JCS signs 12345678901234567890 as the double 12345678901234567000: one signature would fit many numbers
+    Signed signed = Signing.sign(CHANNEL, "{\"account\":12345678901234567000}", TS);
+    for (String digits : new String[] {"12345678901234567890", "12345678901234567891"}) {
+      Http.Reply reply = Http.send("POST", gateway.ingestPort(), "/channels/" + CHANNEL + "/messages",
+          "{\"account\":" + digits + "}", "Last-Mile-Timestamp", String.valueOf(TS),
+          "Last-Mile-Key-Id", Signing.KID, "Last-Mile-Signature", signed.signature().sig());
+      assertEquals(400, reply.status(), reply.body());
+      assertEquals("bad_request", reply.errorCode(), reply.body());
+      assertTrue(reply.body().contains(digits), reply.body());
+    }
+    assertEquals(0, position().getLong("offset"), "nothing refused was stored");
+  }
+
   /** Live on WebSocket, SSE and the SockJS bridge, replayed to a resume, and in history over WebSocket and HTTP. */
   private void assertDeliveredEverywhere(Signed signed) throws Exception {
     String kid = signed.signature().kid();

@@ -122,4 +122,32 @@ class MessageSignaturesTest {
     refused(ErrorCode.BAD_SIGNATURE,
         () -> signatures.verify("indicators.btc", "{\"a\":1,\"a\":2}", NOW, new Signature("ed", sig)));
   }
+
+  @Test
+  void aNumberThatADoubleDoesNotHoldExactlyIsRefusedNamingIt() {
+    // what JCS makes of 12345678901234567890: one signature would cover ...567890, ...567891 and ...567999 alike
+    String sig = MessageSignatures.sign(ED.getPrivate(), "indicators.btc", "{\"account\":12345678901234567000}", NOW);
+    for (String digits : new String[] {"12345678901234567890", "12345678901234567891", "9007199254740993", "1e400"}) {
+      GatewayException e = refused(ErrorCode.BAD_REQUEST, () -> signatures.verify(
+          "indicators.btc", "{\"account\":" + digits + "}", NOW, new Signature("ed", sig)));
+      assertTrue(e.getMessage().contains("the number " + digits), e.getMessage());
+    }
+    signatures.verify("indicators.btc", "{\"account\":12345678901234567000}", NOW, new Signature("ed", sig));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1.5", "100", "-0.25", "0.1", "1.10", "1e3", "1E+3", "-0", "5e-324", "1.7976931348623157e308",
+      "123456789012345680000", "9007199254740992"})
+  void numbersWhoseDecimalValueADoubleHoldsVerify(String number) {
+    // 1.10 and 1e3 are delivered as written (docs/protocol.md 2.8) and read as the same decimal as JCS's 1.1, 1000
+    String data = "{\"v\":[" + number + "]}";
+    String sig = MessageSignatures.sign(ED.getPrivate(), "indicators.btc", data, NOW);
+    signatures.verify("indicators.btc", data, NOW, new Signature("ed", sig));
+  }
+
+  @Test
+  void signingRefusesWhatVerifyingWould() {
+    assertThrows(Jcs.InexactNumber.class,
+        () -> MessageSignatures.sign(ED.getPrivate(), "indicators.btc", "0.1000000000000000000001", NOW));
+  }
 }
