@@ -112,12 +112,14 @@ class IdempotentFailoverIT {
 
   /**
    * One key's retry until it has an answer: while ingest1 is still a member its claims wait for it, and the
-   * answer is {@code unavailable}, stored unknown; once it is gone they are settled.
+   * answer is {@code unavailable}, stored unknown; once it is gone they are settled. A store to a partition whose
+   * owner died waits for Hazelcast to promote its backup: up to a minute per attempt.
    */
   private static JsonObject retried(WsClient ws, int n) {
     JsonObject[] result = new JsonObject[1];
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      JsonObject reply = ws.request(publish(n));
+    Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      ws.send(publish(n));
+      JsonObject reply = replyTo(ws, n);
       if (reply.containsKey("error")) {
         // unavailable: stored unknown; internal: "not confirmed", a store the lost member took part in
         assertTrue(List.of("unavailable", "internal").contains(reply.getJsonObject("error").getString("code")),
@@ -128,5 +130,21 @@ class IdempotentFailoverIT {
       return true;
     });
     return result[0];
+  }
+
+  private static JsonObject replyTo(WsClient ws, int id) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      String frame = ws.poll(1000);
+      if (frame != null && Integer.valueOf(id).equals(new JsonObject(frame).getInteger("id"))) {
+        return new JsonObject(frame);
+      }
+    }
+    throw new AssertionError("no answer to publish " + id + " within 60 s; ingest2's log ends:\n"
+        + tail(cluster.process("ingest2").output()));
+  }
+
+  private static String tail(String log) {
+    return log.substring(Math.max(0, log.length() - 6000));
   }
 }
