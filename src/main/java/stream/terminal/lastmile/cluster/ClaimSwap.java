@@ -2,7 +2,6 @@ package stream.terminal.lastmile.cluster;
 
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
-import java.io.Serializable;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -16,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * @return (from {@code process}) the entry's value afterwards: {@code next} when the swap happened (a claim's text
  *     is unique, so the caller can tell), otherwise what the entry holds
  */
-record ClaimSwap(String expected, String next, long ttlMs) implements EntryProcessor<String, String, String>, Serializable {
+record ClaimSwap(String expected, String next, long ttlMs) implements EntryProcessor<String, String, String> {
   @Override
   public String process(Map.Entry<String, String> entry) {
     String current = entry.getValue();

@@ -57,6 +57,8 @@ public final class HazelcastSetup {
     // ringbuffer items as their fields, not Java serialization's stream header and class descriptor per item
     config.getSerializationConfig().addSerializerConfig(
         new SerializerConfig().setImplementation(new StoredSerializer()).setTypeClass(Stored.class));
+    config.getSerializationConfig().addSerializerConfig(
+        new SerializerConfig().setImplementation(new ClaimSwapSerializer()).setTypeClass(ClaimSwap.class));
     return config;
   }
 

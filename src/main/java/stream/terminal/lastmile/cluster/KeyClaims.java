@@ -25,8 +25,7 @@ import stream.terminal.lastmile.core.Signature;
  * Exactly-once publish across the cluster: before a keyed publish is stored, its key is claimed in the map
  * {@value #MAP} (one entry per channel and key, one synchronous backup, time to live the key's window), with one
  * atomic compare-and-set on the key's owner ({@link ClaimSwap}), so of two nodes racing on one key exactly one
- * stores. A node's compare-and-sets go in batches ({@link SwapBatches}): one operation per member for all the
- * claims and positions its publishes need meanwhile. An entry reads:
+ * stores. An entry reads:
  *
  * <ul>
  *   <li>{@code P member at nonce}: a publish of that member is storing it;
@@ -59,14 +58,11 @@ final class KeyClaims {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, String> claims;
-  /** Every compare-and-set of this node's claims, batched. */
-  private final SwapBatches swaps;
 
   KeyClaims(Vertx vertx, HazelcastInstance hazelcast) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.claims = hazelcast.getMap(MAP);
-    this.swaps = new SwapBatches(claims);
   }
 
   /**
@@ -251,7 +247,7 @@ final class KeyClaims {
     }
 
     private Future<String> swap(String expected, String next, long ttlMs) {
-      return swaps.swap(mapKey, expected, next, ttlMs, context);
+      return on(context, claims.submitToKey(mapKey, new ClaimSwap(expected, next, ttlMs)));
     }
   }
 
