@@ -52,9 +52,15 @@ public final class HazelcastSetup {
     }
     // Hazelcast's own class filter (Java-serialized and Externalizable values), the same list as the JVM's
     config.getSerializationConfig().setJavaSerializationFilterConfig(DeserializationFilter.hazelcast());
+    // idempotency claims: a claim must survive its owner's loss, or two nodes could both store one key
+    if (!config.getMapConfigs().containsKey(KeyClaims.MAP)) {
+      config.addMapConfig(new MapConfig(KeyClaims.MAP).setBackupCount(1).setAsyncBackupCount(0));
+    }
     // ringbuffer items as their fields, not Java serialization's stream header and class descriptor per item
     config.getSerializationConfig().addSerializerConfig(
         new SerializerConfig().setImplementation(new StoredSerializer()).setTypeClass(Stored.class));
+    config.getSerializationConfig().addSerializerConfig(
+        new SerializerConfig().setImplementation(new ClaimSwapSerializer()).setTypeClass(ClaimSwap.class));
     return config;
   }
 

@@ -17,6 +17,8 @@ import java.util.List;
  * @param usersMayPublish whether signed-in users (OIDC access tokens) may create and publish too; off, they never
  *     do: a user's sign-on is for the public side, and every user of the identity provider has one
  * @param signaturesRequired whether unsigned publishes are refused
+ * @param idempotencyWindowSeconds how long a publish's idempotency key is remembered: a repeat within it is
+ *     answered with the first publish's position and stores nothing
  */
 public record ChannelPolicy(
     String pattern,
@@ -28,12 +30,23 @@ public record ChannelPolicy(
     int maxSubscribers,
     List<String> publishers,
     boolean usersMayPublish,
-    boolean signaturesRequired) {
+    boolean signaturesRequired,
+    int idempotencyWindowSeconds) {
+  /** Centrifugo's choice too: long enough for a publisher's retries across a node's restart. */
+  public static final int DEFAULT_IDEMPOTENCY_WINDOW_SECONDS = 300;
   /** For channels no pattern matches (design §2: 1000 messages for 10 minutes); open to anyone. */
   public static final ChannelPolicy DEFAULT = new ChannelPolicy("*", 1000, 600, false);
 
   public ChannelPolicy {
     publishers = List.copyOf(publishers);
+  }
+
+  /** A policy with the default idempotency window. */
+  public ChannelPolicy(String pattern, int backlogSize, int backlogTtlSeconds, boolean createOnPublish,
+      SubscribeRule subscribe, boolean history, int maxSubscribers, List<String> publishers,
+      boolean usersMayPublish, boolean signaturesRequired) {
+    this(pattern, backlogSize, backlogTtlSeconds, createOnPublish, subscribe, history, maxSubscribers, publishers,
+        usersMayPublish, signaturesRequired, DEFAULT_IDEMPOTENCY_WINDOW_SECONDS);
   }
 
   /**

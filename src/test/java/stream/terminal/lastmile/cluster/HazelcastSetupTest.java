@@ -34,6 +34,9 @@ class HazelcastSetupTest {
     // the maps Vert.x needs and ours, each with a backup copy
     assertEquals(1, config.getMultiMapConfig("__vertx.subs").getBackupCount());
     assertEquals(1, config.getMapConfig(HazelcastChannelRegistry.MAP).getBackupCount());
+    // declared, not Hazelcast's default for any map: idempotency claims with one synchronous backup
+    assertEquals(1, config.getMapConfigs().get(KeyClaims.MAP).getBackupCount());
+    assertEquals(0, config.getMapConfigs().get(KeyClaims.MAP).getAsyncBackupCount());
   }
 
   @Test
@@ -59,5 +62,8 @@ class HazelcastSetupTest {
     assertEquals(1, config.getMultiMapConfig("__vertx.subs").getBackupCount());
     assertEquals(1, config.getMapConfig("__vertx.haInfo").getBackupCount());
     assertEquals(1, config.getMapConfig(HazelcastChannelRegistry.MAP).getBackupCount());
+    // declared, not Hazelcast's default for any map: idempotency claims with one synchronous backup
+    assertEquals(1, config.getMapConfigs().get(KeyClaims.MAP).getBackupCount());
+    assertEquals(0, config.getMapConfigs().get(KeyClaims.MAP).getAsyncBackupCount());
   }
 }
