@@ -24,6 +24,9 @@ public final class DeserializationFilter {
       // the channel map's value, its offset entry processor, ringbuffer items (StoredSerializer reads old ones)
       ChannelRecord.class.getName(), NextOffset.class.getName(), StoredMessage.class.getName(),
       SignedStoredMessage.class.getName(), ProtoStoredMessage.class.getName(),
+      // the idempotency claims' compare-and-set: ClaimSwapSerializer writes it, but every EntryProcessor is
+      // Serializable, and a member without that serializer would send it as Java
+      ClaimSwap.class.getName(),
       // a failed remote operation's exception, its causes and stack trace
       "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException", "java.lang.Error",
       "java.lang.IllegalStateException", "java.lang.IllegalArgumentException", "java.lang.NullPointerException",

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.SerializationConfig;
 import com.hazelcast.config.SerializerConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import java.io.FileNotFoundException;
@@ -56,12 +57,19 @@ public final class HazelcastSetup {
     if (!config.getMapConfigs().containsKey(KeyClaims.MAP)) {
       config.addMapConfig(new MapConfig(KeyClaims.MAP).setBackupCount(1).setAsyncBackupCount(0));
     }
-    // ringbuffer items as their fields, not Java serialization's stream header and class descriptor per item
-    config.getSerializationConfig().addSerializerConfig(
-        new SerializerConfig().setImplementation(new StoredSerializer()).setTypeClass(Stored.class));
-    config.getSerializationConfig().addSerializerConfig(
-        new SerializerConfig().setImplementation(new ClaimSwapSerializer()).setTypeClass(ClaimSwap.class));
+    addSerializers(config.getSerializationConfig());
     return config;
+  }
+
+  /**
+   * Ringbuffer items and claim swaps as their fields, not Java serialization's stream header and class descriptor
+   * per item. Every member needs them: a member without them cannot hold a backlog's partition.
+   */
+  static void addSerializers(SerializationConfig serialization) {
+    serialization.addSerializerConfig(
+        new SerializerConfig().setImplementation(new StoredSerializer()).setTypeClass(Stored.class));
+    serialization.addSerializerConfig(
+        new SerializerConfig().setImplementation(new ClaimSwapSerializer()).setTypeClass(ClaimSwap.class));
   }
 
   private static Config base(ClusterConfig cluster) {

@@ -86,10 +86,12 @@ class ClusterGadgetTest {
     gateway.config().put("cluster", new JsonObject().put("enabled", true).put("name", name).put("host", "127.0.0.1")
         .put("port", member).put("event_bus_port", freePort()).put("members", members).put("join_wait_seconds", 0));
     gateway.start();
-    // the foreign host: a plain Hazelcast member without any filter, the cluster's name its only credential
+    // the foreign host: a plain Hazelcast member without any filter, the cluster's name its only credential, and
+    // the gateway's serializers (found in its jar), so that it can hold backlogs the node goes on using
     node = Hazelcast.getAllHazelcastInstances().stream()
         .filter(h -> h.getConfig().getClusterName().equals(name)).findFirst().orElseThrow();
     Config config = new Config().setClusterName(name);
+    HazelcastSetup.addSerializers(config.getSerializationConfig());
     config.setProperty("hazelcast.phone.home.enabled", "false");
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.getNetworkConfig().setPort(foreign).setPortAutoIncrement(false).getInterfaces().setEnabled(true)
