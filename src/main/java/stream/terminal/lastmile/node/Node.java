@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.ChannelSweeper;
+import stream.terminal.lastmile.cluster.ClusterView;
 import stream.terminal.lastmile.cluster.HazelcastChannelRegistry;
 import stream.terminal.lastmile.cluster.HazelcastSetup;
 import stream.terminal.lastmile.channel.LocalChannelRegistry;
@@ -74,6 +75,9 @@ public final class Node {
    * plus two cluster round trips, under the 1 s docs/protocol.md promises.
    */
   private static final long TAIL_CHECK_MS = 300;
+
+  /** How often a clustered node polls its quorum: a small part of the time it takes to lose it (cluster/Quorum). */
+  private static final long QUORUM_CHECK_MS = 250;
 
   private final Vertx vertx;
   private final NodeServices services;
@@ -120,10 +124,11 @@ public final class Node {
       PrometheusMeterRegistry prometheus, MeterRegistry meters, UnaryOperator<ChannelRegistry> registryView) {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
     GatewayMetrics metrics = new GatewayMetrics(meters);
+    ClusterView view = cluster == null ? null : new ClusterView(cluster.getHazelcastInstance());
     ChannelRegistry registry = registryView.apply(cluster == null
         ? new LocalChannelRegistry(config.maxChannels(), config.channelPolicies(), config.channelBounds())
         : new HazelcastChannelRegistry(vertx, cluster.getHazelcastInstance(), config.maxChannels(),
-            config.channelPolicies()));
+            config.channelPolicies(), view));
     Map<String, ConnectionGate> gates = new ConcurrentHashMap<>();
     for (ListenerConfig listener : config.listeners()) {
       gates.put(listener.name(), new ConnectionGate(listener.name(), listener.limits()));
@@ -142,8 +147,11 @@ public final class Node {
             prometheus,
             gates,
             new ConcurrentHashMap<>(),
-            new Readiness(cluster == null ? null : cluster.getHazelcastInstance()));
+            cluster == null ? new Readiness() : new Readiness(cluster.getHazelcastInstance(), view));
     Node node = new Node(vertx, services);
+    if (view != null) {
+      watch(vertx, view, services);
+    }
     return vertx.deployVerticle(services.hub())
         .compose(id -> registry instanceof LocalChannelRegistry local ? bound(vertx, local, services)
             : Future.succeededFuture())
@@ -160,6 +168,15 @@ public final class Node {
           vertx.close();
           return Future.failedFuture(e);
         });
+  }
+
+  /**
+   * A node that loses its quorum, or merges after a split, sends every client elsewhere: nothing it would get
+   * here could be acknowledged, and what it was shown may be contradicted by the cluster it rejoins.
+   */
+  private static void watch(Vertx vertx, ClusterView view, NodeServices services) {
+    view.onViewLost(services.directory()::drainAll);
+    vertx.setPeriodic(QUORUM_CHECK_MS, id -> view.check());
   }
 
   /**
