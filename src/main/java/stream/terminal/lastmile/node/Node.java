@@ -76,6 +76,7 @@ public final class Node {
    */
   private static final long TAIL_CHECK_MS = 300;
 
+  private static final System.Logger LOG = System.getLogger(Node.class.getName());
   /** How often a clustered node polls its quorum: a small part of the time it takes to lose it (cluster/Quorum). */
   private static final long QUORUM_CHECK_MS = 250;
 
@@ -155,12 +156,17 @@ public final class Node {
     return vertx.deployVerticle(services.hub())
         .compose(id -> registry instanceof LocalChannelRegistry local ? bound(vertx, local, services)
             : Future.succeededFuture())
-        .compose(id -> node.declareChannels())
+        // a member that starts without its quorum cannot create: it declares its channels once it has it
+        .compose(id -> view == null || view.getAsBoolean() ? node.declareChannels() : Future.succeededFuture())
         .compose(v -> node.deployRoles())
         // listeners are open but /ready still answers 503: the JIT compiles the hot path before clients come
         .compose(v -> config.warmup().enabled() ? SelfWarmup.run(config) : Future.<Void>succeededFuture())
         .map(v -> {
-          services.ready().started(true);
+          if (view == null || view.getAsBoolean()) {
+            services.ready().started(true);
+          } else {
+            node.declareOnQuorum(view);
+          }
           return node;
         })
         .recover(e -> {
@@ -217,6 +223,22 @@ public final class Node {
     // one series per listener address instead of one gauge that every server fights over
     options.addLabels(Label.LOCAL);
     return options;
+  }
+
+  /**
+   * Declares the channels, then answers ready, once the member has its quorum: until then it stays not ready
+   * (its /ready says 503 anyway) and its start does not wait, so nodes may start one after another.
+   */
+  private void declareOnQuorum(ClusterView view) {
+    vertx.setPeriodic(QUORUM_CHECK_MS, id -> {
+      if (view.getAsBoolean() && vertx.cancelTimer(id)) {
+        declareChannels().onSuccess(v -> services.ready().started(true))
+            .onFailure(e -> {
+              LOG.log(System.Logger.Level.WARNING, "declaring the channels failed; trying again: {0}", e.toString());
+              declareOnQuorum(view);
+            });
+      }
+    });
   }
 
   /** Creates the declared channels; in a cluster another node may have created them first, which is fine. */
