@@ -107,7 +107,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
             .setCapacity(policy.backlogSize())
             .setTimeToLiveSeconds(policy.backlogTtlSeconds())
             .setBackupCount(1)
-            .setSplitBrainProtectionName(Quorum.NAME));
+            .setSplitBrainProtectionName(Quorum.nameIn(hazelcast.getConfig())));
       }
       return channels.putIfAbsent(name, fresh);
     }, false).recover(e -> Future.failedFuture(Outcomes.ofWrite(e))).compose(previous -> previous == null
