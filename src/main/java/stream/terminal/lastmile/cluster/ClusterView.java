@@ -18,6 +18,7 @@ public final class ClusterView implements BooleanSupplier {
   /** Null for a quorum of one, which always holds. */
   private final SplitBrainProtection quorum;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> merged = new CopyOnWriteArrayList<>();
   private volatile boolean merging;
   /** What {@link #check()} saw last; a node that starts without its quorum has no view to lose yet. */
   private boolean wasServing;
@@ -37,6 +38,11 @@ public final class ClusterView implements BooleanSupplier {
   /** @param listener runs on a Hazelcast or timer thread each time the view this node served is gone */
   public void onViewLost(Runnable listener) {
     listeners.add(listener);
+  }
+
+  /** @param listener runs on a Hazelcast thread once this member has merged into the other side's cluster */
+  public void onMerged(Runnable listener) {
+    merged.add(listener);
   }
 
   /**
@@ -61,8 +67,11 @@ public final class ClusterView implements BooleanSupplier {
       merging = true;
       lost();
     } else if (state == LifecycleState.MERGED || state == LifecycleState.MERGE_FAILED) {
-      merging = false;
       lost();
+      if (state == LifecycleState.MERGED) {
+        merged.forEach(Runnable::run);
+      }
+      merging = false;
     }
   }
 

@@ -1,9 +1,11 @@
 package stream.terminal.lastmile.cluster;
 
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.OverflowPolicy;
+import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -12,6 +14,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -60,6 +63,11 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   private final BooleanSupplier serving;
   /** Epoch lookups by channel: a channel keeps its epoch as long as it exists, so one lookup per channel will do. */
   private final ConcurrentMap<String, Future<String>> epochs = new ConcurrentHashMap<>();
+  /** The last message this node acknowledged per channel with a backlog: what a merge may have moved. */
+  private final ConcurrentMap<String, Acked> lastAcked = new ConcurrentHashMap<>();
+
+  private record Acked(String epoch, long offset, Stored message) {}
+
   /** Each channel's group commit on this node. */
   private final ConcurrentMap<String, Appender> appenders = new ConcurrentHashMap<>();
 
@@ -76,6 +84,28 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     this.policies = policies;
     this.serving = view;
     view.onViewLost(this::forgetAll);
+    view.onMerged(this::settleMerge);
+  }
+
+  /**
+   * After this member merged into the other side of a split: a channel whose last message acknowledged here is not
+   * at its offset any more (the other side stored there too; {@link BacklogMergePolicy} has appended ours after
+   * theirs) moves to a new epoch, so resumes from positions this node gave out are not told they recovered.
+   */
+  private void settleMerge() {
+    Map<String, Acked> acked = Map.copyOf(lastAcked);
+    lastAcked.clear();
+    acked.forEach((name, last) -> Future.all(record(name),
+            local(backlog(name).readManyAsync(last.offset() - 1, 0, 1, null)))
+        .compose(both -> {
+          ChannelRecord record = both.resultAt(0);
+          ReadResultSet<Stored> item = both.resultAt(1);
+          boolean kept = item.size() == 1 && item.getSequence(0) == last.offset() - 1
+              && item.get(0).ts() == last.message().ts() && item.get(0).data().equals(last.message().data());
+          return record.epoch().equals(last.epoch()) && !kept
+              ? restart(name, last.epoch(), true) : Future.succeededFuture(record.epoch());
+        })
+        .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "channel {0}: merge not checked: {1}", name, e)));
   }
 
   /**
@@ -107,7 +137,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
             .setCapacity(policy.backlogSize())
             .setTimeToLiveSeconds(policy.backlogTtlSeconds())
             .setBackupCount(1)
-            .setSplitBrainProtectionName(Quorum.nameIn(hazelcast.getConfig())));
+            .setSplitBrainProtectionName(Quorum.nameIn(hazelcast.getConfig()))
+            .setMergePolicyConfig(new MergePolicyConfig(BacklogMergePolicy.class.getName(),
+                MergePolicyConfig.DEFAULT_BATCH_SIZE)));
       }
       return channels.putIfAbsent(name, fresh);
     }, false).recover(e -> Future.failedFuture(Outcomes.ofWrite(e))).compose(previous -> previous == null
@@ -171,7 +203,10 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
               // the cached epoch may predate a loss another node found: the first store here asks afresh
               : before < 0 ? afresh(name)
               : Future.succeededFuture(epoch);
-          return current.map(e -> new Position(e, last + 1));
+          return current.map(e -> {
+            lastAcked.put(name, new Acked(e, last + 1, batch.get(batch.size() - 1)));
+            return new Position(e, last + 1);
+          });
         })));
   }
 
