@@ -27,6 +27,8 @@ public final class DeserializationFilter {
       // the idempotency claims' compare-and-set: ClaimSwapSerializer writes it, but every EntryProcessor is
       // Serializable, and a member without that serializer would send it as Java
       ClaimSwap.class.getName(),
+      // the entry processor that moves a channel whose backlog started over to a new epoch
+      BacklogRestart.class.getName(),
       // a failed remote operation's exception, its causes and stack trace
       "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException", "java.lang.Error",
       "java.lang.IllegalStateException", "java.lang.IllegalArgumentException", "java.lang.NullPointerException",

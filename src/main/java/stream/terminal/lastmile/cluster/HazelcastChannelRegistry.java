@@ -1,11 +1,11 @@
 package stream.terminal.lastmile.cluster;
 
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.spi.exception.TargetNotMemberException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.OverflowPolicy;
+import com.hazelcast.ringbuffer.ReadResultSet;
 import com.hazelcast.ringbuffer.Ringbuffer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,10 +14,13 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.channel.Channel;
 import stream.terminal.lastmile.channel.ChannelInfo;
@@ -40,9 +43,11 @@ import stream.terminal.lastmile.core.Signature;
  * TTL from its policy, one backup copy): the ringbuffer's sequence is the channel's offset, so numbering and
  * storing are one atomic operation on the ringbuffer's owner, acknowledged once the backup has it. A channel
  * without backlog takes its offsets from an entry processor on the map instead. Either way a node stores a
- * channel's publishes in batches, one at a time ({@link Appender}).
+ * channel's publishes in batches, one at a time ({@link Appender}). Every write needs the quorum
+ * ({@link Quorum}); a node without it refuses at once, before asking Hazelcast.
  */
 public final class HazelcastChannelRegistry implements ChannelRegistry {
+  private static final System.Logger LOG = System.getLogger(HazelcastChannelRegistry.class.getName());
   /** The map's name; conf/cluster.xml sets its backup count. */
   public static final String MAP = "lastmile.channels";
   /** Ringbuffer names: this prefix and the channel name. */
@@ -57,24 +62,72 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   private final IMap<String, ChannelRecord> channels;
   private final int maxChannels;
   private final ChannelPolicies policies;
+  /** Whether this member may acknowledge now ({@link ClusterView}). */
+  private final BooleanSupplier serving;
   /** Epoch lookups by channel: a channel keeps its epoch as long as it exists, so one lookup per channel will do. */
   private final ConcurrentMap<String, Future<String>> epochs = new ConcurrentHashMap<>();
+  /** The last message this node acknowledged per channel with a backlog: what a merge may have moved. */
+  private final ConcurrentMap<String, Acked> lastAcked = new ConcurrentHashMap<>();
+
+  private record Acked(String epoch, long offset, Stored message) {}
+
   /** Each channel's group commit on this node. */
   private final ConcurrentMap<String, Appender> appenders = new ConcurrentHashMap<>();
   /** Idempotency keys' claims, for keyed publishes only. */
   private final KeyClaims claims;
 
   public HazelcastChannelRegistry(Vertx vertx, HazelcastInstance hazelcast, int maxChannels, ChannelPolicies policies) {
+    this(vertx, hazelcast, maxChannels, policies, new ClusterView(hazelcast));
+  }
+
+  public HazelcastChannelRegistry(
+      Vertx vertx, HazelcastInstance hazelcast, int maxChannels, ChannelPolicies policies, ClusterView view) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.channels = hazelcast.getMap(MAP);
     this.maxChannels = maxChannels;
     this.policies = policies;
     this.claims = new KeyClaims(vertx, hazelcast);
+    this.serving = view;
+    view.onViewLost(this::forgetAll);
+    view.onMerged(this::settleMerge);
+  }
+
+  /**
+   * After this member merged into the other side of a split: a channel whose last message acknowledged here is not
+   * at its offset any more (the other side stored there too; {@link BacklogMergePolicy} has appended ours after
+   * theirs) moves to a new epoch, so resumes from positions this node gave out are not told they recovered.
+   */
+  private void settleMerge() {
+    Map<String, Acked> acked = Map.copyOf(lastAcked);
+    lastAcked.clear();
+    acked.forEach((name, last) -> Future.all(record(name),
+            local(backlog(name).readManyAsync(last.offset() - 1, 0, 1, null)))
+        .compose(both -> {
+          ChannelRecord record = both.resultAt(0);
+          ReadResultSet<Stored> item = both.resultAt(1);
+          boolean kept = item.size() == 1 && item.getSequence(0) == last.offset() - 1
+              && item.get(0).ts() == last.message().ts() && item.get(0).data().equals(last.message().data());
+          return record.epoch().equals(last.epoch()) && !kept
+              ? restart(name, last.epoch(), true) : Future.succeededFuture(record.epoch());
+        })
+        .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "channel {0}: merge not checked: {1}", name, e)));
+  }
+
+  /**
+   * Drops what this node cached of the cluster's view: epochs and group commits. After a split or a merge a
+   * channel's epoch may have moved on; the next request asks the cluster again.
+   */
+  private void forgetAll() {
+    epochs.clear();
+    appenders.clear();
   }
 
   @Override
   public Future<Channel> create(String name) {
+    if (!serving.getAsBoolean()) {
+      return Future.failedFuture(Outcomes.minority());
+    }
     ChannelPolicy policy = policies.forChannel(name);
     ChannelRecord fresh = new ChannelRecord(Epochs.next(), System.currentTimeMillis(), 0);
     // IMap has no asynchronous putIfAbsent or size, and adding a ringbuffer's configuration waits for the cluster:
@@ -89,10 +142,13 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
         hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(BACKLOG_PREFIX + name)
             .setCapacity(policy.backlogSize())
             .setTimeToLiveSeconds(policy.backlogTtlSeconds())
-            .setBackupCount(1));
+            .setBackupCount(1)
+            .setSplitBrainProtectionName(Quorum.nameIn(hazelcast.getConfig()))
+            .setMergePolicyConfig(new MergePolicyConfig(BacklogMergePolicy.class.getName(),
+                MergePolicyConfig.DEFAULT_BATCH_SIZE)));
       }
       return channels.putIfAbsent(name, fresh);
-    }, false).compose(previous -> previous == null
+    }, false).recover(e -> Future.failedFuture(Outcomes.ofWrite(e))).compose(previous -> previous == null
         ? Future.succeededFuture(new Channel(name, fresh.epoch(), fresh.createdAt()))
         : Future.failedFuture(new GatewayException(ErrorCode.CHANNEL_EXISTS, "channel exists: " + name)));
   }
@@ -109,13 +165,16 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     return here(epoch(name)).compose(known -> {
       Future<ChannelRecord> record = record(name);
       Future<Long> tail = local(RingbufferBounds.tail(backlog(name)));
-      return Future.all(record, tail).map(both -> new ChannelInfo(
-          new Channel(name, record.result().epoch(), record.result().createdAt()), tail.result() + 1));
+      return Future.all(record, tail).compose(both -> epochOf(name, record.result(), tail.result()))
+          .map(epoch -> new ChannelInfo(new Channel(name, epoch, record.result().createdAt()), tail.result() + 1));
     });
   }
 
   @Override
   public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
+    if (!serving.getAsBoolean()) {
+      return Future.failedFuture(Outcomes.minority());
+    }
     Appender appender = appenders.computeIfAbsent(name, this::appender);
     return appender.append(ts, data, signature, proto, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
   }
@@ -153,14 +212,58 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   /** A channel's batches go to its ringbuffer, or, without a backlog, only take offsets from the channel map. */
   private Appender appender(String name) {
     if (!policies.forChannel(name).keepsBacklog()) {
-      return Appender.of(name, MAX_BATCH, batch -> local(channels.submitToKey(name, new NextOffset(batch.size())))
+      return Appender.of(name, MAX_BATCH, batch -> stored(channels.submitToKey(name, new NextOffset(batch.size())))
           .compose(record -> record == null ? notFound(name)
               : Future.succeededFuture(new Position(record.epoch(), record.lastOffset()))));
     }
     int maxBatch = Math.min(MAX_BATCH, policies.forChannel(name).backlogSize());
+    // the highest sequence this node stored: a store below it means the ringbuffer started over
+    AtomicLong highest = new AtomicLong(-1);
     return Appender.of(name, maxBatch, batch -> epoch(name).compose(epoch ->
-        local(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE))
-            .map(lastSequence -> new Position(epoch, lastSequence + 1))));
+        stored(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE)).compose(last -> {
+          long first = last - batch.size() + 1;
+          long before = highest.getAndAccumulate(last, Math::max);
+          Future<String> current = first == 0 || first <= before ? restart(name, epoch, true)
+              // the cached epoch may predate a loss another node found: the first store here asks afresh
+              : before < 0 ? afresh(name)
+              : Future.succeededFuture(epoch);
+          return current.map(e -> {
+            lastAcked.put(name, new Acked(e, last + 1, batch.get(batch.size() - 1)));
+            return new Position(e, last + 1);
+          });
+        })));
+  }
+
+  private Future<String> afresh(String name) {
+    return record(name).map(ChannelRecord::epoch).onSuccess(e -> epochs.put(name, Future.succeededFuture(e)));
+  }
+
+  /**
+   * The epoch to answer a read with: the record's, unless the backlog is empty although it has held messages (both
+   * its copies were lost): then the channel moves to a new epoch before anyone is told an offset of the old one.
+   */
+  private Future<String> epochOf(String name, ChannelRecord record, long tail) {
+    return tail < 0 && record.backlogUsed()
+        ? restart(name, record.epoch(), false)
+        : Future.succeededFuture(record.epoch());
+  }
+
+  /**
+   * A backlog found starting over: marked on its first store ever, else moved to a new epoch
+   * ({@link BacklogRestart}); the epoch to answer with, also cached.
+   */
+  private Future<String> restart(String name, String seenEpoch, boolean stored) {
+    return stored(channels.submitToKey(name, new BacklogRestart(seenEpoch, Epochs.next(), stored))).compose(record -> {
+      if (record == null) {
+        return notFound(name);
+      }
+      if (!record.epoch().equals(seenEpoch)) {
+        LOG.log(System.Logger.Level.WARNING, "channel {0}: both copies of its backlog were lost; epoch {1} -> {2}",
+            name, seenEpoch, record.epoch());
+        epochs.put(name, Future.succeededFuture(record.epoch()));
+      }
+      return Future.succeededFuture(record.epoch());
+    });
   }
 
   /**
@@ -178,8 +281,8 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
       Future<ChannelRecord> record = record(name);
       Future<Long> head = local(RingbufferBounds.head(backlog));
       Future<Long> tail = local(RingbufferBounds.tail(backlog));
-      return Future.all(record, head, tail).compose(all ->
-          read(name, record.result().epoch(), backlog, head.result(), tail.result(), from, limit));
+      return Future.all(record, head, tail).compose(all -> epochOf(name, record.result(), tail.result()))
+          .compose(epoch -> read(name, epoch, backlog, head.result(), tail.result(), from, limit));
     });
   }
 
@@ -247,33 +350,24 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
    * a single thread (any two-core machine), which capped publishing at a few hundred messages a second.
    */
   private <T> Future<T> local(CompletionStage<T> stage) {
-    return on(vertx.getOrCreateContext(), stage);
+    return on(vertx.getOrCreateContext(), stage, false);
   }
 
-  private static <T> Future<T> on(Context context, CompletionStage<T> stage) {
+  /** {@link #local} for a write: a failure of unknown outcome says so ({@link Outcomes#ofWrite}). */
+  private <T> Future<T> stored(CompletionStage<T> stage) {
+    return on(vertx.getOrCreateContext(), stage, true);
+  }
+
+  private static <T> Future<T> on(Context context, CompletionStage<T> stage, boolean write) {
     Promise<T> result = Promise.promise();
     stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
       if (failure != null) {
-        result.fail(unconfirmed(failure));
+        result.fail(write ? Outcomes.ofWrite(failure) : Outcomes.ofRead(failure));
       } else {
         result.complete(value);
       }
     }), Runnable::run);
     return result.future();
-  }
-
-  /**
-   * A member that leaves while it runs an operation leaves its outcome unknown; Hazelcast does not retry a
-   * write then (it could apply twice). The publisher is told the message is not confirmed and may publish again.
-   */
-  private static Throwable unconfirmed(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    if (cause instanceof MemberLeftException || cause instanceof TargetNotMemberException) {
-      return new GatewayException(ErrorCode.INTERNAL,
-          "not confirmed: the cluster member storing it left; publish again (" + cause.getClass().getSimpleName() + ")");
-    }
-    return failure;
   }
 
   private static <T> Future<T> notFound(String name) {

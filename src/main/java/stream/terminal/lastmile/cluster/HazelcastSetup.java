@@ -29,6 +29,10 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.wait.seconds.before.join", String.valueOf(cluster.joinWaitSeconds()));
     // no shutdown hook of its own: the node leaves the cluster after its clients have been told
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // a write whose backup does not confirm within hazelcast.operation.backup.timeout.millis fails with
+    // IndeterminateOperationStateException instead of succeeding with the primary's copy alone, and a write whose
+    // member left is not run again: an acknowledgement means both copies have it (docs/operations.md, "Consistency")
+    config.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
@@ -58,6 +62,7 @@ public final class HazelcastSetup {
       config.addMapConfig(new MapConfig(KeyClaims.MAP).setBackupCount(1).setAsyncBackupCount(0));
     }
     addSerializers(config.getSerializationConfig());
+    Quorum.configure(config, cluster.minMembers());
     return config;
   }
 
