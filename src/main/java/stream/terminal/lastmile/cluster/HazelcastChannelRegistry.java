@@ -187,6 +187,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   @Override
   public Future<Published> appendOnce(String name, IdempotencyKey key, long ts, String data, Signature signature,
       ProtoPayload proto) {
+    if (!serving.getAsBoolean()) {
+      return Future.failedFuture(Outcomes.minority());
+    }
     Context context = vertx.getOrCreateContext();
     Supplier<Future<Position>> findInBacklog = !keepsBacklog(name) ? null
         : () -> here(epoch(name)).compose(epoch -> KeyClaims.find(backlog(name), epoch, key.value(), context));
