@@ -1,0 +1,94 @@
+package stream.terminal.lastmile.bench.chaos;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The outcome of one run, checked against the invariants: every acknowledged message present exactly once, at its
+ * acknowledged offset when the epoch is the one it was acknowledged in; every node serving the same history; no
+ * two different messages shown at one (epoch, offset), by two subscribers or by a subscriber and the history.
+ *
+ * @param acknowledged messages acknowledged (a 200, possibly after retries)
+ * @param unknown messages with at least one attempt whose outcome was unknown
+ * @param refused messages definitely refused (an error other than {@code "stored":"unknown"})
+ * @param unsettled messages still in doubt when the run gave up retrying
+ * @param lost acknowledged messages absent from the history
+ * @param duplicates extra copies of a message in the history (of any message: acknowledged, refused or in doubt)
+ * @param renumbered acknowledged messages present in the same epoch but at another offset than acknowledged
+ * @param newEpoch acknowledged messages whose channel moved to a new epoch (present once there: not a failure)
+ * @param divergent alive nodes whose history differs from the one most nodes serve
+ * @param contradictions positions at which subscribers were shown two different messages, or one the history
+ *     contradicts
+ * @param mergeSeconds from the heal to a merged cluster serving one history (-1: never within the bound)
+ */
+public record RunFigures(String scenario, int acknowledged, int unknown, int refused, int unsettled, int lost,
+    int duplicates, int renumbered, int newEpoch, int divergent, int contradictions, double mergeSeconds,
+    String notes) {
+
+  /** True when every invariant held. */
+  public boolean held() {
+    return lost == 0 && duplicates == 0 && renumbered == 0 && divergent == 0 && contradictions == 0
+        && mergeSeconds >= 0;
+  }
+
+  static RunFigures check(String scenario, Ledger ledger, Views views, Map<String, History> histories,
+      double mergeSeconds, String notes) {
+    History reference = mostCommon(histories.values());
+    int divergent = (int) histories.values().stream().filter(h -> !h.equals(reference)).count();
+    Map<String, Long> copies = reference.entries().stream()
+        .collect(Collectors.groupingBy(History.Entry::payload, Collectors.counting()));
+    Map<String, Long> offsetOf = new HashMap<>();
+    reference.entries().forEach(e -> offsetOf.putIfAbsent(e.payload(), e.offset()));
+    int lost = 0;
+    int renumbered = 0;
+    int newEpoch = 0;
+    for (Map.Entry<String, Ledger.Ack> ack : ledger.acks().entrySet()) {
+      if (!copies.containsKey(ack.getKey())) {
+        lost++;
+      } else if (!ack.getValue().epoch().equals(reference.epoch())) {
+        newEpoch++;
+      } else if (offsetOf.get(ack.getKey()) != ack.getValue().offset()) {
+        renumbered++;
+      }
+    }
+    int duplicates = copies.values().stream().mapToInt(n -> (int) (n - 1)).sum();
+    return new RunFigures(scenario, ledger.acks().size(), ledger.unknown().size(), ledger.refused().size(),
+        ledger.unsettled().size(), lost, duplicates, renumbered, newEpoch, divergent,
+        contradictions(views, reference), mergeSeconds, notes);
+  }
+
+  /** Positions contradicted between subscribers, plus those where a subscriber saw what the history does not hold. */
+  private static int contradictions(Views views, History reference) {
+    Map<Long, String> stored = reference.entries().stream()
+        .collect(Collectors.toMap(History.Entry::offset, History.Entry::payload, (a, b) -> a));
+    long first = reference.entries().isEmpty() ? 1 : reference.entries().get(0).offset();
+    int count = views.contradicted().size();
+    for (Map.Entry<Views.Position, String> seen : views.shown().entrySet()) {
+      Views.Position at = seen.getKey();
+      if (!views.contradicted().contains(at) && at.epoch().equals(reference.epoch()) && at.offset() >= first
+          && !seen.getValue().equals(stored.get(at.offset()))) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static History mostCommon(Collection<History> histories) {
+    return histories.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
+        .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+        .orElse(new History(null, List.of()));
+  }
+
+  JsonObject json() {
+    return new JsonObject().put("scenario", scenario).put("acknowledged", acknowledged).put("unknown", unknown)
+        .put("refused", refused).put("unsettled", unsettled).put("lost", lost).put("duplicates", duplicates)
+        .put("renumbered", renumbered).put("new_epoch", newEpoch).put("divergent", divergent)
+        .put("contradictions", contradictions).put("merge_seconds", mergeSeconds).put("held", held())
+        .put("notes", notes);
+  }
+}
