@@ -18,5 +18,5 @@ public record Timings(int heartbeatSeconds, int mergeDelaySeconds, Duration load
   /** The script's runs: well under two minutes each. */
   public static final Timings SCRIPT = new Timings(6, 5, Duration.ofSeconds(3), Duration.ofSeconds(12), Duration.ofSeconds(3));
   /** The integration test's: a few seconds of load on each side. */
-  public static final Timings SHORT = new Timings(5, 5, Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(2));
+  public static final Timings SHORT = new Timings(5, 5, Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(1));
 }
