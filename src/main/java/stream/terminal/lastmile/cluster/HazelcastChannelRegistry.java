@@ -2,8 +2,6 @@ package stream.terminal.lastmile.cluster;
 
 import com.hazelcast.config.RingbufferConfig;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.core.MemberLeftException;
-import com.hazelcast.spi.exception.TargetNotMemberException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.ringbuffer.OverflowPolicy;
 import com.hazelcast.ringbuffer.Ringbuffer;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BooleanSupplier;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.channel.Channel;
 import stream.terminal.lastmile.channel.ChannelInfo;
@@ -37,7 +36,8 @@ import stream.terminal.lastmile.core.Signature;
  * TTL from its policy, one backup copy): the ringbuffer's sequence is the channel's offset, so numbering and
  * storing are one atomic operation on the ringbuffer's owner, acknowledged once the backup has it. A channel
  * without backlog takes its offsets from an entry processor on the map instead. Either way a node stores a
- * channel's publishes in batches, one at a time ({@link Appender}).
+ * channel's publishes in batches, one at a time ({@link Appender}). Every write needs the quorum
+ * ({@link Quorum}); a node without it refuses at once, before asking Hazelcast.
  */
 public final class HazelcastChannelRegistry implements ChannelRegistry {
   /** The map's name; conf/cluster.xml sets its backup count. */
@@ -54,21 +54,42 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   private final IMap<String, ChannelRecord> channels;
   private final int maxChannels;
   private final ChannelPolicies policies;
+  /** Whether this member may acknowledge now ({@link ClusterView}). */
+  private final BooleanSupplier serving;
   /** Epoch lookups by channel: a channel keeps its epoch as long as it exists, so one lookup per channel will do. */
   private final ConcurrentMap<String, Future<String>> epochs = new ConcurrentHashMap<>();
   /** Each channel's group commit on this node. */
   private final ConcurrentMap<String, Appender> appenders = new ConcurrentHashMap<>();
 
   public HazelcastChannelRegistry(Vertx vertx, HazelcastInstance hazelcast, int maxChannels, ChannelPolicies policies) {
+    this(vertx, hazelcast, maxChannels, policies, new ClusterView(hazelcast));
+  }
+
+  public HazelcastChannelRegistry(
+      Vertx vertx, HazelcastInstance hazelcast, int maxChannels, ChannelPolicies policies, ClusterView view) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.channels = hazelcast.getMap(MAP);
     this.maxChannels = maxChannels;
     this.policies = policies;
+    this.serving = view;
+    view.onViewLost(this::forgetAll);
+  }
+
+  /**
+   * Drops what this node cached of the cluster's view: epochs and group commits. After a split or a merge a
+   * channel's epoch may have moved on; the next request asks the cluster again.
+   */
+  private void forgetAll() {
+    epochs.clear();
+    appenders.clear();
   }
 
   @Override
   public Future<Channel> create(String name) {
+    if (!serving.getAsBoolean()) {
+      return Future.failedFuture(Outcomes.minority());
+    }
     ChannelPolicy policy = policies.forChannel(name);
     ChannelRecord fresh = new ChannelRecord(Epochs.next(), System.currentTimeMillis(), 0);
     // IMap has no asynchronous putIfAbsent or size, and adding a ringbuffer's configuration waits for the cluster:
@@ -83,10 +104,11 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
         hazelcast.getConfig().addRingBufferConfig(new RingbufferConfig(BACKLOG_PREFIX + name)
             .setCapacity(policy.backlogSize())
             .setTimeToLiveSeconds(policy.backlogTtlSeconds())
-            .setBackupCount(1));
+            .setBackupCount(1)
+            .setSplitBrainProtectionName(Quorum.NAME));
       }
       return channels.putIfAbsent(name, fresh);
-    }, false).compose(previous -> previous == null
+    }, false).recover(e -> Future.failedFuture(Outcomes.ofWrite(e))).compose(previous -> previous == null
         ? Future.succeededFuture(new Channel(name, fresh.epoch(), fresh.createdAt()))
         : Future.failedFuture(new GatewayException(ErrorCode.CHANNEL_EXISTS, "channel exists: " + name)));
   }
@@ -110,6 +132,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
 
   @Override
   public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
+    if (!serving.getAsBoolean()) {
+      return Future.failedFuture(Outcomes.minority());
+    }
     Appender appender = appenders.computeIfAbsent(name, this::appender);
     return appender.append(ts, data, signature, proto, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
   }
@@ -129,13 +154,13 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   /** A channel's batches go to its ringbuffer, or, without a backlog, only take offsets from the channel map. */
   private Appender appender(String name) {
     if (!policies.forChannel(name).keepsBacklog()) {
-      return Appender.of(name, MAX_BATCH, batch -> local(channels.submitToKey(name, new NextOffset(batch.size())))
+      return Appender.of(name, MAX_BATCH, batch -> stored(channels.submitToKey(name, new NextOffset(batch.size())))
           .compose(record -> record == null ? notFound(name)
               : Future.succeededFuture(new Position(record.epoch(), record.lastOffset()))));
     }
     int maxBatch = Math.min(MAX_BATCH, policies.forChannel(name).backlogSize());
     return Appender.of(name, maxBatch, batch -> epoch(name).compose(epoch ->
-        local(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE))
+        stored(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE))
             .map(lastSequence -> new Position(epoch, lastSequence + 1))));
   }
 
@@ -223,33 +248,24 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
    * a single thread (any two-core machine), which capped publishing at a few hundred messages a second.
    */
   private <T> Future<T> local(CompletionStage<T> stage) {
-    return on(vertx.getOrCreateContext(), stage);
+    return on(vertx.getOrCreateContext(), stage, false);
   }
 
-  private static <T> Future<T> on(Context context, CompletionStage<T> stage) {
+  /** {@link #local} for a write: a failure of unknown outcome says so ({@link Outcomes#ofWrite}). */
+  private <T> Future<T> stored(CompletionStage<T> stage) {
+    return on(vertx.getOrCreateContext(), stage, true);
+  }
+
+  private static <T> Future<T> on(Context context, CompletionStage<T> stage, boolean write) {
     Promise<T> result = Promise.promise();
     stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
       if (failure != null) {
-        result.fail(unconfirmed(failure));
+        result.fail(write ? Outcomes.ofWrite(failure) : Outcomes.ofRead(failure));
       } else {
         result.complete(value);
       }
     }), Runnable::run);
     return result.future();
-  }
-
-  /**
-   * A member that leaves while it runs an operation leaves its outcome unknown; Hazelcast does not retry a
-   * write then (it could apply twice). The publisher is told the message is not confirmed and may publish again.
-   */
-  private static Throwable unconfirmed(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    if (cause instanceof MemberLeftException || cause instanceof TargetNotMemberException) {
-      return new GatewayException(ErrorCode.INTERNAL,
-          "not confirmed: the cluster member storing it left; publish again (" + cause.getClass().getSimpleName() + ")");
-    }
-    return failure;
   }
 
   private static <T> Future<T> notFound(String name) {

@@ -28,6 +28,10 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.wait.seconds.before.join", String.valueOf(cluster.joinWaitSeconds()));
     // no shutdown hook of its own: the node leaves the cluster after its clients have been told
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // a write whose backup does not confirm within hazelcast.operation.backup.timeout.millis fails with
+    // IndeterminateOperationStateException instead of succeeding with the primary's copy alone, and a write whose
+    // member left is not run again: an acknowledgement means both copies have it (docs/operations.md, "Consistency")
+    config.setProperty("hazelcast.operation.fail.on.indeterminate.state", "true");
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
@@ -50,6 +54,7 @@ public final class HazelcastSetup {
     if (!config.getMapConfigs().containsKey(HazelcastChannelRegistry.MAP)) {
       config.addMapConfig(new MapConfig(HazelcastChannelRegistry.MAP).setBackupCount(1));
     }
+    Quorum.configure(config, cluster.minMembers());
     // ringbuffer items as their fields, not Java serialization's stream header and class descriptor per item
     config.getSerializationConfig().addSerializerConfig(
         new SerializerConfig().setImplementation(new StoredSerializer()).setTypeClass(Stored.class));

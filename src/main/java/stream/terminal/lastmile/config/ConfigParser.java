@@ -210,9 +210,10 @@ public final class ConfigParser {
     int eventBusPort = r.integer("event_bus_port", d.eventBusPort(), 0, 65535);
     int joinWait = r.integer("join_wait_seconds", d.joinWaitSeconds(), 0, 300);
     ClusterTls tls = r.has("tls") ? clusterTls(r.object("tls")) : null;
+    int minMembers = r.integer("min_members", ClusterConfig.defaultMinMembers(members), 1, 1000);
     r.rejectUnknown();
     return new ClusterConfig(enabled, name, host, publicHost, port, List.copyOf(members), eventBusPort,
-        hazelcastConfig, joinWait, tls);
+        hazelcastConfig, joinWait, tls, minMembers);
   }
 
   /** All three files are required: TLS without the peer check would let any host on the bus. */

@@ -92,6 +92,7 @@ final class EnvOverrides {
     string(env, "LASTMILE_CLUSTER_PUBLIC_HOST", cluster, "public_host", "cluster.public_host", applied);
     integer(env, "LASTMILE_CLUSTER_PORT", cluster, "port", "cluster.port", applied);
     integer(env, "LASTMILE_CLUSTER_EVENT_BUS_PORT", cluster, "event_bus_port", "cluster.event_bus_port", applied);
+    integer(env, "LASTMILE_CLUSTER_MIN_MEMBERS", cluster, "min_members", "cluster.min_members", applied);
     String members = env.get("LASTMILE_CLUSTER_MEMBERS");
     if (members != null) {
       JsonArray list = new JsonArray();

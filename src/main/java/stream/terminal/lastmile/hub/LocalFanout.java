@@ -23,7 +23,7 @@ public final class LocalFanout {
     this.context = context;
   }
 
-  Context context() {
+  public Context context() {
     return context;
   }
 

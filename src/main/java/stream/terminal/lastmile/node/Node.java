@@ -30,6 +30,7 @@ import java.util.function.UnaryOperator;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.ChannelSweeper;
+import stream.terminal.lastmile.cluster.ClusterView;
 import stream.terminal.lastmile.cluster.HazelcastChannelRegistry;
 import stream.terminal.lastmile.cluster.HazelcastSetup;
 import stream.terminal.lastmile.channel.LocalChannelRegistry;
@@ -74,6 +75,10 @@ public final class Node {
    * plus two cluster round trips, under the 1 s docs/protocol.md promises.
    */
   private static final long TAIL_CHECK_MS = 300;
+
+  private static final System.Logger LOG = System.getLogger(Node.class.getName());
+  /** How often a clustered node polls its quorum: a small part of the time it takes to lose it (cluster/Quorum). */
+  private static final long QUORUM_CHECK_MS = 250;
 
   private final Vertx vertx;
   private final NodeServices services;
@@ -120,10 +125,11 @@ public final class Node {
       PrometheusMeterRegistry prometheus, MeterRegistry meters, UnaryOperator<ChannelRegistry> registryView) {
     vertx.eventBus().registerDefaultCodec(ChannelMessage.class, new ChannelMessageCodec());
     GatewayMetrics metrics = new GatewayMetrics(meters);
+    ClusterView view = cluster == null ? null : new ClusterView(cluster.getHazelcastInstance());
     ChannelRegistry registry = registryView.apply(cluster == null
         ? new LocalChannelRegistry(config.maxChannels(), config.channelPolicies(), config.channelBounds())
         : new HazelcastChannelRegistry(vertx, cluster.getHazelcastInstance(), config.maxChannels(),
-            config.channelPolicies()));
+            config.channelPolicies(), view));
     Map<String, ConnectionGate> gates = new ConcurrentHashMap<>();
     for (ListenerConfig listener : config.listeners()) {
       gates.put(listener.name(), new ConnectionGate(listener.name(), listener.limits()));
@@ -142,17 +148,25 @@ public final class Node {
             prometheus,
             gates,
             new ConcurrentHashMap<>(),
-            new Readiness(cluster == null ? null : cluster.getHazelcastInstance()));
+            cluster == null ? new Readiness() : new Readiness(cluster.getHazelcastInstance(), view));
     Node node = new Node(vertx, services);
+    if (view != null) {
+      watch(vertx, view, services);
+    }
     return vertx.deployVerticle(services.hub())
         .compose(id -> registry instanceof LocalChannelRegistry local ? bound(vertx, local, services)
             : Future.succeededFuture())
-        .compose(id -> node.declareChannels())
+        // a member that starts without its quorum cannot create: it declares its channels once it has it
+        .compose(id -> view == null || view.getAsBoolean() ? node.declareChannels() : Future.succeededFuture())
         .compose(v -> node.deployRoles())
         // listeners are open but /ready still answers 503: the JIT compiles the hot path before clients come
         .compose(v -> config.warmup().enabled() ? SelfWarmup.run(config) : Future.<Void>succeededFuture())
         .map(v -> {
-          services.ready().started(true);
+          if (view == null || view.getAsBoolean()) {
+            services.ready().started(true);
+          } else {
+            node.declareOnQuorum(view);
+          }
           return node;
         })
         .recover(e -> {
@@ -160,6 +174,15 @@ public final class Node {
           vertx.close();
           return Future.failedFuture(e);
         });
+  }
+
+  /**
+   * A node that loses its quorum, or merges after a split, sends every client elsewhere: nothing it would get
+   * here could be acknowledged, and what it was shown may be contradicted by the cluster it rejoins.
+   */
+  private static void watch(Vertx vertx, ClusterView view, NodeServices services) {
+    view.onViewLost(services.directory()::drainAll);
+    vertx.setPeriodic(QUORUM_CHECK_MS, id -> view.check());
   }
 
   /**
@@ -200,6 +223,22 @@ public final class Node {
     // one series per listener address instead of one gauge that every server fights over
     options.addLabels(Label.LOCAL);
     return options;
+  }
+
+  /**
+   * Declares the channels, then answers ready, once the member has its quorum: until then it stays not ready
+   * (its /ready says 503 anyway) and its start does not wait, so nodes may start one after another.
+   */
+  private void declareOnQuorum(ClusterView view) {
+    vertx.setPeriodic(QUORUM_CHECK_MS, id -> {
+      if (view.getAsBoolean() && vertx.cancelTimer(id)) {
+        declareChannels().onSuccess(v -> services.ready().started(true))
+            .onFailure(e -> {
+              LOG.log(System.Logger.Level.WARNING, "declaring the channels failed; trying again: {0}", e.toString());
+              declareOnQuorum(view);
+            });
+      }
+    });
   }
 
   /** Creates the declared channels; in a cluster another node may have created them first, which is fine. */

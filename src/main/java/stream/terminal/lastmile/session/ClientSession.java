@@ -69,6 +69,7 @@ public final class ClientSession {
         limits.rateLimited() ? new TokenBucket(limits.commandsPerSecond(), limits.burst(), System.nanoTime()) : null;
     this.subscriptions = new Subscriptions(this);
     transport.onWritable(this::writable);
+    services.directory().opened(this, services.fanout().context());
   }
 
   public Dialect dialect() {
@@ -321,6 +322,7 @@ public final class ClientSession {
   /** The connection's transport was closed, however: releases every subscription. */
   public void closed() {
     closing = true;
+    services.directory().ended(this);
     if (expiryTimer >= 0) {
       vertx.cancelTimer(expiryTimer);
       expiryTimer = -1;

@@ -12,9 +12,11 @@ import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 
 /**
- * The node's sessions that a later request may address by id: an SSE stream carries nothing from its client, so
- * its token refresh arrives as a separate HTTP request, perhaps on another event loop. Ids are 128 random bits,
- * unguessable, so holding one is what entitles a request to address the session.
+ * The node's sessions. Those that a later request may address by id: an SSE stream carries nothing from its
+ * client, so its token refresh arrives as a separate HTTP request, perhaps on another event loop. Ids are 128
+ * random bits, unguessable, so holding one is what entitles a request to address the session. And every open
+ * session, whatever its transport, so that a node that can no longer serve the cluster's view (a minority, a
+ * merge) can send all its clients elsewhere ({@link #drainAll}).
  */
 public final class SessionDirectory {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -22,6 +24,24 @@ public final class SessionDirectory {
   private record Entry(Context context, ClientSession session) {}
 
   private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ClientSession, Context> open = new ConcurrentHashMap<>();
+
+  /** A session started; {@code context} is its connection's event loop. */
+  void opened(ClientSession session, Context context) {
+    open.put(session, context);
+  }
+
+  void ended(ClientSession session) {
+    open.remove(session);
+  }
+
+  /**
+   * Every open session drains, as on a stop: commands in flight get their replies, then the disconnect notice
+   * 4000 with {@code reconnect: true}, so clients reconnect, through the load balancer, to a node that serves.
+   */
+  public void drainAll() {
+    open.forEach((session, context) -> context.runOnContext(v -> session.drain()));
+  }
 
   /** Lists a session, called on its own context; its id. */
   public String add(ClientSession session) {

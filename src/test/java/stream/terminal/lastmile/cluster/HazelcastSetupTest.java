@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.SplitBrainProtectionConfig;
+import com.hazelcast.splitbrainprotection.SplitBrainProtectionOn;
+import com.hazelcast.splitbrainprotection.impl.RecentlyActiveSplitBrainProtectionFunction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +37,21 @@ class HazelcastSetupTest {
     // the maps Vert.x needs and ours, each with a backup copy
     assertEquals(1, config.getMultiMapConfig("__vertx.subs").getBackupCount());
     assertEquals(1, config.getMapConfig(HazelcastChannelRegistry.MAP).getBackupCount());
+  }
+
+  @Test
+  void writesNeedTheQuorumAndABackupThatConfirms() {
+    Config config = HazelcastSetup.build(new ClusterConfig(true, "c1", "127.0.0.1", null, 5801,
+        List.of("10.0.0.1", "10.0.0.2", "10.0.0.3"), 0, null, 0, null));
+    SplitBrainProtectionConfig quorum = config.getSplitBrainProtectionConfig(Quorum.NAME);
+    assertTrue(quorum.isEnabled());
+    assertEquals(2, quorum.getMinimumClusterSize(), "a majority of three");
+    assertEquals(SplitBrainProtectionOn.WRITE, quorum.getProtectOn());
+    assertTrue(quorum.getFunctionImplementation() instanceof RecentlyActiveSplitBrainProtectionFunction);
+    assertEquals(Quorum.NAME, config.getMapConfig(HazelcastChannelRegistry.MAP).getSplitBrainProtectionName());
+    assertEquals(Quorum.NAME, config.getMapConfig("lastmile.idempotency").getSplitBrainProtectionName());
+    assertEquals("true", config.getProperty("hazelcast.operation.fail.on.indeterminate.state"));
+    assertEquals("1", config.getProperty("hazelcast.heartbeat.interval.seconds"));
   }
 
   @Test

@@ -145,6 +145,11 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void minMembersVariableSetsTheQuorum() {
+    assertEquals(2, ConfigLoader.load(null, Map.of("LASTMILE_CLUSTER_MIN_MEMBERS", "2")).cluster().minMembers());
+  }
+
+  @Test
   void edgePortVariableAppliesToTheDefaultsWithoutAFile() {
     GatewayConfig config = ConfigLoader.load(null, Map.of("LASTMILE_EDGE_PORT", " 9090 "));
     assertEquals(9090, config.listeners(Role.EDGE).get(0).port());

@@ -444,6 +444,21 @@ class ConfigParserTest {
   }
 
   @Test
+  void minMembersDefaultsToAMajorityOfAListOfThreeOrMoreAndCanBeSet() {
+    assertEquals(1, ConfigParser.parse(valid()).cluster().minMembers(), "one listed member says nothing of the size");
+    assertEquals(1, clusterOf(new JsonArray().add("10.0.0.1").add("10.0.0.2")).cluster().minMembers());
+    assertEquals(2, clusterOf(new JsonArray().add("10.0.0.1").add("10.0.0.2").add("10.0.0.3")).cluster().minMembers());
+    assertEquals(3, clusterOf(new JsonArray().add("a").add("b").add("c").add("d").add("e")).cluster().minMembers());
+    assertEquals(3, ConfigParser.parse(valid().put("cluster", new JsonObject().put("min_members", 3)))
+        .cluster().minMembers());
+    refused(c -> c.put("cluster", new JsonObject().put("min_members", 0)), "cluster.min_members");
+  }
+
+  private static GatewayConfig clusterOf(JsonArray members) {
+    return ConfigParser.parse(valid().put("cluster", new JsonObject().put("members", members)));
+  }
+
+  @Test
   void channelBoundsHaveSafeDefaultsAndRanges() {
     assertEquals(new ChannelBounds(256L * 1024 * 1024, 10_000, 86_400), ConfigParser.parse(new JsonObject()).channelBounds());
     GatewayConfig config = ConfigParser.parse(new JsonObject().put("channels", new JsonObject()
