@@ -42,8 +42,8 @@ public record RunFigures(String scenario, int acknowledged, int unknown, int ref
     int divergent = (int) histories.values().stream().filter(h -> !h.equals(reference)).count();
     Map<String, Long> copies = reference.entries().stream()
         .collect(Collectors.groupingBy(History.Entry::payload, Collectors.counting()));
-    Map<String, Long> offsetOf = new HashMap<>();
-    reference.entries().forEach(e -> offsetOf.putIfAbsent(e.payload(), e.offset()));
+    Map<Long, String> atOffset = new HashMap<>();
+    reference.entries().forEach(e -> atOffset.putIfAbsent(e.offset(), e.payload()));
     int lost = 0;
     int renumbered = 0;
     int newEpoch = 0;
@@ -52,7 +52,7 @@ public record RunFigures(String scenario, int acknowledged, int unknown, int ref
         lost++;
       } else if (!ack.getValue().epoch().equals(reference.epoch())) {
         newEpoch++;
-      } else if (offsetOf.get(ack.getKey()) != ack.getValue().offset()) {
+      } else if (!ack.getKey().equals(atOffset.get(ack.getValue().offset()))) {
         renumbered++;
       }
     }
