@@ -62,9 +62,10 @@ final class ChaosCluster implements AutoCloseable {
       nodes.wrapper(node.name(), List.of("setpriv", "--reuid=" + node.uid(), "--regid=" + node.uid(), "--clear-groups"));
     }
     String options = ", hazelcast_config: " + xml.toAbsolutePath() + clusterOptions;
-    // the first node forms the cluster, the others join it: started together, each could form one of its own
+    // the first node forms the cluster, the others join it: started together, each could form one of its own.
+    // Its Hazelcast is enough: a node alone may be below its quorum (cluster.min_members) and not ready until joined
     start(members.get(0), options);
-    nodes.awaitReady();
+    awaitMembers(members.subList(0, 1), 1, Duration.ofSeconds(120));
     for (Node node : members.subList(1, members.size())) {
       start(node, options);
     }

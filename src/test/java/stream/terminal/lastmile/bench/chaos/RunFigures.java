@@ -2,6 +2,7 @@ package stream.terminal.lastmile.bench.chaos;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,25 +58,32 @@ public record RunFigures(String scenario, int acknowledged, int unknown, int ref
       }
     }
     int duplicates = copies.values().stream().mapToInt(n -> (int) (n - 1)).sum();
+    List<String> contradicted = contradictions(views, reference);
+    String examples = contradicted.isEmpty() ? "" : "; contradicted, e.g. " + String.join(", ",
+        contradicted.subList(0, Math.min(3, contradicted.size())));
     return new RunFigures(scenario, ledger.acks().size(), ledger.unknown().size(), ledger.refused().size(),
-        ledger.unsettled().size(), lost, duplicates, renumbered, newEpoch, divergent,
-        contradictions(views, reference), mergeSeconds, notes);
+        ledger.unsettled().size(), lost, duplicates, renumbered, newEpoch, divergent, contradicted.size(),
+        mergeSeconds, notes + examples);
   }
 
-  /** Positions contradicted between subscribers, plus those where a subscriber saw what the history does not hold. */
-  private static int contradictions(Views views, History reference) {
+  /**
+   * Positions contradicted between subscribers, plus those where a subscriber saw what the history does not hold;
+   * each described for the run's notes.
+   */
+  private static List<String> contradictions(Views views, History reference) {
     Map<Long, String> stored = reference.entries().stream()
         .collect(Collectors.toMap(History.Entry::offset, History.Entry::payload, (a, b) -> a));
     long first = reference.entries().isEmpty() ? 1 : reference.entries().get(0).offset();
-    int count = views.contradicted().size();
+    List<String> found = new ArrayList<>();
+    views.contradicted().forEach((at, other) -> found.add(at + " shown " + views.shown().get(at) + " and " + other));
     for (Map.Entry<Views.Position, String> seen : views.shown().entrySet()) {
       Views.Position at = seen.getKey();
-      if (!views.contradicted().contains(at) && at.epoch().equals(reference.epoch()) && at.offset() >= first
+      if (!views.contradicted().containsKey(at) && at.epoch().equals(reference.epoch()) && at.offset() >= first
           && !seen.getValue().equals(stored.get(at.offset()))) {
-        count++;
+        found.add(at + " shown " + seen.getValue() + ", stored " + stored.get(at.offset()));
       }
     }
-    return count;
+    return found;
   }
 
   private static History mostCommon(Collection<History> histories) {

@@ -1,7 +1,6 @@
 package stream.terminal.lastmile.bench.chaos;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -12,13 +11,14 @@ final class Views {
   record Position(String epoch, long offset) {}
 
   private final Map<Position, String> shown = new ConcurrentHashMap<>();
-  private final Set<Position> contradicted = ConcurrentHashMap.newKeySet();
+  /** Each contradicted position, with the other message shown there. */
+  private final Map<Position, String> contradicted = new ConcurrentHashMap<>();
 
   void shown(String epoch, long offset, String payload) {
     Position position = new Position(epoch, offset);
     String first = shown.putIfAbsent(position, payload);
     if (first != null && !first.equals(payload)) {
-      contradicted.add(position);
+      contradicted.putIfAbsent(position, payload);
     }
   }
 
@@ -26,7 +26,7 @@ final class Views {
     return shown;
   }
 
-  Set<Position> contradicted() {
+  Map<Position, String> contradicted() {
     return contradicted;
   }
 }
