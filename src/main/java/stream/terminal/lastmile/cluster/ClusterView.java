@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
  * clients elsewhere.
  */
 public final class ClusterView implements BooleanSupplier {
+  /** Null for a quorum of one, which always holds. */
   private final SplitBrainProtection quorum;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean merging;
@@ -22,14 +23,15 @@ public final class ClusterView implements BooleanSupplier {
   private boolean wasServing;
 
   public ClusterView(HazelcastInstance hazelcast) {
-    this.quorum = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(Quorum.NAME);
+    this.quorum = Quorum.nameIn(hazelcast.getConfig()) == null ? null
+        : hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(Quorum.NAME);
     hazelcast.getLifecycleService().addLifecycleListener(this::lifecycle);
   }
 
   /** True while this member has its quorum and is not merging. */
   @Override
   public boolean getAsBoolean() {
-    return !merging && quorum.hasMinimumSize();
+    return !merging && (quorum == null || quorum.hasMinimumSize());
   }
 
   /** @param listener runs on a Hazelcast or timer thread each time the view this node served is gone */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.channel.Channel;
@@ -40,6 +41,7 @@ import stream.terminal.lastmile.core.Signature;
  * ({@link Quorum}); a node without it refuses at once, before asking Hazelcast.
  */
 public final class HazelcastChannelRegistry implements ChannelRegistry {
+  private static final System.Logger LOG = System.getLogger(HazelcastChannelRegistry.class.getName());
   /** The map's name; conf/cluster.xml sets its backup count. */
   public static final String MAP = "lastmile.channels";
   /** Ringbuffer names: this prefix and the channel name. */
@@ -105,7 +107,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
             .setCapacity(policy.backlogSize())
             .setTimeToLiveSeconds(policy.backlogTtlSeconds())
             .setBackupCount(1)
-            .setSplitBrainProtectionName(Quorum.NAME));
+            .setSplitBrainProtectionName(Quorum.nameIn(hazelcast.getConfig())));
       }
       return channels.putIfAbsent(name, fresh);
     }, false).recover(e -> Future.failedFuture(Outcomes.ofWrite(e))).compose(previous -> previous == null
@@ -125,8 +127,8 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     return here(epoch(name)).compose(known -> {
       Future<ChannelRecord> record = record(name);
       Future<Long> tail = local(RingbufferBounds.tail(backlog(name)));
-      return Future.all(record, tail).map(both -> new ChannelInfo(
-          new Channel(name, record.result().epoch(), record.result().createdAt()), tail.result() + 1));
+      return Future.all(record, tail).compose(both -> epochOf(name, record.result(), tail.result()))
+          .map(epoch -> new ChannelInfo(new Channel(name, epoch, record.result().createdAt()), tail.result() + 1));
     });
   }
 
@@ -159,9 +161,50 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
               : Future.succeededFuture(new Position(record.epoch(), record.lastOffset()))));
     }
     int maxBatch = Math.min(MAX_BATCH, policies.forChannel(name).backlogSize());
+    // the highest sequence this node stored: a store below it means the ringbuffer started over
+    AtomicLong highest = new AtomicLong(-1);
     return Appender.of(name, maxBatch, batch -> epoch(name).compose(epoch ->
-        stored(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE))
-            .map(lastSequence -> new Position(epoch, lastSequence + 1))));
+        stored(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE)).compose(last -> {
+          long first = last - batch.size() + 1;
+          long before = highest.getAndAccumulate(last, Math::max);
+          Future<String> current = first == 0 || first <= before ? restart(name, epoch, true)
+              // the cached epoch may predate a loss another node found: the first store here asks afresh
+              : before < 0 ? afresh(name)
+              : Future.succeededFuture(epoch);
+          return current.map(e -> new Position(e, last + 1));
+        })));
+  }
+
+  private Future<String> afresh(String name) {
+    return record(name).map(ChannelRecord::epoch).onSuccess(e -> epochs.put(name, Future.succeededFuture(e)));
+  }
+
+  /**
+   * The epoch to answer a read with: the record's, unless the backlog is empty although it has held messages (both
+   * its copies were lost): then the channel moves to a new epoch before anyone is told an offset of the old one.
+   */
+  private Future<String> epochOf(String name, ChannelRecord record, long tail) {
+    return tail < 0 && record.backlogUsed()
+        ? restart(name, record.epoch(), false)
+        : Future.succeededFuture(record.epoch());
+  }
+
+  /**
+   * A backlog found starting over: marked on its first store ever, else moved to a new epoch
+   * ({@link BacklogRestart}); the epoch to answer with, also cached.
+   */
+  private Future<String> restart(String name, String seenEpoch, boolean stored) {
+    return stored(channels.submitToKey(name, new BacklogRestart(seenEpoch, Epochs.next(), stored))).compose(record -> {
+      if (record == null) {
+        return notFound(name);
+      }
+      if (!record.epoch().equals(seenEpoch)) {
+        LOG.log(System.Logger.Level.WARNING, "channel {0}: both copies of its backlog were lost; epoch {1} -> {2}",
+            name, seenEpoch, record.epoch());
+        epochs.put(name, Future.succeededFuture(record.epoch()));
+      }
+      return Future.succeededFuture(record.epoch());
+    });
   }
 
   /**
@@ -179,8 +222,8 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
       Future<ChannelRecord> record = record(name);
       Future<Long> head = local(RingbufferBounds.head(backlog));
       Future<Long> tail = local(RingbufferBounds.tail(backlog));
-      return Future.all(record, head, tail).compose(all ->
-          read(name, record.result().epoch(), backlog, head.result(), tail.result(), from, limit));
+      return Future.all(record, head, tail).compose(all -> epochOf(name, record.result(), tail.result()))
+          .compose(epoch -> read(name, epoch, backlog, head.result(), tail.result(), from, limit));
     });
   }
 

@@ -27,16 +27,29 @@ public final class Quorum {
 
   private Quorum() {}
 
+  /**
+   * Protects the structures when a quorum of more than one is asked for. A quorum of one always holds, and
+   * Hazelcast's protection refuses writes until its first evaluation, half a second after the member starts:
+   * a single node would turn its first publishes away for nothing.
+   */
   static void configure(Config config, int minMembers) {
+    if (config.getProperty("hazelcast.heartbeat.interval.seconds") == null) {
+      config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(HEARTBEAT_SECONDS));
+    }
+    if (minMembers <= 1) {
+      return;
+    }
     config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
         .newRecentlyActiveSplitBrainProtectionConfigBuilder(NAME, minMembers, (int) TOLERANCE_MS)
         .build()
         // writes only: a minority may still serve what it holds (history, resumes) while its clients move
         .setProtectOn(SplitBrainProtectionOn.WRITE));
-    if (config.getProperty("hazelcast.heartbeat.interval.seconds") == null) {
-      config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(HEARTBEAT_SECONDS));
-    }
     config.getMapConfig(HazelcastChannelRegistry.MAP).setSplitBrainProtectionName(NAME);
     config.getMapConfig(IDEMPOTENCY_MAP).setSplitBrainProtectionName(NAME);
+  }
+
+  /** {@link #NAME} when the member's configuration protects its structures, else null (a quorum of one). */
+  static String nameIn(Config config) {
+    return config.getSplitBrainProtectionConfigs().containsKey(NAME) ? NAME : null;
   }
 }

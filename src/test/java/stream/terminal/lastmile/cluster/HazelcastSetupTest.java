@@ -55,6 +55,14 @@ class HazelcastSetupTest {
   }
 
   @Test
+  void aQuorumOfOneProtectsNothing() {
+    Config config = HazelcastSetup.build(cluster(List.of("127.0.0.1:5801", "127.0.0.1:5802"), null));
+    assertEquals(null, Quorum.nameIn(config));
+    assertEquals(null, config.getMapConfig(HazelcastChannelRegistry.MAP).getSplitBrainProtectionName());
+    assertEquals("true", config.getProperty("hazelcast.operation.fail.on.indeterminate.state"));
+  }
+
+  @Test
   void anEmptyMemberListKeepsTheFilesJoinMethod(@TempDir Path dir) throws Exception {
     Path xml = dir.resolve("hz.xml");
     Files.writeString(xml, """
