@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import java.util.List;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.IdempotencyKey;
 import stream.terminal.lastmile.core.ProtoPayload;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -29,6 +31,14 @@ public interface ChannelRegistry {
    *     JSON publish
    */
   Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto);
+
+  /**
+   * As {@link #append}, once per key: a key seen on the channel within its window is answered with the position
+   * it was stored at ({@code duplicate}) and nothing is stored. Of two racing publishes with one key, on any nodes,
+   * exactly one stores; the other waits for it (bounded) or fails with {@code unavailable}, stored unknown.
+   */
+  Future<Published> appendOnce(String name, IdempotencyKey key, long ts, String data, Signature signature,
+      ProtoPayload proto);
 
   /** Stored messages with offsets from {@code from}, at most {@code limit}. Fails with {@code channel_not_found}. */
   Future<BacklogPage> read(String name, long from, int limit);

@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -16,6 +18,8 @@ import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.BacklogPage;
+import stream.terminal.lastmile.core.IdempotencyKey;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
 
@@ -66,6 +70,8 @@ public final class LocalChannelRegistry implements ChannelRegistry {
     long lastActivity;
     /** Set, under the entry's lock, when the channel is evicted: a publish that still holds it must not store. */
     boolean removed;
+    /** Idempotency keys seen, in the order first seen, each with its message's offset and when it is forgotten. */
+    final LinkedHashMap<String, SeenKey> keys = new LinkedHashMap<>();
 
     Entry(Channel channel, ChannelPolicy policy) {
       this.channel = channel;
@@ -86,6 +92,19 @@ public final class LocalChannelRegistry implements ChannelRegistry {
       bytes -= freed;
       budget.released(freed);
       return freed;
+    }
+
+    /**
+     * Forgets the keys whose window has passed, oldest first. A key with a shorter window than one before it (a
+     * signature's) stays until that one goes; {@link #appendOnce} checks each key's own time.
+     */
+    void forgetKeys(long now) {
+      for (Iterator<SeenKey> it = keys.values().iterator(); it.hasNext(); ) {
+        if (it.next().forgetAt() > now) {
+          break;
+        }
+        it.remove();
+      }
     }
 
     long firstAvailable() {
@@ -122,6 +141,9 @@ public final class LocalChannelRegistry implements ChannelRegistry {
     }
   }
 
+  /** An idempotency key's message offset, and when the key stops counting. */
+  private record SeenKey(long offset, long forgetAt) {}
+
   @Override
   public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
     Entry entry = channels.get(name);
@@ -133,22 +155,57 @@ public final class LocalChannelRegistry implements ChannelRegistry {
       if (entry.removed) {
         return notFound(name);
       }
-      message = new ChannelMessage(name, entry.channel.epoch(), ++entry.lastOffset, ts, data, signature, proto);
-      entry.lastActivity = ts;
-      if (entry.policy.keepsBacklog()) {
-        entry.backlog.addLast(message);
-        long size = BacklogBudget.size(message);
-        entry.bytes += size;
-        budget.taken(size);
-        if (entry.backlog.size() > entry.policy.backlogSize()) {
-          entry.dropOldest();
-        }
-        entry.expire(ts);
-      }
+      message = store(entry, ts, data, signature, proto);
     }
     // outside the entry's lock: trimming takes the locks of other channels, one at a time
     budget.enforce(channels.values());
     return Future.succeededFuture(message);
+  }
+
+  /** A key's check and its message's store are one step under the channel's lock: two racing repeats store once. */
+  @Override
+  public Future<Published> appendOnce(String name, IdempotencyKey key, long ts, String data, Signature signature,
+      ProtoPayload proto) {
+    Entry entry = channels.get(name);
+    if (entry == null) {
+      return notFound(name);
+    }
+    ChannelMessage message;
+    synchronized (entry) {
+      if (entry.removed) {
+        return notFound(name);
+      }
+      long now = System.currentTimeMillis();
+      entry.forgetKeys(now);
+      SeenKey seen = entry.keys.get(key.value());
+      if (seen != null && seen.forgetAt() > now) {
+        return Future.succeededFuture(new Published(
+            new ChannelMessage(name, entry.channel.epoch(), seen.offset(), ts, data, signature, proto), true));
+      }
+      message = store(entry, ts, data, signature, proto);
+      entry.keys.remove(key.value()); // a key past its window goes to the end, with its new time
+      entry.keys.put(key.value(), new SeenKey(message.offset(), now + key.windowSeconds() * 1000L));
+    }
+    budget.enforce(channels.values());
+    return Future.succeededFuture(Published.stored(message));
+  }
+
+  /** Numbers and keeps one message; the caller holds the entry's lock. */
+  private ChannelMessage store(Entry entry, long ts, String data, Signature signature, ProtoPayload proto) {
+    ChannelMessage message = new ChannelMessage(
+        entry.channel.name(), entry.channel.epoch(), ++entry.lastOffset, ts, data, signature, proto);
+    entry.lastActivity = ts;
+    if (entry.policy.keepsBacklog()) {
+      entry.backlog.addLast(message);
+      long size = BacklogBudget.size(message);
+      entry.bytes += size;
+      budget.taken(size);
+      if (entry.backlog.size() > entry.policy.backlogSize()) {
+        entry.dropOldest();
+      }
+      entry.expire(ts);
+    }
+    return message;
   }
 
   /**
@@ -165,6 +222,7 @@ public final class LocalChannelRegistry implements ChannelRegistry {
     for (Entry entry : channels.values()) {
       synchronized (entry) {
         entry.expire(now);
+        entry.forgetKeys(now);
         if (idleEvictMs == 0 || !entry.backlog.isEmpty() || now - entry.lastActivity < idleEvictMs
             || keep.test(entry.channel.name())) {
           continue;

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.channel.Channel;
 import stream.terminal.lastmile.channel.ChannelInfo;
@@ -27,8 +28,10 @@ import stream.terminal.lastmile.config.ChannelPolicy;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
+import stream.terminal.lastmile.core.IdempotencyKey;
 import stream.terminal.lastmile.core.Position;
 import stream.terminal.lastmile.core.ProtoPayload;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.core.Signature;
 
 /**
@@ -62,6 +65,8 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   private final ConcurrentMap<String, Future<String>> epochs = new ConcurrentHashMap<>();
   /** Each channel's group commit on this node. */
   private final ConcurrentMap<String, Appender> appenders = new ConcurrentHashMap<>();
+  /** Idempotency keys' claims, for keyed publishes only. */
+  private final KeyClaims claims;
 
   public HazelcastChannelRegistry(Vertx vertx, HazelcastInstance hazelcast, int maxChannels, ChannelPolicies policies) {
     this(vertx, hazelcast, maxChannels, policies, new ClusterView(hazelcast));
@@ -75,6 +80,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     this.maxChannels = maxChannels;
     this.policies = policies;
     this.serving = view;
+    this.claims = new KeyClaims(vertx, hazelcast);
     view.onViewLost(this::forgetAll);
   }
 
@@ -139,6 +145,27 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     }
     Appender appender = appenders.computeIfAbsent(name, this::appender);
     return appender.append(ts, data, signature, proto, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
+  }
+
+  /**
+   * A keyed publish takes its place in the channel's appender at once, and is stored there once its key is claimed
+   * ({@link KeyClaims}); the key is stored with it, unless it is the signature's own. A claim in doubt is settled
+   * by looking for the key in the backlog.
+   */
+  @Override
+  public Future<Published> appendOnce(String name, IdempotencyKey key, long ts, String data, Signature signature,
+      ProtoPayload proto) {
+    if (!serving.getAsBoolean()) {
+      return Future.failedFuture(Outcomes.minority());
+    }
+    Context context = vertx.getOrCreateContext();
+    Supplier<Future<Position>> findInBacklog = !keepsBacklog(name) ? null
+        : () -> here(epoch(name)).compose(epoch -> KeyClaims.find(backlog(name), epoch, key.value(), context));
+    KeyClaims.Attempt claim = claims.claim(name, key, findInBacklog);
+    Appender appender = appenders.computeIfAbsent(name, this::appender);
+    return appender.append(ts, data, signature, proto, key.implicit() ? null : key.value(), claim.won(), context)
+        .onFailure(e -> forget(name, appender, e))
+        .transform(stored -> claim.settle(stored, name, ts, data, signature, proto));
   }
 
   /** A publish to a channel that does not exist leaves no entry behind: any name could be tried. */

@@ -54,6 +54,10 @@ public final class HazelcastSetup {
     if (!config.getMapConfigs().containsKey(HazelcastChannelRegistry.MAP)) {
       config.addMapConfig(new MapConfig(HazelcastChannelRegistry.MAP).setBackupCount(1));
     }
+    // idempotency claims: a claim must survive its owner's loss, or two nodes could both store one key
+    if (!config.getMapConfigs().containsKey(KeyClaims.MAP)) {
+      config.addMapConfig(new MapConfig(KeyClaims.MAP).setBackupCount(1).setAsyncBackupCount(0));
+    }
     Quorum.configure(config, cluster.minMembers());
     // ringbuffer items as their fields, not Java serialization's stream header and class descriptor per item
     config.getSerializationConfig().addSerializerConfig(

@@ -9,7 +9,7 @@ import stream.terminal.lastmile.core.Signature;
  * one for its binary form. Members write them with {@link StoredSerializer}; the records stay Java-serializable
  * (their class names and fields unchanged) so that items written by earlier versions still read.
  */
-sealed interface Stored permits StoredMessage, SignedStoredMessage, ProtoStoredMessage {
+sealed interface Stored permits StoredMessage, SignedStoredMessage, ProtoStoredMessage, KeyedStoredMessage {
   long ts();
 
   String data();
@@ -19,6 +19,17 @@ sealed interface Stored permits StoredMessage, SignedStoredMessage, ProtoStoredM
 
   /** Null for a message published as JSON. */
   ProtoPayload proto();
+
+  /** The publisher's idempotency key, or null: a signature's implicit key is not stored (the signature is). */
+  default String key() {
+    return null;
+  }
+
+  /** A message with its publisher's idempotency key (null: none). */
+  static Stored of(long ts, String data, Signature signature, ProtoPayload proto, String key) {
+    Stored message = of(ts, data, signature, proto);
+    return key == null ? message : new KeyedStoredMessage(message, key);
+  }
 
   /** @throws IllegalArgumentException for a signed Protobuf message: signatures cover JSON payloads only */
   static Stored of(long ts, String data, Signature signature, ProtoPayload proto) {

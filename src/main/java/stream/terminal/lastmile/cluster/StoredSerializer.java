@@ -16,6 +16,10 @@ import java.io.IOException;
  * serialization for all three records. The records stay {@code Serializable}: a node still reads items that a
  * node of an earlier version wrote. A node of an earlier version cannot read items written here (see
  * docs/operations.md, rolling restart).
+ *
+ * <p>A message stored with an idempotency key has {@link #KEYED} set on its variant byte and the key after its
+ * other fields. Items without it are written and read exactly as before; a node of an earlier version refuses a
+ * keyed item (an unknown variant), so publishers send keys only once every member runs this version.
  */
 final class StoredSerializer implements StreamSerializer<Stored> {
   /** Hazelcast's id of this serializer; every member must agree on it. Positive ids are the user's. */
@@ -23,6 +27,8 @@ final class StoredSerializer implements StreamSerializer<Stored> {
   private static final byte UNSIGNED = 0;
   private static final byte SIGNED = 1;
   private static final byte PROTO = 2;
+  /** Set on the variant byte of a message stored with its idempotency key, which follows the other fields. */
+  private static final byte KEYED = 0x10;
 
   @Override
   public int getTypeId() {
@@ -30,9 +36,11 @@ final class StoredSerializer implements StreamSerializer<Stored> {
   }
 
   @Override
-  public void write(ObjectDataOutput out, Stored stored) throws IOException {
-    out.writeByte(stored instanceof SignedStoredMessage ? SIGNED
-        : stored instanceof ProtoStoredMessage ? PROTO : UNSIGNED);
+  public void write(ObjectDataOutput out, Stored item) throws IOException {
+    String key = item.key();
+    Stored stored = item instanceof KeyedStoredMessage keyed ? keyed.message() : item;
+    byte variant = stored instanceof SignedStoredMessage ? SIGNED : stored instanceof ProtoStoredMessage ? PROTO : UNSIGNED;
+    out.writeByte(key == null ? variant : variant | KEYED);
     out.writeLong(stored.ts());
     out.writeString(stored.data());
     if (stored instanceof SignedStoredMessage m) {
@@ -42,11 +50,19 @@ final class StoredSerializer implements StreamSerializer<Stored> {
       out.writeString(m.typeUrl());
       out.writeByteArray(m.value());
     }
+    if (key != null) {
+      out.writeString(key);
+    }
   }
 
   @Override
   public Stored read(ObjectDataInput in) throws IOException {
-    byte variant = in.readByte();
+    byte flags = in.readByte();
+    Stored message = read(in, (byte) (flags & ~KEYED));
+    return (flags & KEYED) == 0 ? message : new KeyedStoredMessage(message, required(in.readString(), "key"));
+  }
+
+  private static Stored read(ObjectDataInput in, byte variant) throws IOException {
     long ts = in.readLong();
     String data = required(in.readString(), "data");
     return switch (variant) {

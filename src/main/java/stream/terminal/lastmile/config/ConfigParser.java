@@ -134,7 +134,8 @@ public final class ConfigParser {
         r.bool("history", d.history()),
         r.integer("max_subscribers", d.maxSubscribers(), 0, 10_000_000),
         publishers(r, d.publishers(), identity),
-        signatures(r, d.signaturesRequired()));
+        signatures(r, d.signaturesRequired()),
+        r.integer("idempotency_window_seconds", d.idempotencyWindowSeconds(), 1, 86_400));
     r.rejectUnknown();
     return policy;
   }

@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.grpc.v1.ChannelPosition;
 import stream.terminal.lastmile.grpc.v1.HistoryPage;
 import stream.terminal.lastmile.grpc.v1.Message;
@@ -35,8 +36,10 @@ final class GrpcMessages {
     return ChannelPosition.newBuilder().setChannel(channel).setEpoch(epoch).setOffset(offset).build();
   }
 
-  static PublishAck stored(long sequence, ChannelMessage m) {
-    return PublishAck.newBuilder().setSequence(sequence).setStored(position(m.channel(), m.epoch(), m.offset())).build();
+  static PublishAck stored(long sequence, Published published) {
+    ChannelMessage m = published.message();
+    return PublishAck.newBuilder().setSequence(sequence).setStored(position(m.channel(), m.epoch(), m.offset()))
+        .setDuplicate(published.duplicate()).build();
   }
 
   static HistoryPage page(String channel, BacklogPage page) {

@@ -6,11 +6,12 @@ import io.vertx.core.Future;
 import stream.terminal.lastmile.channel.Publisher;
 import stream.terminal.lastmile.config.ListenerConfig;
 import stream.terminal.lastmile.config.Permission;
-import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.IdempotencyKey;
 import stream.terminal.lastmile.core.ChannelNames;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.core.ProtoPayload;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.core.Signed;
 import stream.terminal.lastmile.core.Utf8;
 import stream.terminal.lastmile.grpc.v1.PublishRequest;
@@ -41,19 +42,21 @@ final class GrpcPublishes {
    * @return the stored message, or the failure of the store or of the signature's verification
    * @throws GatewayException a refusal before anything is stored
    */
-  Future<ChannelMessage> publish(Identity sender, PublishRequest request, Future<?> after) {
+  Future<Published> publish(Identity sender, PublishRequest request, Future<?> after) {
     listener.require(Permission.PUBLISH);
     String channel = ChannelNames.require(request.getChannel());
+    // proto3: an unset string is empty, and an empty key is no key (old clients send none)
+    String key = IdempotencyKey.require(request.getIdempotencyKey().isEmpty() ? null : request.getIdempotencyKey());
     if (request.getPayloadCase() == PublishRequest.PayloadCase.ANY) {
       // its JSON mapping is made by the Publisher, from the node's descriptor sets
       ProtoPayload proto = proto(request);
       admit(sender, channel, false);
-      return publisher.publish(channel, proto, after);
+      return publisher.publish(channel, proto, key, after);
     }
     String data = data(request);
     Signed signed = request.hasSignature() ? signed(request.getSignature()) : null;
     admit(sender, channel, signed != null);
-    return publisher.publish(channel, data, signed, after);
+    return publisher.publish(channel, data, signed, key, after);
   }
 
   /** The channel's access rules and the key's rate. */

@@ -3,7 +3,7 @@ package stream.terminal.lastmile.grpc;
 import io.vertx.core.Future;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.core.Disconnect;
 import stream.terminal.lastmile.core.GatewayException;
 import stream.terminal.lastmile.grpc.v1.PublishAck;
@@ -80,7 +80,7 @@ final class PublishStreamCall {
     Future<PublishAck> ack;
     try {
       connection.takeToken();
-      Future<ChannelMessage> published = publishes.publish(sender, request, publishTail);
+      Future<Published> published = publishes.publish(sender, request, publishTail);
       publishTail = published;
       ack = published.map(m -> GrpcMessages.stored(sequence, m))
           .otherwise(e -> refused(sequence, GatewayException.of(e)));

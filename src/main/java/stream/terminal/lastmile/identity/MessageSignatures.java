@@ -112,4 +112,12 @@ public final class MessageSignatures {
       throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
     }
   }
+
+  /**
+   * How long a signed message is accepted after it is first seen: its {@code ts} may be up to the skew ahead of
+   * the clock, and is accepted until the skew behind it. An exact replay within this is a duplicate.
+   */
+  public int replayWindowSeconds() {
+    return (int) Math.max(1, 2 * skewMs / 1000);
+  }
 }

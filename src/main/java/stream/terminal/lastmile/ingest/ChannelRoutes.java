@@ -8,6 +8,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import stream.terminal.lastmile.channel.ChannelInfo;
+import stream.terminal.lastmile.core.IdempotencyKey;
 import stream.terminal.lastmile.core.ChannelNames;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.Publisher;
@@ -39,6 +40,8 @@ public final class ChannelRoutes {
   static final String SIGNATURE_HEADER = "Last-Mile-Signature";
   /** A Protobuf publish's type URL ({@code type.googleapis.com/pkg.Type}), as in {@code google.protobuf.Any}. */
   static final String TYPE_HEADER = "Last-Mile-Type";
+  /** The IETF httpapi draft's name: a publish repeated with the same key is answered once (docs/protocol.md). */
+  static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
   private final ListenerConfig listener;
   private final ChannelRegistry registry;
@@ -142,7 +145,9 @@ public final class ChannelRoutes {
       return;
     }
     Signed signed;
+    String key;
     try {
+      key = IdempotencyKey.require(ctx.request().getHeader(IDEMPOTENCY_KEY_HEADER));
       signed = SignedFields.parse(ctx.request().getHeader(TIMESTAMP_HEADER), ctx.request().getHeader(KEY_ID_HEADER),
           ctx.request().getHeader(SIGNATURE_HEADER));
       admit(ctx, signed != null);
@@ -151,15 +156,17 @@ public final class ChannelRoutes {
       return;
     }
     publisher
-        .publish(ctx.pathParam("channel"), Json.compact(data), signed)
-        .onSuccess(m -> ctx.json(Replies.stored(m)))
+        .publish(ctx.pathParam("channel"), Json.compact(data), signed, key)
+        .onSuccess(p -> ctx.json(Replies.published(p)))
         .onFailure(e -> HttpReplies.failure(ctx, e));
   }
 
   /** The body is a serialized Protobuf message, its type in {@code Last-Mile-Type}; browsers get its JSON mapping. */
   private void publishProtobuf(RoutingContext ctx) {
     String type = ctx.request().getHeader(TYPE_HEADER);
+    String key;
     try {
+      key = IdempotencyKey.require(ctx.request().getHeader(IDEMPOTENCY_KEY_HEADER));
       if (type == null) {
         throw new GatewayException(ErrorCode.BAD_REQUEST,
             "a Protobuf message needs its type in " + TYPE_HEADER + " (type.googleapis.com/package.Type)");
@@ -176,8 +183,8 @@ public final class ChannelRoutes {
     // an empty body is the empty message (every field at its default)
     byte[] value = ctx.body().length() <= 0 ? new byte[0] : ctx.body().buffer().getBytes();
     publisher
-        .publish(ctx.pathParam("channel"), new ProtoPayload(type.trim(), value), Future.succeededFuture())
-        .onSuccess(m -> ctx.json(Replies.stored(m)))
+        .publish(ctx.pathParam("channel"), new ProtoPayload(type.trim(), value), key, Future.succeededFuture())
+        .onSuccess(p -> ctx.json(Replies.published(p)))
         .onFailure(e -> HttpReplies.failure(ctx, e));
   }
 

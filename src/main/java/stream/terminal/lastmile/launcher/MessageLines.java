@@ -26,8 +26,10 @@ final class MessageLines {
     return position(c.channel(), c.epoch(), c.offset());
   }
 
+  /** Where a publish was stored; {@code "duplicate":true} when an earlier attempt with its key stored it. */
   static String of(Stored s) {
-    return position(s.channel(), s.epoch(), s.offset());
+    String position = position(s.channel(), s.epoch(), s.offset());
+    return s.duplicate() ? position.substring(0, position.length() - 1) + ",\"duplicate\":true}" : position;
   }
 
   private static String position(String channel, String epoch, long offset) {

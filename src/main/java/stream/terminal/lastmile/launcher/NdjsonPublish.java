@@ -1,6 +1,7 @@
 package stream.terminal.lastmile.launcher;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -9,20 +10,30 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiFunction;
+import java.util.UUID;
 import stream.terminal.lastmile.sdk.LastMileException;
 import stream.terminal.lastmile.sdk.Stored;
 
 /**
  * Publishes NDJSON, one message per line, keeping at most {@code window} publishes unacknowledged: the reader
  * waits for acks instead of buffering a large file in memory. With a channel, each line is the data; without,
- * each line is {@code {"channel": "c", "data": ...}}. Blank lines are skipped.
+ * each line is {@code {"channel": "c", "data": ...}}. Blank lines are skipped. Each line is sent with an
+ * idempotency key of its own; a line whose outcome is unknown (an {@code unavailable} or timed-out ack) is sent
+ * again with its key, up to {@code retries} times, so it is stored once.
  */
 final class NdjsonPublish {
   /** Refusals printed one by one before the rest are only counted: a bad file must not flood the terminal. */
   private static final int SHOWN_REFUSALS = 20;
 
-  private final BiFunction<String, String, Future<Stored>> sender;
+  /** One publish with its idempotency key. */
+  @FunctionalInterface
+  interface Sender {
+    Future<Stored> send(String channel, String data, String key);
+  }
+
+  private final Vertx vertx;
+  private final Sender sender;
+  private final int retries;
   private final Semaphore window;
   private final int windowSize;
   private final Progress progress;
@@ -31,10 +42,15 @@ final class NdjsonPublish {
   /** A stream's failure fails every publish in flight with one exception: it is shown once. */
   private Throwable lastShown;
 
-  /** @param ended fails when the stream under {@code sender} ends on its own (its status) */
-  NdjsonPublish(BiFunction<String, String, Future<Stored>> sender, Future<Void> ended, int window,
-      Progress progress, PrintStream err) {
+  /**
+   * @param ended fails when the stream under {@code sender} ends on its own (its status)
+   * @param retries how often a line with an unknown outcome is sent again (0 when {@code sender} retries itself)
+   */
+  NdjsonPublish(Vertx vertx, Sender sender, int retries, Future<Void> ended, int window, Progress progress,
+      PrintStream err) {
+    this.vertx = vertx;
     this.sender = sender;
+    this.retries = retries;
     this.window = new Semaphore(window);
     this.windowSize = window;
     this.progress = progress;
@@ -76,20 +92,29 @@ final class NdjsonPublish {
       }
       long n = lineNumber;
       progress.sent();
-      sender.apply(target, data).onComplete(result -> {
-        if (result.succeeded()) {
-          progress.acknowledged();
-        } else {
-          refused(n, result.cause());
-        }
-        window.release();
-      });
+      send(n, target, data, UUID.randomUUID().toString(), 1);
       progress.tick();
     }
     while (!window.tryAcquire(windowSize, 100, TimeUnit.MILLISECONDS)) {
       progress.tick();
     }
     window.release(windowSize);
+  }
+
+  /** Sends one line; a retry waits 100 ms, doubled each time, and keeps the line's place in the window. */
+  private void send(long line, String channel, String data, String key, int attempt) {
+    sender.send(channel, data, key).onComplete(result -> {
+      if (result.succeeded()) {
+        progress.acknowledged();
+      } else if (attempt <= retries && streamFailure == null
+          && result.cause() instanceof LastMileException e && e.indeterminate()) {
+        vertx.setTimer(100L << (attempt - 1), t -> send(line, channel, data, key, attempt + 1));
+        return;
+      } else {
+        refused(line, result.cause());
+      }
+      window.release();
+    });
   }
 
   private void refused(long line, Throwable cause) {

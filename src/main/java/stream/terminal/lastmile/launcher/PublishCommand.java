@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import stream.terminal.lastmile.sdk.ClientOptions;
 import stream.terminal.lastmile.sdk.LastMileClient;
@@ -24,23 +25,27 @@ import stream.terminal.lastmile.sdk.Stored;
  * gRPC PublishStream, with a progress bar on a terminal and a summary line.
  */
 final class PublishCommand {
-  static final String USAGE = "publish (--channel C --data JSON | [--channel C] --file F|-) [--http] "
+  static final String USAGE = "publish (--channel C --data JSON [--idempotency-key K] | [--channel C] --file F|-) [--http] "
       + Connection.USAGE;
   static final String HELP = """
       Publishes one message, or a file of them:
-        --channel C --data JSON   one message; prints where it was stored: {"channel","epoch","offset"}
+        --channel C --data JSON   one message; prints where it was stored: {"channel","epoch","offset"}, with
+                                  "duplicate":true when an earlier publish with its key stored it
+        --idempotency-key K       the message's idempotency key (default: a random one): publish it again with K
+                                  within the channel's window and it is stored once
         --file F|-                NDJSON from file F or stdin, one message per line: the data when --channel is
                                   given, else {"channel": "c", "data": ...}. Streamed over gRPC PublishStream,
                                   acknowledged in order; a refused line is reported on stderr ("line 7:
                                   permission_denied: ...") and the rest go on. A progress bar on a terminal, then a
                                   summary: "N messages in S s (R/s): A acknowledged, F refused". Exit 1 when any
-                                  line was refused.
+                                  line was refused. Every message is sent with an idempotency key, and sent again
+                                  with it (at most 3 times) when its outcome is unknown, so it is stored once.
         --http                    over the HTTP API instead of gRPC (--file: one request at a time)""";
 
   private PublishCommand() {}
 
   static ClientCommands.Command parse(List<String> list, Map<String, String> env) throws IOException {
-    CommandArgs args = new CommandArgs(list, Connection.with("--channel", "--data", "--file"),
+    CommandArgs args = new CommandArgs(list, Connection.with("--channel", "--data", "--file", "--idempotency-key"),
         Connection.flags("--http"));
     boolean http = args.flag("--http");
     if (args.has("--data") == args.has("--file")) {
@@ -50,10 +55,13 @@ final class PublishCommand {
     if (args.has("--data")) {
       String channel = args.required("--channel");
       String data = args.required("--data");
+      String key = args.optional("--idempotency-key", UUID.randomUUID().toString());
       return (vertx, io) -> {
         LastMileClient client = LastMileClient.create(vertx, options);
-        Stored stored = Connection.await(http ? client.publishHttp(channel, data) : client.publish(channel, data),
-            options.requestTimeoutMs() + 1000);
+        // retried with the key after an unknown outcome: wait for every attempt
+        long patience = (options.requestTimeoutMs() + options.retryMaxMs()) * (options.publishRetries() + 1) + 1000;
+        Stored stored = Connection.await(http ? client.publishHttp(channel, data, key)
+            : client.publish(channel, data, key), patience);
         io.out().println(MessageLines.of(stored));
         return 0;
       };
@@ -76,11 +84,12 @@ final class PublishCommand {
       NdjsonPublish publish;
       PublishStream stream = null;
       if (http) {
-        publish = new NdjsonPublish(client::publishHttp, Promise.<Void>promise().future(), 1,
+        publish = new NdjsonPublish(vertx, client::publishHttp, 0, Promise.<Void>promise().future(), 1,
             progress, io.err());
       } else {
         stream = client.openStream();
-        publish = new NdjsonPublish(stream::send, stream.ended(), options.streamWindow(), progress, io.err());
+        publish = new NdjsonPublish(vertx, stream::send, options.publishRetries(), stream.ended(),
+            options.streamWindow(), progress, io.err());
       }
       publish.run(reader, channel);
       LastMileException failure = publish.streamFailure();

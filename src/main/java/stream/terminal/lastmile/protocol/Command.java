@@ -28,12 +28,19 @@ public sealed interface Command {
 
   /**
    * {@code data} is the payload as compact JSON text, serialised once at the boundary; {@code signed} is the
-   * publisher's timestamp and signature, or null for an unsigned message.
+   * publisher's timestamp and signature, or null for an unsigned message; {@code idempotencyKey} the publisher's
+   * key (checked), or null.
    */
-  record Publish(String idJson, String channel, String data, Signed signed) implements Command {
+  record Publish(String idJson, String channel, String data, Signed signed, String idempotencyKey)
+      implements Command {
     /** An unsigned publish. */
     public Publish(String idJson, String channel, String data) {
-      this(idJson, channel, data, null);
+      this(idJson, channel, data, null, null);
+    }
+
+    /** A publish without an idempotency key. */
+    public Publish(String idJson, String channel, String data, Signed signed) {
+      this(idJson, channel, data, signed, null);
     }
   }
 

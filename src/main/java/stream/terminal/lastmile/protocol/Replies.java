@@ -2,6 +2,7 @@ package stream.terminal.lastmile.protocol;
 
 import io.vertx.core.json.JsonObject;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Published;
 
 /**
  * The result shapes every surface shares (WebSocket and SSE replies, the HTTP API's bodies), built in one
@@ -18,6 +19,12 @@ public final class Replies {
   /** The position a published message was stored at. */
   public static JsonObject stored(ChannelMessage message) {
     return position(message.channel(), message.epoch(), message.offset());
+  }
+
+  /** Where a publish's message is: {@code duplicate: true} added when an earlier publish with its key stored it. */
+  public static JsonObject published(Published published) {
+    JsonObject reply = stored(published.message());
+    return published.duplicate() ? reply.put("duplicate", true) : reply;
   }
 
   /** {@code {channel, epoch}}: a channel just created. */

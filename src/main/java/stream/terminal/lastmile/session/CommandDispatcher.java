@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import stream.terminal.lastmile.config.Limits;
 import stream.terminal.lastmile.config.Permission;
 import stream.terminal.lastmile.core.BadFrameException;
-import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.core.ChannelNames;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
@@ -164,8 +164,9 @@ public final class CommandDispatcher {
           "key '" + session.identity().subject() + "' is over its publishes per second");
     }
     // each publish goes on the bus after the connection's previous one: its messages keep the order it sent them
-    Future<ChannelMessage> published = services.publisher().publish(p.channel(), p.data(), p.signed(), publishTail);
+    Future<Published> published =
+        services.publisher().publish(p.channel(), p.data(), p.signed(), p.idempotencyKey(), publishTail);
     publishTail = published;
-    return published.map(Replies::stored);
+    return published.map(Replies::published);
   }
 }

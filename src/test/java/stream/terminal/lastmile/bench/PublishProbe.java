@@ -23,7 +23,10 @@ import org.HdrHistogram.Histogram;
  * figures show what storing costs.
  *
  * <pre>PublishProbe --publish ws://127.0.0.1:8081/ [--channel bench.publish] [--channels 1] [--count 20000]
- *     [--warmup 2000] [--window 64] [--label name] [--timeout 300]</pre>
+ *     [--warmup 2000] [--window 64] [--label name] [--timeout 300] [--keyed false]</pre>
+ *
+ * <p>{@code --keyed true} gives every publish an idempotency key of its own (docs/protocol.md 2.11), to measure
+ * what the key's claim costs.
  *
  * The first {@code warmup} messages are left out of every figure. Throughput counts the acknowledgements of the
  * measured messages over the time from the last warm-up acknowledgement to the last one. Prints one JSON line:
@@ -59,9 +62,12 @@ public final class PublishProbe {
   private int acked;
   private long measuredFrom;
 
-  /** @param channels publishes go round-robin over this many channels: {@code channel.0}, {@code channel.1}, ... */
+  /**
+   * @param channels publishes go round-robin over this many channels: {@code channel.0}, {@code channel.1}, ...
+   * @param keyed whether each publish carries an idempotency key
+   */
   record Options(URI publish, String channel, int channels, int count, int warmup, int window, String label,
-      int timeoutSeconds) {}
+      int timeoutSeconds, boolean keyed) {}
 
   private PublishProbe(Options options) {
     this.options = options;
@@ -173,7 +179,8 @@ public final class PublishProbe {
 
   private void send() {
     int n = sent++;
-    String frame = prefixes[n % prefixes.length] + n + "},\"id\":" + n + "}";
+    String frame = prefixes[n % prefixes.length] + n + "},\"id\":" + n
+        + (options.keyed() ? ",\"idempotency_key\":\"" + options.label() + "-" + n + "\"}" : "}");
     sentAt[n] = System.nanoTime();
     ws.writeTextMessage(frame);
   }
@@ -290,6 +297,7 @@ public final class PublishProbe {
     int window = 64;
     String label = "run";
     int timeout = 300;
+    boolean keyed = false;
     if (args.length % 2 != 0) {
       throw new IllegalArgumentException("option " + args[args.length - 1] + " needs a value");
     }
@@ -304,12 +312,13 @@ public final class PublishProbe {
         case "--window" -> window = positive(args[i], value, 1);
         case "--label" -> label = value;
         case "--timeout" -> timeout = positive(args[i], value, 1);
+        case "--keyed" -> keyed = Boolean.parseBoolean(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i].toLowerCase(Locale.ROOT));
       }
     }
     if (publish == null || publish.getHost() == null || publish.getPort() < 0) {
       throw new IllegalArgumentException("usage: PublishProbe --publish ws://HOST:PORT/ [--channel NAME] [--channels N] [--count N]"
-          + " [--warmup W] [--window K] [--label L] [--timeout SECONDS]");
+          + " [--warmup W] [--window K] [--label L] [--timeout SECONDS] [--keyed true|false]");
     }
     if (!CHANNEL.matcher(channel).matches()) {
       throw new IllegalArgumentException("not a valid channel name: " + channel);
@@ -317,7 +326,7 @@ public final class PublishProbe {
     if ((long) count + warmup > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("--count plus --warmup is too large");
     }
-    return new Options(publish, channel, channels, count, warmup, window, label, timeout);
+    return new Options(publish, channel, channels, count, warmup, window, label, timeout, keyed);
   }
 
   private static int positive(String option, String value, int min) {

@@ -26,6 +26,8 @@ import stream.terminal.lastmile.config.IdentityConfig;
 import stream.terminal.lastmile.identity.MessageSignatures;
 import stream.terminal.lastmile.protobuf.ProtoTypes;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
+import stream.terminal.lastmile.core.IdempotencyKey;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ProtoPayload;
 import stream.terminal.lastmile.core.Signature;
@@ -59,6 +61,12 @@ class PublisherTest {
 
     @Override
     public Future<BacklogPage> read(String name, long from, int limit) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Future<Published> appendOnce(String name, IdempotencyKey key, long ts, String data, Signature signature,
+        ProtoPayload proto) {
       throw new UnsupportedOperationException();
     }
 
@@ -97,11 +105,11 @@ class PublisherTest {
     Publisher publisher =
         new Publisher(registry, ChannelPolicies.defaults(), new MessageSignatures(IdentityConfig.NONE, Clock.systemUTC()),
             ProtoTypes.NONE, vertx.eventBus(), new GatewayMetrics(new SimpleMeterRegistry()));
-    CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> publisher.publish("slow", "1", null));
+    CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> publisher.publish("slow", "1", null, null));
     try {
       assertTrue(registry.slowEntered.await(10, TimeUnit.SECONDS));
       CompletableFuture<ChannelMessage> other =
-          CompletableFuture.supplyAsync(() -> publisher.publish("fast", "2", null).toCompletionStage().toCompletableFuture().join());
+          CompletableFuture.supplyAsync(() -> publisher.publish("fast", "2", null, null).toCompletionStage().toCompletableFuture().join().message());
       assertEquals("fast", other.get(10, TimeUnit.SECONDS).channel(), "a publish elsewhere went through meanwhile");
     } finally {
       registry.release.countDown();
@@ -134,7 +142,7 @@ class PublisherTest {
         .completion().await();
     Future<?> tail = Future.succeededFuture();
     for (int i = 1; i <= 5; i++) {
-      tail = publisher.publish("order", String.valueOf(i), null, tail);
+      tail = publisher.publish("order", String.valueOf(i), null, null, tail);
     }
     for (int i = registry.pending.size() - 1; i >= 0; i--) {
       registry.pending.get(i).complete(null);

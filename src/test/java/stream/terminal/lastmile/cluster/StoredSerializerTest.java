@@ -63,6 +63,21 @@ class StoredSerializerTest {
   }
 
   @Test
+  void everyVariantKeepsItsIdempotencyKeyAndAnUnkeyedItemIsWrittenAsBefore() {
+    for (Stored stored : everyVariant()) {
+      Stored keyed = Stored.of(stored.ts(), stored.data(), stored.signature(), stored.proto(), "order-17:a");
+      Stored back = member.toObject(member.toData(keyed));
+      assertEquals("order-17:a", back.key());
+      assertEquals(stored.data(), back.data());
+      assertEquals(stored.signature(), back.signature());
+      assertEquals(stored.proto(), back.proto());
+      assertEquals(null, ((Stored) member.toObject(member.toData(stored))).key());
+      assertEquals(member.toData(stored).totalSize() + 4 + "order-17:a".length(),
+          member.toData(keyed).totalSize(), "the key costs its length and a length field");
+    }
+  }
+
+  @Test
   void anItemIsSmallerThanItsJavaSerializedForm() {
     for (Stored stored : everyVariant()) {
       int fields = member.toData(stored).totalSize();

@@ -470,6 +470,20 @@ class ConfigParserTest {
   }
 
   @Test
+  void theIdempotencyWindowIsAPolicyOptionWithDefaultsAndBounds() {
+    GatewayConfig config = withChannels(new JsonObject()
+        .put("defaults", new JsonObject().put("idempotency_window_seconds", 120))
+        .put("patterns", new JsonArray().add(pattern("orders.*").put("idempotency_window_seconds", 3600))));
+    assertEquals(3600, config.channelPolicies().forChannel("orders.eu").idempotencyWindowSeconds());
+    assertEquals(120, config.channelPolicies().forChannel("other").idempotencyWindowSeconds());
+    assertEquals(300, ConfigParser.parse(new JsonObject()).channelPolicies().fallback().idempotencyWindowSeconds());
+    refused(c -> c.put("channels", new JsonObject().put("defaults",
+        new JsonObject().put("idempotency_window_seconds", 0))), "channels.defaults.idempotency_window_seconds");
+    refused(c -> c.put("channels", new JsonObject().put("defaults",
+        new JsonObject().put("idempotency_window_seconds", 86_401))), "channels.defaults.idempotency_window_seconds");
+  }
+
+  @Test
   void patternsParseInOrderAndTheFirstMatchWins() {
     GatewayConfig config = withChannels(new JsonObject()
         .put("patterns", new JsonArray()

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.channel.Channel;
 import stream.terminal.lastmile.channel.ChannelInfo;
 import stream.terminal.lastmile.channel.ChannelRegistry;
+import stream.terminal.lastmile.core.IdempotencyKey;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ProtoPayload;
@@ -93,6 +95,12 @@ class ReplayOvertakenTest {
     @Override
     public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
       return real.append(name, ts, data, signature, proto);
+    }
+
+    @Override
+    public Future<Published> appendOnce(String name, IdempotencyKey key, long ts, String data, Signature signature,
+        ProtoPayload proto) {
+      return real.appendOnce(name, key, ts, data, signature, proto);
     }
 
     @Override

@@ -36,7 +36,7 @@ class ClientCommandsTest {
         .add(new JsonObject().put("id", "feed").put("hash", Keys.hash(KEY))
             .put("channels", new JsonArray().add("cli.*")))));
     gateway.config().put("channels", new JsonObject()
-        .put("declare", new JsonArray().add("cli.a").add("cli.b").add("cli.sub").add("cli.stdin"))
+        .put("declare", new JsonArray().add("cli.a").add("cli.b").add("cli.sub").add("cli.stdin").add("cli.once"))
         .put("patterns", new JsonArray().add(new JsonObject().put("pattern", "cli.new.*")
             .put("create_on_publish", true))));
     gateway.listenerConfig("private").put("require_identity", true);
@@ -67,6 +67,22 @@ class ClientCommandsTest {
     assertEquals(2, CommandRun.run("history", "--channel", "c", "--limit", "0").status());
     assertEquals(2, CommandRun.run("channels", "--ingest", "nohostport").status());
     assertEquals(2, CommandRun.run("channels", "--credential", "a", "--credential-file", "f").status());
+  }
+
+  @Test
+  void aPublishRepeatedWithItsIdempotencyKeyPrintsTheSamePositionAsADuplicate() {
+    CommandRun first = CommandRun.run(env, "", "publish", "--http", "--channel", "cli.once", "--data", "1",
+        "--idempotency-key", "cli-order-1");
+    CommandRun again = CommandRun.run(env, "", "publish", "--http", "--channel", "cli.once", "--data", "1",
+        "--idempotency-key", "cli-order-1");
+    assertEquals(0, first.status(), first.err());
+    assertEquals(0, again.status(), again.err());
+    JsonObject stored = new JsonObject(first.out().trim());
+    assertEquals(stored.copy().put("duplicate", true), new JsonObject(again.out().trim()));
+    CommandRun bad = CommandRun.run(env, "", "publish", "--http", "--channel", "cli.once", "--data", "1",
+        "--idempotency-key", "no spaces");
+    assertEquals(1, bad.status(), bad.err());
+    assertTrue(bad.err().contains("bad_request"), bad.err());
   }
 
   @Test

@@ -7,6 +7,8 @@ import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import stream.terminal.lastmile.core.IdempotencyKey;
+import stream.terminal.lastmile.core.Published;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.channel.Channel;
 import stream.terminal.lastmile.channel.ChannelInfo;
@@ -90,6 +92,12 @@ public final class HeldLookups implements ChannelRegistry {
   @Override
   public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
     return real.append(name, ts, data, signature, proto);
+  }
+
+  @Override
+  public Future<Published> appendOnce(String name, IdempotencyKey key, long ts, String data, Signature signature,
+      ProtoPayload proto) {
+    return real.appendOnce(name, key, ts, data, signature, proto);
   }
 
   @Override

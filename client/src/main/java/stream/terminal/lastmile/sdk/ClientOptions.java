@@ -16,6 +16,14 @@ public final class ClientOptions {
   public static final long DEFAULT_RECONNECT_MAX_MS = 30_000;
   /** A call that gets no answer in this time fails, so a dead node does not leave a publisher waiting forever. */
   public static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+  /**
+   * Times a publish is sent again, with the same idempotency key, after an outcome it cannot know (the node
+   * answered {@code unavailable}, the connection broke, no answer in time); the node stores it once.
+   */
+  public static final int DEFAULT_PUBLISH_RETRIES = 3;
+  /** The first wait before a publish's retry; each next one doubles, up to {@link #DEFAULT_RETRY_MAX_MS}. */
+  public static final long DEFAULT_RETRY_INITIAL_MS = 200;
+  public static final long DEFAULT_RETRY_MAX_MS = 5_000;
   /** Publishes of a {@link PublishStream} in flight before {@link PublishStream#writeQueueFull()}. */
   public static final int DEFAULT_STREAM_WINDOW = 256;
 
@@ -29,6 +37,9 @@ public final class ClientOptions {
   private long reconnectMaxMs = DEFAULT_RECONNECT_MAX_MS;
   private long requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS;
   private int streamWindow = DEFAULT_STREAM_WINDOW;
+  private int publishRetries = DEFAULT_PUBLISH_RETRIES;
+  private long retryInitialMs = DEFAULT_RETRY_INITIAL_MS;
+  private long retryMaxMs = DEFAULT_RETRY_MAX_MS;
 
   public String host() {
     return host;
@@ -140,6 +151,32 @@ public final class ClientOptions {
     return this;
   }
 
+  public int publishRetries() {
+    return publishRetries;
+  }
+
+  public long retryInitialMs() {
+    return retryInitialMs;
+  }
+
+  public long retryMaxMs() {
+    return retryMaxMs;
+  }
+
+  /**
+   * How often and how patiently a publish is retried with its key after an unknown outcome; 0 retries: never (the
+   * caller sees the failure, {@link LastMileException#storedUnknown()}, and may retry with the same key itself).
+   */
+  public ClientOptions publishRetries(int retries, long initialMs, long maxMs) {
+    if (retries < 0 || initialMs < 1 || maxMs < initialMs) {
+      throw new IllegalArgumentException("publish retries need retries >= 0 and 1 <= initialMs <= maxMs");
+    }
+    this.publishRetries = retries;
+    this.retryInitialMs = initialMs;
+    this.retryMaxMs = maxMs;
+    return this;
+  }
+
   ClientOptions copy() {
     ClientOptions copy = new ClientOptions();
     copy.host = host;
@@ -152,6 +189,9 @@ public final class ClientOptions {
     copy.reconnectMaxMs = reconnectMaxMs;
     copy.requestTimeoutMs = requestTimeoutMs;
     copy.streamWindow = streamWindow;
+    copy.publishRetries = publishRetries;
+    copy.retryInitialMs = retryInitialMs;
+    copy.retryMaxMs = retryMaxMs;
     return copy;
   }
 }

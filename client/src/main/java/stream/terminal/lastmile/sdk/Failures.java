@@ -7,6 +7,8 @@ import io.vertx.grpc.common.GrpcStatus;
 final class Failures {
   /** The trailer in which the node names the error code, so clients need not guess it from the status. */
   static final String CODE_TRAILER = "lastmile-error-code";
+  /** {@code unknown} when a refused publish may have been stored all the same. */
+  static final String STORED_TRAILER = "lastmile-stored";
 
   private Failures() {}
 
@@ -17,8 +19,12 @@ final class Failures {
       code = response.headers().get(CODE_TRAILER); // a "trailers-only" answer: a refusal before any message
     }
     String message = response.statusMessage();
+    String stored = response.trailers() == null ? null : response.trailers().get(STORED_TRAILER);
+    if (stored == null && response.headers() != null) {
+      stored = response.headers().get(STORED_TRAILER);
+    }
     return new LastMileException(code != null && !code.isEmpty() ? code : fallback(status),
-        message == null || message.isEmpty() ? "gRPC status " + status : message);
+        message == null || message.isEmpty() ? "gRPC status " + status : message, "unknown".equals(stored));
   }
 
   /** A failure without a status: no connection, a reset stream, a deadline. */

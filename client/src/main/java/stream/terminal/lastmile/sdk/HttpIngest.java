@@ -29,13 +29,14 @@ final class HttpIngest {
     this.client = vertx.createHttpClient(http);
   }
 
-  Future<Stored> publish(String channel, String json) {
-    return call(HttpMethod.POST, "/channels/" + encode(channel) + "/messages", json)
-        .map(body -> new Stored(body.getString("channel"), body.getString("epoch"), body.getLong("offset")));
+  Future<Stored> publish(String channel, String json, String key) {
+    return call(HttpMethod.POST, "/channels/" + encode(channel) + "/messages", json, key)
+        .map(body -> new Stored(body.getString("channel"), body.getString("epoch"), body.getLong("offset"),
+            body.getBoolean("duplicate", false)));
   }
 
   Future<List<ChannelState>> channels() {
-    return call(HttpMethod.GET, "/channels", null).map(body -> {
+    return call(HttpMethod.GET, "/channels", null, null).map(body -> {
       JsonArray list = body.getJsonArray("channels", new JsonArray());
       List<ChannelState> channels = new ArrayList<>(list.size());
       for (int i = 0; i < list.size(); i++) {
@@ -48,7 +49,7 @@ final class HttpIngest {
 
   Future<History> history(String channel, long after, int limit) {
     String query = "?since=" + after + (limit > 0 ? "&limit=" + limit : "");
-    return call(HttpMethod.GET, "/channels/" + encode(channel) + "/messages" + query, null).compose(body -> {
+    return call(HttpMethod.GET, "/channels/" + encode(channel) + "/messages" + query, null, null).compose(body -> {
       JsonArray frames = body.getJsonArray("messages", new JsonArray());
       List<Received> messages = new ArrayList<>(frames.size());
       for (int i = 0; i < frames.size(); i++) {
@@ -62,7 +63,8 @@ final class HttpIngest {
     });
   }
 
-  private Future<JsonObject> call(HttpMethod method, String path, String body) {
+  /** @param key the publish's idempotency key, or null */
+  private Future<JsonObject> call(HttpMethod method, String path, String body, String key) {
     RequestOptions request = new RequestOptions().setMethod(method).setHost(options.host()).setPort(options.port())
         .setURI(path).setTimeout(options.requestTimeoutMs());
     try {
@@ -75,6 +77,9 @@ final class HttpIngest {
     }
     if (body != null) {
       request.putHeader("Content-Type", "application/json");
+    }
+    if (key != null) {
+      request.putHeader("Idempotency-Key", key);
     }
     return client.request(request)
         .compose(req -> body == null ? req.send() : req.send(Buffer.buffer(body, "UTF-8")))
@@ -97,7 +102,8 @@ final class HttpIngest {
     if (error == null || error.getString("code") == null) {
       throw new LastMileException("internal", "HTTP " + status + " without an error body");
     }
-    throw new LastMileException(error.getString("code"), error.getString("message", "HTTP " + status));
+    throw new LastMileException(error.getString("code"), error.getString("message", "HTTP " + status),
+        "unknown".equals(error.getString("stored")));
   }
 
   private static String encode(String channel) {

@@ -48,22 +48,38 @@ public final class LastMileClient {
         .map(p -> new ChannelState(p.getChannel(), p.getEpoch(), p.getOffset())));
   }
 
-  /** Publishes one JSON document (gRPC Publish). */
+  /**
+   * Publishes one JSON document (gRPC Publish), exactly once: with a fresh idempotency key, sent again with it
+   * after an indeterminate outcome ({@link ClientOptions#publishRetries}). A retry whose first attempt had been
+   * stored succeeds with {@link Stored#duplicate()}.
+   */
   public Future<Stored> publish(String channel, String json) {
-    return publish(PublishRequest.newBuilder().setChannel(channel).setJson(json).build());
+    return publish(channel, json, IdempotencyKeys.fresh());
   }
 
-  /** Publishes a Protobuf message as {@code google.protobuf.Any}; browsers get its proto3 JSON mapping. */
+  /**
+   * Publishes one JSON document with the caller's idempotency key (at most 64 characters of
+   * {@code A-Za-z0-9._:-}): the same key on the same channel within the channel's window is stored once, however
+   * often and from wherever it is sent. For keys that outlive the process (an outbox's row id, an order number).
+   */
+  public Future<Stored> publish(String channel, String json, String key) {
+    return publish(PublishRequest.newBuilder().setChannel(channel).setJson(json).setIdempotencyKey(key).build());
+  }
+
+  /** Publishes a Protobuf message as {@code google.protobuf.Any}, exactly once as {@link #publish(String, String)}. */
   public Future<Stored> publish(String channel, com.google.protobuf.Message message) {
-    return publish(PublishRequest.newBuilder().setChannel(channel).setAny(Any.pack(message)).build());
+    return publish(PublishRequest.newBuilder().setChannel(channel).setAny(Any.pack(message))
+        .setIdempotencyKey(IdempotencyKeys.fresh()).build());
   }
 
   private Future<Stored> publish(PublishRequest request) {
-    return onContext(() -> grpc.<PublishRequest, PublishAck>unary(IngestGrpcClient.Publish, request)
-        .compose(ack -> ack.hasError()
-            ? Future.failedFuture(new LastMileException(ack.getError().getCode(), ack.getError().getMessage()))
-            : Future.succeededFuture(new Stored(ack.getStored().getChannel(), ack.getStored().getEpoch(),
-                ack.getStored().getOffset()))));
+    return onContext(() -> IdempotencyKeys.withRetries(context, options,
+        () -> grpc.<PublishRequest, PublishAck>unary(IngestGrpcClient.Publish, request)
+            .compose(ack -> ack.hasError()
+                ? Future.failedFuture(new LastMileException(ack.getError().getCode(), ack.getError().getMessage(),
+                    "unknown".equals(ack.getError().getStored())))
+                : Future.succeededFuture(new Stored(ack.getStored().getChannel(), ack.getStored().getEpoch(),
+                    ack.getStored().getOffset(), ack.getDuplicate())))));
   }
 
   /** Opens a PublishStream: many publishes on one call, acknowledged in order, with backpressure. */
@@ -71,9 +87,14 @@ public final class LastMileClient {
     return new PublishStream(context, grpc, options.streamWindow());
   }
 
-  /** Publishes one JSON document over the HTTP API ({@code POST /channels/{c}/messages}). */
+  /** Publishes one JSON document over the HTTP API ({@code POST /channels/{c}/messages}), exactly once as {@link #publish(String, String)}. */
   public Future<Stored> publishHttp(String channel, String json) {
-    return onContext(() -> http.publish(channel, json));
+    return publishHttp(channel, json, IdempotencyKeys.fresh());
+  }
+
+  /** The same with the caller's idempotency key ({@code Idempotency-Key}), as {@link #publish(String, String, String)}. */
+  public Future<Stored> publishHttp(String channel, String json, String key) {
+    return onContext(() -> IdempotencyKeys.withRetries(context, options, () -> http.publish(channel, json, key)));
   }
 
   /** Every channel with its position, sorted by name (HTTP {@code GET /channels}). */

@@ -14,20 +14,41 @@ public final class LastMileException extends RuntimeException {
   public static final String CLOSED = "closed";
 
   private final String code;
+  private final boolean storedUnknown;
 
   public LastMileException(String code, String message) {
+    this(code, message, false);
+  }
+
+  /** @param storedUnknown the node said the publish may or may not have been stored ({@code "stored": "unknown"}) */
+  public LastMileException(String code, String message, boolean storedUnknown) {
     super(message);
     this.code = code;
+    this.storedUnknown = storedUnknown;
   }
 
   public LastMileException(String code, String message, Throwable cause) {
     super(message, cause);
     this.code = code;
+    this.storedUnknown = false;
   }
 
   /** The error code to switch on; the message is for humans. */
   public String code() {
     return code;
+  }
+
+  /** True when the node said the publish may or may not have been stored: retry it with the same key. */
+  public boolean storedUnknown() {
+    return storedUnknown;
+  }
+
+  /**
+   * True when the publish's outcome is not known to the client: {@code unavailable} (said by the node, or the
+   * connection broke) or no answer in time. Sent again with the same idempotency key, it is stored once.
+   */
+  public boolean indeterminate() {
+    return UNAVAILABLE.equals(code) || TIMEOUT.equals(code);
   }
 
   @Override

@@ -84,22 +84,34 @@ public final class PublishStream {
     }
     inFlight.decrementAndGet();
     if (ack.hasError()) {
-      next.fail(new LastMileException(ack.getError().getCode(), ack.getError().getMessage()));
+      next.fail(new LastMileException(ack.getError().getCode(), ack.getError().getMessage(),
+          "unknown".equals(ack.getError().getStored())));
     } else {
       next.complete(new Stored(ack.getStored().getChannel(), ack.getStored().getEpoch(),
-          ack.getStored().getOffset()));
+          ack.getStored().getOffset(), ack.getDuplicate()));
     }
     maybeDrain();
   }
 
-  /** Publishes one JSON document; the future completes with where it was stored, or fails with its refusal. */
+  /**
+   * Publishes one JSON document with a fresh idempotency key; the future completes with where it was stored, or
+   * fails with its refusal. A stream does not retry on its own (a retry would overtake the publishes sent after
+   * it): to retry one whose outcome is unknown ({@link LastMileException#indeterminate()}), send it again with
+   * {@link #send(String, String, String)} and a key of your own.
+   */
   public Future<Stored> send(String channel, String json) {
-    return send(PublishRequest.newBuilder().setChannel(channel).setJson(json));
+    return send(channel, json, IdempotencyKeys.fresh());
+  }
+
+  /** Publishes one JSON document with the caller's idempotency key: sent again with it, it is stored once. */
+  public Future<Stored> send(String channel, String json, String key) {
+    return send(PublishRequest.newBuilder().setChannel(channel).setJson(json).setIdempotencyKey(key));
   }
 
   /** Publishes a Protobuf message, as {@code google.protobuf.Any}; its type must be in the node's descriptor sets. */
   public Future<Stored> send(String channel, com.google.protobuf.Message message) {
-    return send(PublishRequest.newBuilder().setChannel(channel).setAny(com.google.protobuf.Any.pack(message)));
+    return send(PublishRequest.newBuilder().setChannel(channel).setAny(com.google.protobuf.Any.pack(message))
+        .setIdempotencyKey(IdempotencyKeys.fresh()));
   }
 
   private Future<Stored> send(PublishRequest.Builder message) {

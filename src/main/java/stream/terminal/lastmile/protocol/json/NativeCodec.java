@@ -14,6 +14,7 @@ import stream.terminal.lastmile.protocol.Json;
 import stream.terminal.lastmile.core.PayloadFormat;
 import stream.terminal.lastmile.core.Position;
 import stream.terminal.lastmile.core.Signature;
+import stream.terminal.lastmile.core.IdempotencyKey;
 import stream.terminal.lastmile.core.Signed;
 import stream.terminal.lastmile.protocol.SignedFields;
 import stream.terminal.lastmile.protocol.WireCodec;
@@ -48,7 +49,8 @@ public final class NativeCodec implements WireCodec {
       case "subscribe" -> new Command.Subscribe(id, channel(node, id), since(node, id), format(node, id));
       case "unsubscribe" -> new Command.Unsubscribe(id, channel(node, id));
       case "create" -> new Command.Create(id, channel(node, id));
-      case "publish" -> new Command.Publish(id, channel(node, id), data(node, id), signed(node, id));
+      case "publish" -> new Command.Publish(id, channel(node, id), data(node, id), signed(node, id),
+          idempotencyKey(node, id));
       case "history" -> new Command.History(id, channel(node, id), since(node, id), limit(node, id));
       case "auth" -> new Command.Auth(id, token(node, id));
       case "ping" -> new Command.Ping(id);
@@ -89,6 +91,19 @@ public final class NativeCodec implements WireCodec {
       throw new BadFrameException(ErrorCode.BAD_REQUEST, "field 'data' is required", id);
     }
     return Json.compact(data);
+  }
+
+  /** The publish's {@code idempotency_key}, checked, or null (absent or null). */
+  private static String idempotencyKey(JsonNode node, String id) {
+    JsonNode key = given(node, "idempotency_key");
+    if (key == null) {
+      return null;
+    }
+    try {
+      return IdempotencyKey.require(key.isTextual() ? key.textValue() : "");
+    } catch (GatewayException e) {
+      throw new BadFrameException(e.code(), e.getMessage(), id);
+    }
   }
 
   /** A signed publish's ts, kid and sig (all three or none; null and absent are the same), or null. */
