@@ -26,6 +26,8 @@ final class Subscriber {
   /** Why the last connection ended (a close code, a refused subscribe, a failed connect), for the run's notes. */
   private volatile String lastEnd = "";
   private String refusal;
+  /** The last subscribe's result, with the time it came (to read beside the nodes' logs), for the run's notes. */
+  private volatile JsonObject lastReply;
   private volatile boolean running = true;
   private volatile WebSocket socket;
   private String epoch;
@@ -43,13 +45,15 @@ final class Subscriber {
     vertx.runOnContext(v -> connect());
   }
 
-  /** Messages shown, connections lost and why the last one ended. */
+  /** Messages shown, connections lost, why the last one ended before {@link #stop()}, the last subscribe's result. */
   String summary() {
-    return messages.get() + " messages, " + reconnects.get() + " reconnects" + (lastEnd.isEmpty() ? "" : " (last: " + lastEnd + ")");
+    return messages.get() + " messages, " + reconnects.get() + " reconnects"
+        + (lastEnd.isEmpty() ? "" : " (last end: " + lastEnd + ")") + ", last subscribed " + lastReply;
   }
 
   void stop() {
     running = false;
+    // the close that follows is ours: keep why the previous connection ended
     WebSocket ws = socket;
     if (ws != null) {
       ws.close();
@@ -75,6 +79,9 @@ final class Subscriber {
     ws.textMessageHandler(this::frame);
     ws.exceptionHandler(e -> refusal = "exception: " + e);
     ws.closeHandler(v -> {
+      if (!running) {
+        return;
+      }
       lastEnd = refusal != null ? refusal : "close " + ws.closeStatusCode() + " " + ws.closeReason();
       refusal = null;
       again();
@@ -102,6 +109,8 @@ final class Subscriber {
       offset = frame.getLong("offset");
       JsonObject data = frame.getJsonObject("data");
       views.shown(epoch, offset, data.getString("pub") + "-" + data.getLong("seq"));
+    } else if ("reply".equals(frame.getString("type")) && frame.containsKey("result")) {
+      lastReply = frame.getJsonObject("result").copy().put("at", java.time.LocalTime.now().toString());
     } else if ("reply".equals(frame.getString("type")) && frame.containsKey("error")) {
       refusal = "refused: " + frame.getJsonObject("error").encode();
       socket.close(); // a refused subscribe (the node cannot serve now): try again
