@@ -20,7 +20,7 @@ import stream.terminal.lastmile.bench.chaos.Timings;
  * split, a few seconds more of load on both sides, healed, merged. What it adds to ClusterIT and ResumeIT, which
  * lose nodes but never split the network: after a real split and merge, every acknowledged message is in the
  * history once at its acknowledged position (or once in the channel's new epoch), every node serves the same
- * history, no subscriber was shown two messages at one position, and retries of unknown outcomes left no
+ * history, no subscriber was shown two messages at one position, every subscriber got to the last message, and retries of unknown outcomes left no
  * duplicate. Needs root and iptables (CI runs as root and installs iptables and iproute2); elsewhere it is
  * skipped with the reason.
  */
@@ -39,6 +39,7 @@ class PartitionIT {
         () -> assertEquals(0, figures.duplicates(), "duplicate copies in the history"),
         () -> assertEquals(0, figures.divergent(), "nodes serving another history"),
         () -> assertEquals(0, figures.contradictions(), "positions shown with two different messages"),
+        () -> assertEquals(0, figures.behind(), "subscribers left without the last messages"),
         () -> assertTrue(figures.mergeSeconds() >= 0, "the cluster did not merge within the bound"));
   }
 }

@@ -31,7 +31,6 @@ final class ChaosCluster implements AutoCloseable {
 
   private final ClusterNodes nodes;
   private final List<Node> members = new ArrayList<>();
-  private final Timings timings;
   /** On Ctrl-C the run's finally never comes: the nodes must not outlive the harness. */
   private final Thread killer = new Thread(this::killAll, "chaos-nodes-cleanup");
 
@@ -41,7 +40,6 @@ final class ChaosCluster implements AutoCloseable {
    */
   ChaosCluster(Path dir, FaultNetwork network, List<String> roles, Timings timings, String clusterOptions)
       throws Exception {
-    this.timings = timings;
     Files.createDirectories(dir);
     // the nodes run under other uids: they must read their configuration
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -122,10 +120,6 @@ final class ChaosCluster implements AutoCloseable {
     return nodes.port(node.name(), "ops");
   }
 
-  GatewayProcess process(Node node) {
-    return nodes.process(node.name());
-  }
-
   void kill(Node node) {
     nodes.process(node.name()).kill();
   }
@@ -182,10 +176,6 @@ final class ChaosCluster implements AutoCloseable {
     } finally {
       client.shutdown();
     }
-  }
-
-  Timings timings() {
-    return timings;
   }
 
   /** Stops every node; their logs stay in target/it-logs/<cluster name>/. */

@@ -53,7 +53,7 @@ public final class ChaosHarness {
     Files.writeString(jsonl, "");
     MarkdownTable table = new MarkdownTable(List.of("scenario", "runs", "held", "acknowledged", "unknown outcomes",
         "refused", "unsettled", "lost", "duplicates", "renumbered", "divergent nodes", "subscriber contradictions",
-        "time to merge (s)"), 13);
+        "subscribers behind", "time to merge (s)"), 14);
     boolean allHeld = true;
     for (Scenario scenario : scenarios) {
       List<RunFigures> results = new ArrayList<>();
@@ -76,7 +76,7 @@ public final class ChaosHarness {
           sum(results, RunFigures::acknowledged), sum(results, RunFigures::unknown), sum(results, RunFigures::refused),
           sum(results, RunFigures::unsettled), sum(results, RunFigures::lost), sum(results, RunFigures::duplicates),
           sum(results, RunFigures::renumbered), sum(results, RunFigures::divergent),
-          sum(results, RunFigures::contradictions), mergeTimes(results)));
+          sum(results, RunFigures::contradictions), sum(results, RunFigures::behind), mergeTimes(results)));
     }
     String report = "partition harness, " + Instant.now() + "\n\n" + table.render();
     Files.writeString(out.resolve("results.md"), report);

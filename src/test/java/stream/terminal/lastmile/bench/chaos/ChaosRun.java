@@ -22,6 +22,8 @@ public final class ChaosRun {
   private static final Duration SETTLE = Duration.ofSeconds(20);
   /** The bound on a merge: beyond it the run reports -1 and checks what the nodes serve then. */
   private static final Duration MERGE_BOUND = Duration.ofSeconds(60);
+  /** How long after the histories agree a subscriber may still be catching up. */
+  private static final Duration CATCH_UP = Duration.ofSeconds(15);
 
   private final Scenario scenario;
   private final Timings timings;
@@ -47,7 +49,7 @@ public final class ChaosRun {
    */
   public RunFigures run(Path dir, String clusterOptions) throws Exception {
     Vertx vertx = Vertx.vertx();
-    List<Subscriber> subscribers = new ArrayList<>();
+    Map<Node, Subscriber> subscribers = new LinkedHashMap<>();
     List<Publisher> publishers = new ArrayList<>();
     try (FaultNetwork net = new FaultNetwork()) {
       network = net;
@@ -64,10 +66,10 @@ public final class ChaosRun {
       Views views = new Views();
       for (Node node : cluster.members()) {
         if (node.edge()) {
-          subscribers.add(new Subscriber(vertx, cluster.edgePort(node), channel, views));
+          subscribers.put(node, new Subscriber(vertx, cluster.edgePort(node), channel, views));
         }
       }
-      subscribers.forEach(Subscriber::start);
+      subscribers.values().forEach(Subscriber::start);
       Node other = cluster.others(target).stream().filter(Node::ingest).findFirst().orElseThrow();
       for (Node node : List.of(target, other)) {
         publishers.add(new Publisher(node.name(), cluster.ingestPort(node), channel, ledger));
@@ -87,15 +89,15 @@ public final class ChaosRun {
         publisher.await();
       }
       Map<String, History> histories = awaitOneHistory(channel);
-      subscribers.forEach(Subscriber::stop);
-      for (Subscriber subscriber : subscribers) {
-        notes.add("subscriber " + subscriber.summary());
-      }
+      int behind = awaitSubscribers(subscribers, RunFigures.reference(histories));
+      subscribers.values().forEach(Subscriber::stop);
+      subscribers.forEach((node, subscriber) -> notes.add("subscriber on " + node.name() + ": " + subscriber.summary()));
       notes.add("logs " + cluster.logs());
-      return RunFigures.check(scenario.label(), ledger, views, histories, mergeSeconds, String.join("; ", notes));
+      return RunFigures.check(scenario.label(), ledger, views, histories, behind, mergeSeconds,
+          String.join("; ", notes));
     } finally {
       publishers.forEach(p -> p.stop(Duration.ZERO));
-      subscribers.forEach(Subscriber::stop);
+      subscribers.values().forEach(Subscriber::stop);
       if (cluster != null) {
         cluster.close();
       }
@@ -171,6 +173,27 @@ public final class ChaosRun {
         return histories;
       }
       TimeUnit.MILLISECONDS.sleep(500); // polling: a node may still be catching up after the merge
+    }
+  }
+
+  /**
+   * Waits (at most {@link #CATCH_UP}) until every subscriber on a living node has been shown the history's last
+   * message, and returns how many have not: docs/operations.md promises delivery within a second.
+   */
+  private int awaitSubscribers(Map<Node, Subscriber> subscribers, History reference) throws InterruptedException {
+    if (reference.entries().isEmpty()) {
+      return 0;
+    }
+    long last = reference.entries().get(reference.entries().size() - 1).offset();
+    List<Node> alive = cluster.alive();
+    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    while (true) {
+      int behind = (int) subscribers.entrySet().stream()
+          .filter(s -> alive.contains(s.getKey()) && !s.getValue().reached(reference.epoch(), last)).count();
+      if (behind == 0 || System.nanoTime() > deadline) {
+        return behind;
+      }
+      TimeUnit.MILLISECONDS.sleep(200); // polling what the subscribers were shown
     }
   }
 

@@ -1,7 +1,6 @@
 package stream.terminal.lastmile.bench.chaos;
 
 import io.vertx.core.json.JsonObject;
-import java.util.Collection;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,21 +24,23 @@ import java.util.stream.Collectors;
  * @param divergent alive nodes whose history differs from the one most nodes serve
  * @param contradictions positions at which subscribers were shown two different messages, or one the history
  *     contradicts
+ * @param behind subscribers on living nodes that had not been shown the history's last message 15 s after the
+ *     last publish (a subscription left without messages)
  * @param mergeSeconds from the heal to a merged cluster serving one history (-1: never within the bound)
  */
 public record RunFigures(String scenario, int acknowledged, int unknown, int refused, int unsettled, int lost,
-    int duplicates, int renumbered, int newEpoch, int divergent, int contradictions, double mergeSeconds,
+    int duplicates, int renumbered, int newEpoch, int divergent, int contradictions, int behind, double mergeSeconds,
     String notes) {
 
   /** True when every invariant held. */
   public boolean held() {
-    return lost == 0 && duplicates == 0 && renumbered == 0 && divergent == 0 && contradictions == 0
+    return lost == 0 && duplicates == 0 && renumbered == 0 && divergent == 0 && contradictions == 0 && behind == 0
         && mergeSeconds >= 0;
   }
 
-  static RunFigures check(String scenario, Ledger ledger, Views views, Map<String, History> histories,
+  static RunFigures check(String scenario, Ledger ledger, Views views, Map<String, History> histories, int behind,
       double mergeSeconds, String notes) {
-    History reference = mostCommon(histories.values());
+    History reference = reference(histories);
     int divergent = (int) histories.values().stream().filter(h -> !h.equals(reference)).count();
     Map<String, Long> copies = reference.entries().stream()
         .collect(Collectors.groupingBy(History.Entry::payload, Collectors.counting()));
@@ -62,7 +63,7 @@ public record RunFigures(String scenario, int acknowledged, int unknown, int ref
     String examples = contradicted.isEmpty() ? "" : "; contradicted, e.g. " + String.join(", ",
         contradicted.subList(0, Math.min(3, contradicted.size())));
     return new RunFigures(scenario, ledger.acks().size(), ledger.unknown().size(), ledger.refused().size(),
-        ledger.unsettled().size(), lost, duplicates, renumbered, newEpoch, divergent, contradicted.size(),
+        ledger.unsettled().size(), lost, duplicates, renumbered, newEpoch, divergent, contradicted.size(), behind,
         mergeSeconds, notes + examples);
   }
 
@@ -86,8 +87,9 @@ public record RunFigures(String scenario, int acknowledged, int unknown, int ref
     return found;
   }
 
-  private static History mostCommon(Collection<History> histories) {
-    return histories.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
+  /** The history most nodes serve. */
+  static History reference(Map<String, History> histories) {
+    return histories.values().stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()))
         .entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
         .orElse(new History(null, List.of()));
   }
@@ -96,7 +98,7 @@ public record RunFigures(String scenario, int acknowledged, int unknown, int ref
     return new JsonObject().put("scenario", scenario).put("acknowledged", acknowledged).put("unknown", unknown)
         .put("refused", refused).put("unsettled", unsettled).put("lost", lost).put("duplicates", duplicates)
         .put("renumbered", renumbered).put("new_epoch", newEpoch).put("divergent", divergent)
-        .put("contradictions", contradictions).put("merge_seconds", mergeSeconds).put("held", held())
+        .put("contradictions", contradictions).put("behind", behind).put("merge_seconds", mergeSeconds).put("held", held())
         .put("notes", notes);
   }
 }

@@ -30,8 +30,8 @@ final class Subscriber {
   private volatile JsonObject lastReply;
   private volatile boolean running = true;
   private volatile WebSocket socket;
-  private String epoch;
-  private long offset;
+  private volatile String epoch;
+  private volatile long offset;
 
   Subscriber(Vertx vertx, int port, String channel, Views views) {
     this.vertx = vertx;
@@ -43,6 +43,11 @@ final class Subscriber {
 
   void start() {
     vertx.runOnContext(v -> connect());
+  }
+
+  /** Whether the last message shown is at or past {@code last} of {@code epoch}. */
+  boolean reached(String epoch, long last) {
+    return epoch != null && epoch.equals(this.epoch) && offset >= last;
   }
 
   /** Messages shown, connections lost, why the last one ended before {@link #stop()}, the last subscribe's result. */
