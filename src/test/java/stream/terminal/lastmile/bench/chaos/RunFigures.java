@@ -46,12 +46,13 @@ public record RunFigures(String scenario, int acknowledged, int unknown, int ref
         .collect(Collectors.groupingBy(History.Entry::payload, Collectors.counting()));
     Map<Long, String> atOffset = new HashMap<>();
     reference.entries().forEach(e -> atOffset.putIfAbsent(e.offset(), e.payload()));
-    int lost = 0;
+    List<String> lostKeys = new ArrayList<>();
     int renumbered = 0;
     int newEpoch = 0;
     for (Map.Entry<String, Ledger.Ack> ack : ledger.acks().entrySet()) {
       if (!copies.containsKey(ack.getKey())) {
-        lost++;
+        lostKeys.add(ack.getKey() + " acknowledged at " + ack.getValue()
+            + (ledger.unknown().contains(ack.getKey()) ? " after an unknown outcome" : ""));
       } else if (!ack.getValue().epoch().equals(reference.epoch())) {
         newEpoch++;
       } else if (!ack.getKey().equals(atOffset.get(ack.getValue().offset()))) {
@@ -60,10 +61,11 @@ public record RunFigures(String scenario, int acknowledged, int unknown, int ref
     }
     int duplicates = copies.values().stream().mapToInt(n -> (int) (n - 1)).sum();
     List<String> contradicted = contradictions(views, reference);
-    String examples = contradicted.isEmpty() ? "" : "; contradicted, e.g. " + String.join(", ",
-        contradicted.subList(0, Math.min(3, contradicted.size())));
+    String examples = (contradicted.isEmpty() ? "" : "; contradicted, e.g. " + String.join(", ",
+        contradicted.subList(0, Math.min(3, contradicted.size()))))
+        + (lostKeys.isEmpty() ? "" : "; lost, e.g. " + String.join(", ", lostKeys.subList(0, Math.min(3, lostKeys.size()))));
     return new RunFigures(scenario, ledger.acks().size(), ledger.unknown().size(), ledger.refused().size(),
-        ledger.unsettled().size(), lost, duplicates, renumbered, newEpoch, divergent, contradicted.size(), behind,
+        ledger.unsettled().size(), lostKeys.size(), duplicates, renumbered, newEpoch, divergent, contradicted.size(), behind,
         mergeSeconds, notes + examples);
   }
 
