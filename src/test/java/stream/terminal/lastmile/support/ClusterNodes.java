@@ -33,6 +33,10 @@ public final class ClusterNodes implements AutoCloseable {
   private String sections = Signing.identityYaml();
   /** More options of every ingest node's private listener, as YAML flow-mapping entries with their leading comma. */
   private String ingestListenerOptions = "";
+  /** Nodes whose Hazelcast and event bus bind an address of their own (default 127.0.0.1), so iptables can cut them. */
+  private final Map<String, String> clusterHosts = new LinkedHashMap<>();
+  /** Commands that start a node's JVM (setpriv with a uid of its own), by node; none by default. */
+  private final Map<String, List<String>> wrappers = new LinkedHashMap<>();
 
   /**
    * The resume tests' cluster, started and ready: "ingest" (the backlogs' owner with the edges) and two edges,
@@ -72,6 +76,32 @@ public final class ClusterNodes implements AutoCloseable {
   /** More options of every ingest node's private listener, each with its leading comma: {@code ", grpc: true"}. */
   public void ingestListenerOptions(String options) {
     this.ingestListenerOptions = options;
+  }
+
+  /**
+   * Binds node {@code name}'s Hazelcast and event bus to {@code address} (a loopback address an interface carries)
+   * instead of 127.0.0.1; its client listeners stay on 127.0.0.1. Call before any node starts: the member list
+   * names it.
+   */
+  public void clusterHost(String name, String address) {
+    clusterHosts.put(name, address);
+  }
+
+  /** Starts node {@code name}'s JVM through {@code wrapper} (see {@link GatewayProcess#startJar(Path, Map, List)}). */
+  public void wrapper(String name, List<String> wrapper) {
+    wrappers.put(name, wrapper);
+  }
+
+  public String clusterHost(String name) {
+    return clusterHosts.getOrDefault(name, "127.0.0.1");
+  }
+
+  public int memberPortOf(String name) {
+    return memberPorts.get(name);
+  }
+
+  public String clusterName() {
+    return clusterName;
   }
 
   /** @param names every member the cluster will have, including ones started later */
@@ -114,13 +144,13 @@ public final class ClusterNodes implements AutoCloseable {
     old.awaitExit(30);
     retired.add(Map.entry(name, old));
     listenerPorts.remove(name);
-    GatewayProcess process = GatewayProcess.startJar(dir.resolve(name + ".yaml"), Map.of());
+    GatewayProcess process = GatewayProcess.startJar(dir.resolve(name + ".yaml"), Map.of(), wrappers.getOrDefault(name, List.of()));
     processes.put(name, process);
     awaitReady();
     return process;
   }
 
-  /** Starts a node running {@code role} (ingest or edge), with an ops listener; does not wait for it. */
+  /** Starts a node running {@code role} (ingest, edge or both: "ingest,edge"), with an ops listener; does not wait for it. */
   public GatewayProcess start(String name, String role) throws IOException {
     return start(name, role, "", "");
   }
@@ -133,23 +163,28 @@ public final class ClusterNodes implements AutoCloseable {
    *     {@code ", tls: {...}"}
    */
   public GatewayProcess start(String name, String role, String nodeOptions, String clusterOptions) throws IOException {
-    String members = memberPorts.values().stream().map(p -> "\"127.0.0.1:" + p + "\"").collect(Collectors.joining(", "));
-    String listener = role.equals("edge")
-        ? "  - {name: public, role: edge, host: 127.0.0.1, port: " + fixedPublicPorts.getOrDefault(name, 0) + "}"
-        : "  - {name: private, role: ingest, host: 127.0.0.1, port: 0, permissions: [create, publish, subscribe]"
-            + ingestListenerOptions + "}";
+    String members = memberPorts.entrySet().stream()
+        .map(m -> "\"" + clusterHost(m.getKey()) + ":" + m.getValue() + "\"").collect(Collectors.joining(", "));
+    List<String> listeners = new ArrayList<>();
+    if (role.contains("edge")) {
+      listeners.add("  - {name: public, role: edge, host: 127.0.0.1, port: " + fixedPublicPorts.getOrDefault(name, 0) + "}");
+    }
+    if (role.contains("ingest")) {
+      listeners.add("  - {name: private, role: ingest, host: 127.0.0.1, port: 0, permissions: [create, publish, subscribe]"
+          + ingestListenerOptions + "}");
+    }
     Path config = dir.resolve(name + ".yaml");
     Files.writeString(config, String.join("\n",
         "node: {roles: [" + role + "], edge_instances: 1, shutdown_grace_ms: 3000"
             + (nodeOptions.isEmpty() ? "" : ", " + nodeOptions) + "}",
-        "cluster: {enabled: true, name: " + clusterName + ", host: 127.0.0.1, port: " + memberPorts.get(name)
+        "cluster: {enabled: true, name: " + clusterName + ", host: " + clusterHost(name) + ", port: " + memberPorts.get(name)
             + ", members: [" + members + "], join_wait_seconds: 0" + clusterOptions + "}",
         sections,
         "listeners:",
-        listener,
+        String.join("\n", listeners),
         "  - {name: ops, role: ops, host: 127.0.0.1, port: 0}",
         ""));
-    GatewayProcess process = GatewayProcess.startJar(config, Map.of());
+    GatewayProcess process = GatewayProcess.startJar(config, Map.of(), wrappers.getOrDefault(name, List.of()));
     processes.put(name, process);
     return process;
   }

@@ -42,12 +42,25 @@ public final class GatewayProcess implements AutoCloseable {
 
   /** The packaged jar (integration tests: the property {@code lastmile.jar} names it). */
   public static GatewayProcess startJar(Path config, Map<String, String> env) throws IOException {
+    return startJar(config, env, List.of());
+  }
+
+  /**
+   * The packaged jar, its JVM started by {@code wrapper} (a command that runs the rest of the command line, such
+   * as {@code setpriv --reuid=N ...}: the partition harness gives each node a uid of its own).
+   */
+  public static GatewayProcess startJar(Path config, Map<String, String> env, List<String> wrapper) throws IOException {
     String jar = System.getProperty("lastmile.jar", "target/last-mile.jar");
-    return start(List.of("-Xmx256m", "-jar", jar), config, env);
+    return start(wrapper, List.of("-Xmx256m", "-jar", jar), config, env);
   }
 
   private static GatewayProcess start(List<String> launch, Path config, Map<String, String> env) throws IOException {
-    List<String> command = new ArrayList<>();
+    return start(List.of(), launch, config, env);
+  }
+
+  private static GatewayProcess start(List<String> wrapper, List<String> launch, Path config, Map<String, String> env)
+      throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Djava.net.preferIPv4Stack=true");
     command.addAll(launch);
