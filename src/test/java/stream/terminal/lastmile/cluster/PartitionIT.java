@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import stream.terminal.lastmile.bench.chaos.ChaosRun;
@@ -24,6 +25,7 @@ import stream.terminal.lastmile.bench.chaos.Timings;
  * duplicate. Needs root and iptables (CI runs as root and installs iptables and iproute2); elsewhere it is
  * skipped with the reason.
  */
+@Tag("chaos")
 class PartitionIT {
   @Test
   void aNodeCutOffAndMergedBackLosesNoAcknowledgedMessage(@TempDir Path dir) throws Exception {

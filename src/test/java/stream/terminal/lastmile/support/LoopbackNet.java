@@ -1,15 +1,18 @@
 package stream.terminal.lastmile.support;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Extra loopback addresses and the iptables rules that cut them apart, for tests that run cluster members on
  * addresses of their own (Hazelcast binds only an address an interface carries). The rules live in a chain of
  * the test's own, named after the test and the JVM's pid and jumped to from INPUT and OUTPUT, so {@link #close()}
  * removes exactly what this test added, also when it fails (and a shutdown hook does if the JVM is stopped).
- * Needs root and iptables (CI installs it).
+ * Needs root, iptables and iproute2 (CI installs them); elsewhere the test is skipped with the reason.
  */
 public final class LoopbackNet implements AutoCloseable {
   private final String chain;
@@ -23,8 +26,12 @@ public final class LoopbackNet implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
-  /** Gives {@code lo} the address, unless it has it already (another run left it, or the harness shares it). */
+  /**
+   * Gives {@code lo} the address, unless it has it already (another run left it, or the harness shares it). Skips
+   * the test (a JUnit assumption) on a machine where this cannot be done.
+   */
   public void address(String ip) throws IOException, InterruptedException {
+    Assumptions.assumeTrue(usable(), "needs root, iptables and iproute2 (extra loopback addresses, iptables rules)");
     if (!run(List.of("ip", "addr", "show", "dev", "lo")).contains("inet " + ip + "/")) {
       exec("ip", "addr", "add", ip + "/32", "dev", "lo");
       added.add(ip);
@@ -49,6 +56,22 @@ public final class LoopbackNet implements AutoCloseable {
   public void heal() throws IOException, InterruptedException {
     if (chained) {
       exec("iptables", "-F", chain);
+    }
+  }
+
+  private static boolean usable() throws IOException, InterruptedException {
+    String status = Files.readString(Path.of("/proc/self/status"));
+    boolean root = status.lines().anyMatch(l -> l.matches("Uid:\\s+0\\s.*"));
+    return root && succeeds("iptables", "-w", "-S", "OUTPUT") && succeeds("ip", "-4", "addr", "show", "dev", "lo");
+  }
+
+  private static boolean succeeds(String... command) throws InterruptedException {
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      return p.waitFor() == 0;
+    } catch (IOException missing) {
+      return false;
     }
   }
 
