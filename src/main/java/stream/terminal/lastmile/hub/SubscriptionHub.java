@@ -17,6 +17,8 @@ import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.core.ChannelMessage;
+import stream.terminal.lastmile.core.ErrorCode;
+import stream.terminal.lastmile.core.GatewayException;
 
 /**
  * The node's single event-bus consumer per channel. It consumes a channel's address only while some event loop
@@ -36,6 +38,12 @@ public final class SubscriptionHub extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(SubscriptionHub.class.getName());
   /** Offsets one tail check reads at most; the next check goes on from there. */
   private static final int MAX_TAIL_READ = 1000;
+  /**
+   * Registrations of a channel's consumer tried before a subscribe is refused. The cluster fails a registration
+   * whose member left while it was stored rather than run it twice; a moment later the partition has a new owner.
+   */
+  private static final int REGISTER_ATTEMPTS = 4;
+  private static final long REGISTER_BACKOFF_MS = 250;
 
   private final GatewayMetrics metrics;
   private final ChannelRegistry registry;
@@ -149,10 +157,8 @@ public final class SubscriptionHub extends VerticleBase {
   private Interest consume(String channel) {
     Interest interest = new Interest(channel);
     consumed.add(channel);
-    interest.consumer =
-        vertx.eventBus().consumer(Addresses.channel(channel), message -> receive(interest, message.body()));
     // the position is read after registration: every message after it reaches this consumer
-    interest.registered = interest.consumer.completion()
+    interest.registered = register(interest, 1)
         .compose(v -> registry.get(channel))
         .map(info -> {
           interest.sequencer = new Sequencer(info.channel().epoch(), info.lastOffset() + 1, maxWaiting,
@@ -162,6 +168,29 @@ public final class SubscriptionHub extends VerticleBase {
           return null;
         });
     return interest;
+  }
+
+  /** Registers the channel's consumer cluster-wide, again after a failure while the channel is still wanted. */
+  private Future<Void> register(Interest interest, int attempt) {
+    interest.consumer = vertx.eventBus()
+        .consumer(Addresses.channel(interest.channel), message -> receive(interest, message.body()));
+    return interest.consumer.completion().recover(failure -> {
+      interest.consumer.unregister();
+      if (attempt >= REGISTER_ATTEMPTS) {
+        LOG.log(Level.WARNING, "channel {0}: consumer not registered: {1}", interest.channel, failure.toString());
+        return Future.failedFuture(new GatewayException(ErrorCode.UNAVAILABLE,
+            "the cluster did not register this node's interest in the channel; subscribe again"));
+      }
+      Promise<Void> retried = Promise.promise();
+      vertx.setTimer(REGISTER_BACKOFF_MS << (attempt - 1), id -> {
+        if (channels.get(interest.channel) != interest) {
+          retried.fail(new GatewayException(ErrorCode.CANCELLED, "no subscriber left"));
+        } else {
+          register(interest, attempt + 1).onComplete(retried);
+        }
+      });
+      return retried.future();
+    });
   }
 
   private void receive(Interest interest, ChannelMessage message) {
