@@ -15,6 +15,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
@@ -73,7 +74,9 @@ class MinorityIT {
       views.add(view);
       registries.add(new HazelcastChannelRegistry(vertx, hazelcast, 100, ChannelPolicies.defaults(), view));
     }
-    await(20).until(() -> members.stream().allMatch(m -> m.getCluster().getMembers().size() == 3)
+    // and no migration under way: a channel's replicas chosen mid-migration could move before the cut
+    await(30).until(() -> members.stream().allMatch(m -> m.getCluster().getMembers().size() == 3
+            && m.getPartitionService().isClusterSafe())
         && views.stream().allMatch(ClusterView::getAsBoolean));
   }
 
@@ -114,6 +117,7 @@ class MinorityIT {
     assertEquals(ErrorCode.UNAVAILABLE, refusal(cutOff.create("minority.created")).code());
 
     // the majority's primary cannot reach its backup: not acknowledged on one copy, but of unknown outcome
+    assertEquals(replicas(members.get(0), members.get(2)), replicas(members.get(0), channel), "replicas unmoved");
     long start = System.nanoTime();
     GatewayException unconfirmed = refusal(majority.append(channel, 3, "\"no backup\"", null, null));
     assertTrue(unconfirmed.storedUnknown(), unconfirmed.getMessage());
@@ -145,18 +149,27 @@ class MinorityIT {
 
   /** A channel name whose ringbuffer's primary copy is on {@code primary} and backup on {@code backup}. */
   private static String channelWithReplicas(HazelcastInstance primary, HazelcastInstance backup) {
-    var partitions = ((HazelcastInstanceProxy) primary).getOriginal().node.getPartitionService();
-    Address p = primary.getCluster().getLocalMember().getAddress();
-    Address b = backup.getCluster().getLocalMember().getAddress();
+    List<Address> wanted = replicas(primary, backup);
     for (int i = 0; ; i++) {
       String channel = "minority.c" + i;
-      int id = primary.getPartitionService().getPartition(HazelcastChannelRegistry.BACKLOG_PREFIX + channel)
-          .getPartitionId();
-      if (p.equals(partitions.getPartition(id).getReplicaAddress(0))
-          && b.equals(partitions.getPartition(id).getReplicaAddress(1))) {
+      if (wanted.equals(replicas(primary, channel))) {
         return channel;
       }
     }
+  }
+
+  /** Where the channel's ringbuffer's primary copy and backup are, as {@code member}'s partition table says. */
+  private static List<Address> replicas(HazelcastInstance member, String channel) {
+    var partitions = ((HazelcastInstanceProxy) member).getOriginal().node.getPartitionService();
+    int id = member.getPartitionService().getPartition(HazelcastChannelRegistry.BACKLOG_PREFIX + channel)
+        .getPartitionId();
+    var partition = partitions.getPartition(id);
+    return Arrays.asList(partition.getReplicaAddress(0), partition.getReplicaAddress(1)); // a replica may be null
+  }
+
+  private static List<Address> replicas(HazelcastInstance primary, HazelcastInstance backup) {
+    return List.of(primary.getCluster().getLocalMember().getAddress(),
+        backup.getCluster().getLocalMember().getAddress());
   }
 
   private static GatewayException refusal(Future<?> attempt) {
