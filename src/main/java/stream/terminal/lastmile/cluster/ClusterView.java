@@ -15,6 +15,7 @@ import java.util.function.BooleanSupplier;
  * clients elsewhere.
  */
 public final class ClusterView implements BooleanSupplier {
+  private static final System.Logger LOG = System.getLogger(ClusterView.class.getName());
   /** Null for a quorum of one, which always holds. */
   private final SplitBrainProtection quorum;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
@@ -52,7 +53,7 @@ public final class ClusterView implements BooleanSupplier {
   public synchronized void check() {
     boolean serving = getAsBoolean();
     if (wasServing && !serving) {
-      lost();
+      lost("it has not heard from cluster.min_members members within " + Quorum.TOLERANCE_MS + " ms");
     }
     wasServing = serving;
   }
@@ -65,9 +66,9 @@ public final class ClusterView implements BooleanSupplier {
     LifecycleState state = event.getState();
     if (state == LifecycleState.MERGING) {
       merging = true;
-      lost();
+      lost("it merges into the other side of a split");
     } else if (state == LifecycleState.MERGED || state == LifecycleState.MERGE_FAILED) {
-      lost();
+      lost("it " + (state == LifecycleState.MERGED ? "merged" : "failed to merge") + " after a split");
       if (state == LifecycleState.MERGED) {
         merged.forEach(Runnable::run);
       }
@@ -75,7 +76,9 @@ public final class ClusterView implements BooleanSupplier {
     }
   }
 
-  private void lost() {
+  private void lost(String why) {
+    LOG.log(System.Logger.Level.WARNING, "this member drops its view of the cluster and sends its clients elsewhere: "
+        + why);
     listeners.forEach(Runnable::run);
   }
 }

@@ -80,9 +80,9 @@ class IdempotentFailoverIT {
     int acknowledgedBeforeKill = answers.size();
 
     int duplicates = 0;
-    try (WsClient retry = cluster.ingest("ingest2")) {
+    try (Retrier retry = new Retrier()) {
       for (int n = 1; n <= MESSAGES; n++) {
-        JsonObject result = retried(retry, n);
+        JsonObject result = retry.until(n);
         JsonObject earlier = answers.put(n, result);
         if (earlier != null) {
           assertEquals(earlier.getLong("offset"), result.getLong("offset"), "one position per key: " + result.encode());
@@ -111,37 +111,65 @@ class IdempotentFailoverIT {
   }
 
   /**
-   * One key's retry until it has an answer: while ingest1 is still a member its claims wait for it, and the
-   * answer is {@code unavailable}, stored unknown; once it is gone they are settled. A store to a partition whose
-   * owner died waits for Hazelcast to promote its backup: up to a minute per attempt.
+   * Publishes one key at a time to ingest2 until each has an answer, as the client library does: while ingest1 is
+   * still a member its claims wait for it, and the answer is {@code unavailable}, stored unknown; once it is gone
+   * they are settled. A store to a partition whose owner died waits for Hazelcast to promote its backup: up to a
+   * minute per attempt. A connection the node closes (it lost its quorum for a moment on a loaded machine and
+   * sent its clients elsewhere: 4000) is opened again, and the key sent again.
    */
-  private static JsonObject retried(WsClient ws, int n) {
-    JsonObject[] result = new JsonObject[1];
-    Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      ws.send(publish(n));
-      JsonObject reply = replyTo(ws, n);
-      if (reply.containsKey("error")) {
-        // unavailable: stored unknown; internal: "not confirmed", a store the lost member took part in
-        assertTrue(List.of("unavailable", "internal").contains(reply.getJsonObject("error").getString("code")),
-            reply.encode());
-        return false;
-      }
-      result[0] = reply.getJsonObject("result");
-      return true;
-    });
-    return result[0];
-  }
+  private static final class Retrier implements AutoCloseable {
+    private WsClient ws;
 
-  private static JsonObject replyTo(WsClient ws, int id) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      String frame = ws.poll(1000);
-      if (frame != null && Integer.valueOf(id).equals(new JsonObject(frame).getInteger("id"))) {
-        return new JsonObject(frame);
+    JsonObject until(int n) {
+      JsonObject[] result = new JsonObject[1];
+      Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        if (ws == null || ws.isClosed()) {
+          if (ws != null) {
+            System.out.println("IdempotentFailoverIT: ingest2 closed the connection (" + ws.awaitClose()
+                + "), opening another");
+          }
+          close();
+          ws = cluster.ingest("ingest2");
+        }
+        ws.send(publish(n));
+        JsonObject reply = replyTo(n);
+        if (reply == null) {
+          return false; // closed before it answered
+        }
+        if (reply.containsKey("error")) {
+          // unavailable: stored unknown; internal: "not confirmed", a store the lost member took part in
+          assertTrue(List.of("unavailable", "internal").contains(reply.getJsonObject("error").getString("code")),
+              reply.encode());
+          return false;
+        }
+        result[0] = reply.getJsonObject("result");
+        return true;
+      });
+      return result[0];
+    }
+
+    /** The reply to publish {@code id}, or null if the node closed the connection first. */
+    private JsonObject replyTo(int id) throws InterruptedException {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (System.nanoTime() < deadline) {
+        String frame = ws.poll(1000);
+        if (frame != null && Integer.valueOf(id).equals(new JsonObject(frame).getInteger("id"))) {
+          return new JsonObject(frame);
+        }
+        if (frame == null && ws.isClosed()) {
+          return null;
+        }
+      }
+      throw new AssertionError("no answer to publish " + id + " within 60 s; ingest2's warnings:\n"
+          + warnings(cluster.process("ingest2").output()));
+    }
+
+    @Override
+    public void close() {
+      if (ws != null) {
+        ws.close();
       }
     }
-    throw new AssertionError("no answer to publish " + id + " within 60 s; ingest2's warnings:\n"
-        + warnings(cluster.process("ingest2").output()));
   }
 
   private static String warnings(String log) {
