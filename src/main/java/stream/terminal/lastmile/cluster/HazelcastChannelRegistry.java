@@ -129,13 +129,13 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   /** A channel's batches go to its ringbuffer, or, without a backlog, only take offsets from the channel map. */
   private Appender appender(String name) {
     if (!policies.forChannel(name).keepsBacklog()) {
-      return Appender.of(name, MAX_BATCH, batch -> local(channels.submitToKey(name, new NextOffset(batch.size())))
+      return Appender.of(name, MAX_BATCH, batch -> storing(channels.submitToKey(name, new NextOffset(batch.size())))
           .compose(record -> record == null ? notFound(name)
               : Future.succeededFuture(new Position(record.epoch(), record.lastOffset()))));
     }
     int maxBatch = Math.min(MAX_BATCH, policies.forChannel(name).backlogSize());
     return Appender.of(name, maxBatch, batch -> epoch(name).compose(epoch ->
-        local(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE))
+        storing(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE))
             .map(lastSequence -> new Position(epoch, lastSequence + 1))));
   }
 
@@ -220,17 +220,30 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   /**
    * Hands Hazelcast's result back to the caller's context. The callback runs on the thread that completes the
    * stage: Hazelcast's default callback executor starts a new thread per callback when the JVM's common pool has
-   * a single thread (any two-core machine), which capped publishing at a few hundred messages a second.
+   * a single thread (any two-core machine), which capped publishing at a few hundred messages a second. A read
+   * whose member left is {@code unavailable}: try again.
    */
   private <T> Future<T> local(CompletionStage<T> stage) {
-    return on(vertx.getOrCreateContext(), stage);
+    return on(vertx.getOrCreateContext(), stage).recover(e -> Future.failedFuture(memberLost(e)
+        ? new GatewayException(ErrorCode.UNAVAILABLE, "the cluster member holding it left; try again") : e));
+  }
+
+  /**
+   * A store: a member that leaves while it runs one leaves its outcome unknown, and Hazelcast does not run it
+   * again (it could apply twice). The publisher is told so, and may publish again.
+   */
+  private <T> Future<T> storing(CompletionStage<T> stage) {
+    return on(vertx.getOrCreateContext(), stage).recover(e -> Future.failedFuture(memberLost(e)
+        ? GatewayException.outcomeUnknown("not confirmed: the cluster member storing it left ("
+            + cause(e).getClass().getSimpleName() + "); it may or may not be stored")
+        : e));
   }
 
   private static <T> Future<T> on(Context context, CompletionStage<T> stage) {
     Promise<T> result = Promise.promise();
     stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
       if (failure != null) {
-        result.fail(unconfirmed(failure));
+        result.fail(failure);
       } else {
         result.complete(value);
       }
@@ -238,18 +251,14 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     return result.future();
   }
 
-  /**
-   * A member that leaves while it runs an operation leaves its outcome unknown; Hazelcast does not retry a
-   * write then (it could apply twice). The publisher is told the message is not confirmed and may publish again.
-   */
-  private static Throwable unconfirmed(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+  private static boolean memberLost(Throwable failure) {
+    Throwable cause = cause(failure);
+    return cause instanceof MemberLeftException || cause instanceof TargetNotMemberException;
+  }
+
+  private static Throwable cause(Throwable failure) {
+    return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
-    if (cause instanceof MemberLeftException || cause instanceof TargetNotMemberException) {
-      return new GatewayException(ErrorCode.INTERNAL,
-          "not confirmed: the cluster member storing it left; publish again (" + cause.getClass().getSimpleName() + ")");
-    }
-    return failure;
   }
 
   private static <T> Future<T> notFound(String name) {

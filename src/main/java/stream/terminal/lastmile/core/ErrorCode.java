@@ -19,7 +19,7 @@ public enum ErrorCode {
   LIMIT_EXCEEDED("limit_exceeded", 429),
   INTERNAL("internal", 500),
   /**
-   * Retryable: this node cannot serve the command now (it is in a cluster minority, or its cluster is merging).
+   * Retryable: this node cannot serve the command now (a cluster member it needed left while the command ran).
    * A publish refused so may carry {@code "stored": "unknown"} (see {@link GatewayException#storedUnknown()}).
    */
   UNAVAILABLE("unavailable", 503),

@@ -16,8 +16,8 @@ public class GatewayException extends RuntimeException {
   }
 
   /**
-   * A publish whose outcome is not known (a member was lost during the store, or the store timed out): it may or
-   * may not have been stored. Retryable; a publisher that retries with the same idempotency key stores it once.
+   * A publish whose outcome is not known (the cluster member storing it left): it may or may not have been
+   * stored. Retryable, at the risk of storing it twice.
    */
   public static GatewayException outcomeUnknown(String message) {
     return new GatewayException(ErrorCode.UNAVAILABLE, message, true);
