@@ -24,18 +24,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.bus.Addresses;
 import stream.terminal.lastmile.bus.ChannelMessageCodec;
-import stream.terminal.lastmile.channel.Channel;
-import stream.terminal.lastmile.channel.ChannelInfo;
 import stream.terminal.lastmile.channel.ChannelRegistry;
 import stream.terminal.lastmile.channel.LocalChannelRegistry;
 import stream.terminal.lastmile.config.ChannelPolicies;
 import stream.terminal.lastmile.metrics.GatewayMetrics;
-import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.core.ChannelMessage;
-import stream.terminal.lastmile.core.ProtoPayload;
-import stream.terminal.lastmile.core.Signature;
 import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.protocol.TextFrame;
+import stream.terminal.lastmile.support.HeldLookups;
 
 /** The node's fan-out: one consumer per channel, one encoding per dialect, each subscriber on its own loop. */
 class SubscriptionHubTest {
@@ -236,68 +232,21 @@ class SubscriptionHubTest {
     LocalChannelRegistry local = new LocalChannelRegistry(10, ChannelPolicies.defaults());
     local.create("hub.c").await();
     local.create("hub.stuck").await();
-    CountDownLatch stuckAsked = new CountDownLatch(1);
-    // once its subscriber is attached, hub.stuck's lookups never answer, as a Hazelcast invocation caught in a merge
-    ChannelRegistry stalling = new DelegatingRegistry(local) {
-      volatile boolean stall;
-
-      @Override
-      public Future<ChannelInfo> get(String name) {
-        if (name.equals("hub.stuck") && stall) {
-          stuckAsked.countDown();
-          return Promise.<ChannelInfo>promise().future();
-        }
-        if (name.equals("hub.stuck")) {
-          stall = true;
-        }
-        return super.get(name);
-      }
-    };
+    HeldLookups stalling = HeldLookups.wrap(local);
     SubscriptionHub hub = startHub(stalling, 100);
     Context loop = vertx.getOrCreateContext();
     LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
     on(loop, v -> fanout.add("hub.stuck", new Recorder(Dialect.NATIVE, new CountDownLatch(1))));
+    // once its subscriber is attached, hub.stuck's next lookup never answers, as a Hazelcast invocation caught in a
+    // merge
+    HeldLookups.Held stuck = stalling.holdNext("hub.stuck");
     Recorder subscriber = new Recorder(Dialect.NATIVE, new CountDownLatch(1));
     on(loop, v -> fanout.add("hub.c", subscriber));
-    assertTrue(stuckAsked.await(10, TimeUnit.SECONDS), "hub.stuck's tail check is hanging");
+    stuck.awaitAsked(); // hub.stuck's tail check is hanging
     // stored but never put on the bus: only a tail check of hub.c can find it
     ChannelMessage missed = local.append("hub.c", System.currentTimeMillis(), "\"missed\"", null, null).await();
     assertTrue(subscriber.received.await(10, TimeUnit.SECONDS), "hub.c's missed message was read from the backlog");
     assertTrue(subscriber.frames.get(0).toString().contains("\"offset\":" + missed.offset()));
-  }
-
-  /** A registry that passes every call on; tests override what they make fail. */
-  private static class DelegatingRegistry implements ChannelRegistry {
-    private final ChannelRegistry inner;
-
-    DelegatingRegistry(ChannelRegistry inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public Future<Channel> create(String name) {
-      return inner.create(name);
-    }
-
-    @Override
-    public Future<ChannelInfo> get(String name) {
-      return inner.get(name);
-    }
-
-    @Override
-    public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
-      return inner.append(name, ts, data, signature, proto);
-    }
-
-    @Override
-    public Future<BacklogPage> read(String name, long from, int limit) {
-      return inner.read(name, from, limit);
-    }
-
-    @Override
-    public Future<List<ChannelInfo>> list() {
-      return inner.list();
-    }
   }
 
   /** How a request to the channel's address fails: NO_HANDLERS at once when nobody consumes it. */
