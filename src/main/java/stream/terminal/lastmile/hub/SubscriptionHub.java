@@ -68,6 +68,8 @@ public final class SubscriptionHub extends VerticleBase {
     long holeTimer = -1;
     /** The stored tail the last check found ahead of what was released, or -1. */
     long tailAhead = -1;
+    /** Whether a tail check of the channel is running. */
+    boolean tailChecking;
 
     Interest(String channel) {
       this.channel = channel;
@@ -295,15 +297,19 @@ public final class SubscriptionHub extends VerticleBase {
     });
   }
 
-  /** One round of tail checks, all at once; the next round starts a period after this one ends. */
+  /**
+   * One round of tail checks, a period after the last. A channel whose previous check has not ended is skipped:
+   * a lookup can hang (a Hazelcast invocation in flight while the member merges waits out its timeout, minutes),
+   * and waiting for the whole round would hold up every other channel's checks, and a resubscribe's new one.
+   */
   private void checkTails() {
-    List<Future<?>> checks = new ArrayList<>(channels.size());
     for (Interest interest : channels.values()) {
-      if (interest.sequencer != null) {
-        checks.add(checkTail(interest));
+      if (interest.sequencer != null && !interest.tailChecking) {
+        interest.tailChecking = true;
+        checkTail(interest).onComplete(ar -> interest.tailChecking = false);
       }
     }
-    Future.join(checks).onComplete(ar -> vertx.setTimer(tailCheckMs, id -> checkTails()));
+    vertx.setTimer(tailCheckMs, id -> checkTails());
   }
 
   /**

@@ -31,6 +31,7 @@ import stream.terminal.lastmile.metrics.GatewayMetrics;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.Dialect;
 import stream.terminal.lastmile.protocol.TextFrame;
+import stream.terminal.lastmile.support.HeldLookups;
 
 /** The node's fan-out: one consumer per channel, one encoding per dialect, each subscriber on its own loop. */
 class SubscriptionHubTest {
@@ -224,6 +225,28 @@ class SubscriptionHubTest {
     assertTrue(tookMs < 1000, "within 2 checks (2 x 100 ms) and the reads, not " + tookMs + " ms");
     assertEquals(1, subscriber.frames.size());
     assertTrue(subscriber.frames.get(0).toString().contains("\"offset\":" + missed.offset()), subscriber.frames.get(0).toString());
+  }
+
+  @Test
+  void aTailCheckThatNeverAnswersHoldsUpNoOtherChannelsChecks() throws Exception {
+    LocalChannelRegistry local = new LocalChannelRegistry(10, ChannelPolicies.defaults());
+    local.create("hub.c").await();
+    local.create("hub.stuck").await();
+    HeldLookups stalling = HeldLookups.wrap(local);
+    SubscriptionHub hub = startHub(stalling, 100);
+    Context loop = vertx.getOrCreateContext();
+    LocalFanout fanout = on(loop, v -> Future.succeededFuture(hub.fanout(loop)));
+    on(loop, v -> fanout.add("hub.stuck", new Recorder(Dialect.NATIVE, new CountDownLatch(1))));
+    // once its subscriber is attached, hub.stuck's next lookup never answers, as a Hazelcast invocation caught in a
+    // merge
+    HeldLookups.Held stuck = stalling.holdNext("hub.stuck");
+    Recorder subscriber = new Recorder(Dialect.NATIVE, new CountDownLatch(1));
+    on(loop, v -> fanout.add("hub.c", subscriber));
+    stuck.awaitAsked(); // hub.stuck's tail check is hanging
+    // stored but never put on the bus: only a tail check of hub.c can find it
+    ChannelMessage missed = local.append("hub.c", System.currentTimeMillis(), "\"missed\"", null, null).await();
+    assertTrue(subscriber.received.await(10, TimeUnit.SECONDS), "hub.c's missed message was read from the backlog");
+    assertTrue(subscriber.frames.get(0).toString().contains("\"offset\":" + missed.offset()));
   }
 
   /** How a request to the channel's address fails: NO_HANDLERS at once when nobody consumes it. */
