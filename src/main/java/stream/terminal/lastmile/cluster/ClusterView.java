@@ -16,24 +16,51 @@ import java.util.function.BooleanSupplier;
  */
 public final class ClusterView implements BooleanSupplier {
   private static final System.Logger LOG = System.getLogger(ClusterView.class.getName());
-  /** Null for a quorum of one, which always holds. */
-  private final SplitBrainProtection quorum;
+  /** Whether the member has its quorum now; always, for a quorum of one. */
+  private final BooleanSupplier quorate;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
   private final List<Runnable> merged = new CopyOnWriteArrayList<>();
   private volatile boolean merging;
+  private volatile long generation;
   /** What {@link #check()} saw last; a node that starts without its quorum has no view to lose yet. */
   private boolean wasServing;
 
   public ClusterView(HazelcastInstance hazelcast) {
-    this.quorum = Quorum.nameIn(hazelcast.getConfig()) == null ? null
-        : hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(Quorum.NAME);
+    this(hazelcast, quorum(hazelcast));
+  }
+
+  /** @param quorate whether the member has its quorum now (tests give their own) */
+  ClusterView(HazelcastInstance hazelcast, BooleanSupplier quorate) {
+    this.quorate = quorate;
     hazelcast.getLifecycleService().addLifecycleListener(this::lifecycle);
+  }
+
+  private static BooleanSupplier quorum(HazelcastInstance hazelcast) {
+    if (Quorum.nameIn(hazelcast.getConfig()) == null) {
+      return () -> true;
+    }
+    SplitBrainProtection protection = hazelcast.getSplitBrainProtectionService().getSplitBrainProtection(Quorum.NAME);
+    return protection::hasMinimumSize;
   }
 
   /** True while this member has its quorum and is not merging. */
   @Override
   public boolean getAsBoolean() {
-    return !merging && (quorum == null || quorum.hasMinimumSize());
+    return !merging && quorate.getAsBoolean();
+  }
+
+  /** Counts the views this member dropped: a store that spans a change of view started in another one. */
+  public long generation() {
+    return generation;
+  }
+
+  /**
+   * Whether a store that started in view {@code generation} may be acknowledged: the member still serves that
+   * view. One that lost its quorum meanwhile may have stored on its own side of a split only: no confirmation
+   * crosses the cut, but a write whose backup's member was removed can complete without one.
+   */
+  public boolean stillServing(long generation) {
+    return this.generation == generation && getAsBoolean();
   }
 
   /** @param listener runs on a Hazelcast or timer thread each time the view this node served is gone */
@@ -76,7 +103,8 @@ public final class ClusterView implements BooleanSupplier {
     }
   }
 
-  private void lost(String why) {
+  private synchronized void lost(String why) {
+    generation++;
     LOG.log(System.Logger.Level.WARNING, "this member drops its view of the cluster and sends its clients elsewhere: "
         + why);
     listeners.forEach(Runnable::run);

@@ -19,7 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.channel.Channel;
@@ -62,8 +61,8 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   private final IMap<String, ChannelRecord> channels;
   private final int maxChannels;
   private final ChannelPolicies policies;
-  /** Whether this member may acknowledge now ({@link ClusterView}). */
-  private final BooleanSupplier serving;
+  /** Whether this member may acknowledge now, and whether it still may once a store is done. */
+  private final ClusterView view;
   /** Epoch lookups by channel: a channel keeps its epoch as long as it exists, so one lookup per channel will do. */
   private final ConcurrentMap<String, Future<String>> epochs = new ConcurrentHashMap<>();
   /** The last message this node acknowledged per channel with a backlog: what a merge may have moved. */
@@ -88,7 +87,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     this.maxChannels = maxChannels;
     this.policies = policies;
     this.claims = new KeyClaims(vertx, hazelcast);
-    this.serving = view;
+    this.view = view;
     view.onViewLost(this::forgetAll);
     view.onMerged(this::settleMerge);
   }
@@ -125,7 +124,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
 
   @Override
   public Future<Channel> create(String name) {
-    if (!serving.getAsBoolean()) {
+    if (!view.getAsBoolean()) {
       return Future.failedFuture(Outcomes.minority());
     }
     ChannelPolicy policy = policies.forChannel(name);
@@ -172,11 +171,24 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
 
   @Override
   public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
-    if (!serving.getAsBoolean()) {
+    if (!view.getAsBoolean()) {
       return Future.failedFuture(Outcomes.minority());
     }
+    long generation = view.generation();
     Appender appender = appenders.computeIfAbsent(name, this::appender);
-    return appender.append(ts, data, signature, proto, vertx.getOrCreateContext()).onFailure(e -> forget(name, appender, e));
+    return appender.append(ts, data, signature, proto, vertx.getOrCreateContext())
+        .compose(stored -> acknowledgeable(stored, generation))
+        .onFailure(e -> forget(name, appender, e));
+  }
+
+  /**
+   * A store is acknowledged only if this member kept its view while it ran: one that lost its quorum meanwhile
+   * (it was cut off, or merged) may have stored on its side of a split only, so the outcome is unknown.
+   */
+  private Future<ChannelMessage> acknowledgeable(ChannelMessage stored, long generation) {
+    return stored == null || view.stillServing(generation) ? Future.succeededFuture(stored)
+        : Future.failedFuture(GatewayException.outcomeUnknown("this node lost its quorum while storing: the message"
+            + " may be stored on its side of a split only; publish again with the same idempotency key"));
   }
 
   /**
@@ -187,15 +199,17 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
   @Override
   public Future<Published> appendOnce(String name, IdempotencyKey key, long ts, String data, Signature signature,
       ProtoPayload proto) {
-    if (!serving.getAsBoolean()) {
+    if (!view.getAsBoolean()) {
       return Future.failedFuture(Outcomes.minority());
     }
     Context context = vertx.getOrCreateContext();
     Supplier<Future<Position>> findInBacklog = !keepsBacklog(name) ? null
         : () -> here(epoch(name)).compose(epoch -> KeyClaims.find(backlog(name), epoch, key.value(), context));
     KeyClaims.Attempt claim = claims.claim(name, key, findInBacklog);
+    long generation = view.generation();
     Appender appender = appenders.computeIfAbsent(name, this::appender);
     return appender.append(ts, data, signature, proto, key.implicit() ? null : key.value(), claim.won(), context)
+        .compose(stored -> acknowledgeable(stored, generation))
         .onFailure(e -> forget(name, appender, e))
         .transform(stored -> claim.settle(stored, name, ts, data, signature, proto));
   }
