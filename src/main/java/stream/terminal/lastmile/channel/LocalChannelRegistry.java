@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import stream.terminal.lastmile.config.ChannelBounds;
 import stream.terminal.lastmile.config.ChannelPolicies;
@@ -146,48 +147,44 @@ public final class LocalChannelRegistry implements ChannelRegistry {
 
   @Override
   public Future<ChannelMessage> append(String name, long ts, String data, Signature signature, ProtoPayload proto) {
-    Entry entry = channels.get(name);
-    if (entry == null) {
-      return notFound(name);
-    }
-    ChannelMessage message;
-    synchronized (entry) {
-      if (entry.removed) {
-        return notFound(name);
-      }
-      message = store(entry, ts, data, signature, proto);
-    }
-    // outside the entry's lock: trimming takes the locks of other channels, one at a time
-    budget.enforce(channels.values());
-    return Future.succeededFuture(message);
+    return locked(name, entry -> store(entry, ts, data, signature, proto));
   }
 
   /** A key's check and its message's store are one step under the channel's lock: two racing repeats store once. */
   @Override
   public Future<Published> appendOnce(String name, IdempotencyKey key, long ts, String data, Signature signature,
       ProtoPayload proto) {
-    Entry entry = channels.get(name);
-    if (entry == null) {
-      return notFound(name);
-    }
-    ChannelMessage message;
-    synchronized (entry) {
-      if (entry.removed) {
-        return notFound(name);
-      }
+    return locked(name, entry -> {
       long now = System.currentTimeMillis();
       entry.forgetKeys(now);
       SeenKey seen = entry.keys.get(key.value());
       if (seen != null && seen.forgetAt() > now) {
-        return Future.succeededFuture(new Published(
-            new ChannelMessage(name, entry.channel.epoch(), seen.offset(), ts, data, signature, proto), true));
+        return new Published(
+            new ChannelMessage(name, entry.channel.epoch(), seen.offset(), ts, data, signature, proto), true);
       }
-      message = store(entry, ts, data, signature, proto);
+      ChannelMessage message = store(entry, ts, data, signature, proto);
       entry.keys.remove(key.value()); // a key past its window goes to the end, with its new time
       entry.keys.put(key.value(), new SeenKey(message.offset(), now + key.windowSeconds() * 1000L));
+      return Published.stored(message);
+    });
+  }
+
+  /** Runs {@code action} under the lock of the channel, unless there is no such channel (any more). */
+  private <T> Future<T> locked(String name, Function<Entry, T> action) {
+    Entry entry = channels.get(name);
+    if (entry == null) {
+      return notFound(name);
     }
+    T result;
+    synchronized (entry) {
+      if (entry.removed) {
+        return notFound(name);
+      }
+      result = action.apply(entry);
+    }
+    // outside the entry's lock: trimming takes the locks of other channels, one at a time
     budget.enforce(channels.values());
-    return Future.succeededFuture(Published.stored(message));
+    return Future.succeededFuture(result);
   }
 
   /** Numbers and keeps one message; the caller holds the entry's lock. */

@@ -3,13 +3,8 @@ package stream.terminal.lastmile.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.config.ChannelPolicies;
-import stream.terminal.lastmile.config.ClusterConfig;
 import stream.terminal.lastmile.core.BacklogPage;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.support.LoopbackNet;
@@ -39,27 +33,8 @@ class DivergedMergeIT {
 
   @BeforeEach
   void start() throws Exception {
-    List<String> addresses = new ArrayList<>();
-    for (String ip : IPS) {
-      net.address(ip);
-      try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-        addresses.add(ip + ":" + socket.getLocalPort());
-      }
-    }
-    String name = "diverged-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    List<Future<HazelcastInstance>> started = new ArrayList<>();
-    for (String address : addresses) {
-      String[] hostPort = address.split(":");
-      Config config = HazelcastSetup.build(new ClusterConfig(true, name, hostPort[0], null,
-          Integer.parseInt(hostPort[1]), addresses, 0, null, 0, null, 1));
-      config.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
-      config.setProperty("hazelcast.merge.first.run.delay.seconds", "2");
-      config.setProperty("hazelcast.merge.next.run.delay.seconds", "2");
-      started.add(vertx.executeBlocking(() -> Hazelcast.newHazelcastInstance(config), false));
-    }
-    for (Future<HazelcastInstance> member : started) {
-      HazelcastInstance hazelcast = member.await();
-      members.add(hazelcast);
+    members.addAll(LoopbackMembers.start(vertx, net, "diverged", IPS, 1, 5));
+    for (HazelcastInstance hazelcast : members) {
       registries.add(new HazelcastChannelRegistry(vertx, hazelcast, 100, ChannelPolicies.defaults(),
           new ClusterView(hazelcast)));
     }

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.cluster.Address;
-import com.hazelcast.config.Config;
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.instance.impl.HazelcastInstanceProxy;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +19,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import stream.terminal.lastmile.config.ChannelPolicies;
-import stream.terminal.lastmile.config.ClusterConfig;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
@@ -48,29 +43,12 @@ class MinorityIT {
 
   @BeforeEach
   void start() throws Exception {
-    List<String> addresses = new ArrayList<>();
-    for (String ip : IPS) {
-      net.address(ip);
-      addresses.add(ip + ":" + freePort(ip));
-    }
-    String name = "minority-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    List<Future<HazelcastInstance>> started = new ArrayList<>();
-    for (String address : addresses) {
-      String[] hostPort = address.split(":");
-      Config config = HazelcastSetup.build(new ClusterConfig(true, name, hostPort[0], null,
-          Integer.parseInt(hostPort[1]), addresses, 0, null, 0, null));
-      // a healed split merges within seconds. Members are removed only after the write without its backup has
-      // answered (quorum lost ~3 s after the cut, or later on a loaded machine, then the 5 s backup timeout and the
-      // invocation monitor's 1 s scan): removing member 3 first would give the write a new backup on member 2
-      config.setProperty("hazelcast.max.no.heartbeat.seconds", "16");
-      config.setProperty("hazelcast.merge.first.run.delay.seconds", "2");
-      config.setProperty("hazelcast.merge.next.run.delay.seconds", "2");
-      started.add(vertx.executeBlocking(() -> Hazelcast.newHazelcastInstance(config), false));
-    }
-    for (Future<HazelcastInstance> member : started) {
-      HazelcastInstance hazelcast = member.await();
+    // members are removed only after the write without its backup has answered (quorum lost ~3 s after the cut,
+    // or later on a loaded machine, then the 5 s backup timeout and the invocation monitor's 1 s scan): removing
+    // member 3 first would give the write a new backup on member 2
+    members.addAll(LoopbackMembers.start(vertx, net, "minority", IPS, 2, 16));
+    for (HazelcastInstance hazelcast : members) {
       ClusterView view = new ClusterView(hazelcast);
-      members.add(hazelcast);
       views.add(view);
       registries.add(new HazelcastChannelRegistry(vertx, hazelcast, 100, ChannelPolicies.defaults(), view));
     }
@@ -179,12 +157,6 @@ class MinorityIT {
       return GatewayException.of(e);
     }
     throw new AssertionError("acknowledged: " + attempt.result());
-  }
-
-  private static int freePort(String ip) throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
-      return socket.getLocalPort();
-    }
   }
 
   private static org.awaitility.core.ConditionFactory await(int seconds) {
