@@ -158,6 +158,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
    */
   @Override
   public Future<ChannelInfo> get(String name) {
+    if (!view.getAsBoolean()) {
+      return Future.failedFuture(Outcomes.minorityRead());
+    }
     if (!keepsBacklog(name)) {
       return record(name).map(r -> new ChannelInfo(new Channel(name, r.epoch(), r.createdAt()), r.lastOffset()));
     }
@@ -289,6 +292,9 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
    */
   @Override
   public Future<BacklogPage> read(String name, long from, int limit) {
+    if (!view.getAsBoolean()) {
+      return Future.failedFuture(Outcomes.minorityRead());
+    }
     if (!keepsBacklog(name)) {
       return record(name).map(r -> new BacklogPage(r.epoch(), r.lastOffset() + 1, r.lastOffset(), List.of()));
     }

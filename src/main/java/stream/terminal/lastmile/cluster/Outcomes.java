@@ -49,6 +49,15 @@ final class Outcomes {
         "this node is not in the cluster's majority (or is merging): nothing was stored; use another node");
   }
 
+  /**
+   * A read on a member without its view: what it holds may include writes of its side of a split that were never
+   * acknowledged (stored on it, their backup unconfirmed), which a subscriber must not be shown.
+   */
+  static GatewayException minorityRead() {
+    return new GatewayException(ErrorCode.UNAVAILABLE, "this node is not in the cluster's majority (or is merging):"
+        + " it cannot answer for the channel now; use another node");
+  }
+
   private static boolean indeterminate(Throwable cause) {
     return cause instanceof IndeterminateOperationStateException || cause instanceof MemberLeftException
         || cause instanceof TargetNotMemberException || cause instanceof OperationTimeoutException

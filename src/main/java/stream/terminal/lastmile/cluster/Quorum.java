@@ -42,7 +42,7 @@ public final class Quorum {
     config.addSplitBrainProtectionConfig(SplitBrainProtectionConfig
         .newRecentlyActiveSplitBrainProtectionConfigBuilder(NAME, minMembers, (int) TOLERANCE_MS)
         .build()
-        // writes only: a minority may still serve what it holds (history, resumes) while its clients move
+        // writes: a member without its quorum (or merging) refuses reads itself (HazelcastChannelRegistry)
         .setProtectOn(SplitBrainProtectionOn.WRITE));
     config.getMapConfig(HazelcastChannelRegistry.MAP).setSplitBrainProtectionName(NAME);
     config.getMapConfig(IDEMPOTENCY_MAP).setSplitBrainProtectionName(NAME);
