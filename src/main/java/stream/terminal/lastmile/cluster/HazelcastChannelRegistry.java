@@ -47,6 +47,8 @@ import stream.terminal.lastmile.core.Signature;
  */
 public final class HazelcastChannelRegistry implements ChannelRegistry {
   private static final System.Logger LOG = System.getLogger(HazelcastChannelRegistry.class.getName());
+  /** Why a backlog that starts over moves its channel to a new epoch (the other reason is a merge). */
+  private static final String LOST = "both copies of its backlog were lost";
   /** The map's name; conf/cluster.xml sets its backup count. */
   public static final String MAP = "lastmile.channels";
   /** Ringbuffer names: this prefix and the channel name. */
@@ -108,7 +110,8 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
           boolean kept = item.size() == 1 && item.getSequence(0) == last.offset() - 1
               && item.get(0).ts() == last.message().ts() && item.get(0).data().equals(last.message().data());
           return record.epoch().equals(last.epoch()) && !kept
-              ? restart(name, last.epoch(), true) : Future.succeededFuture(record.epoch());
+              ? restart(name, last.epoch(), true, "its last acknowledged message moved in the merge")
+              : Future.succeededFuture(record.epoch());
         })
         .onFailure(e -> LOG.log(System.Logger.Level.WARNING, "channel {0}: merge not checked: {1}", name, e)));
   }
@@ -243,7 +246,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
         stored(backlog(name).addAllAsync(batch, OverflowPolicy.OVERWRITE)).compose(last -> {
           long first = last - batch.size() + 1;
           long before = highest.getAndAccumulate(last, Math::max);
-          Future<String> current = first == 0 || first <= before ? restart(name, epoch, true)
+          Future<String> current = first == 0 || first <= before ? restart(name, epoch, true, LOST)
               // the cached epoch may predate a loss another node found: the first store here asks afresh
               : before < 0 ? afresh(name)
               : Future.succeededFuture(epoch);
@@ -264,7 +267,7 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
    */
   private Future<String> epochOf(String name, ChannelRecord record, long tail) {
     return tail < 0 && record.backlogUsed()
-        ? restart(name, record.epoch(), false)
+        ? restart(name, record.epoch(), false, LOST)
         : Future.succeededFuture(record.epoch());
   }
 
@@ -272,14 +275,14 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
    * A backlog found starting over: marked on its first store ever, else moved to a new epoch
    * ({@link BacklogRestart}); the epoch to answer with, also cached.
    */
-  private Future<String> restart(String name, String seenEpoch, boolean stored) {
+  private Future<String> restart(String name, String seenEpoch, boolean stored, String why) {
     return stored(channels.submitToKey(name, new BacklogRestart(seenEpoch, Epochs.next(), stored))).compose(record -> {
       if (record == null) {
         return notFound(name);
       }
       if (!record.epoch().equals(seenEpoch)) {
-        LOG.log(System.Logger.Level.WARNING, "channel {0}: both copies of its backlog were lost; epoch {1} -> {2}",
-            name, seenEpoch, record.epoch());
+        LOG.log(System.Logger.Level.WARNING, "channel {0}: {1}; epoch {2} -> {3}", name, why, seenEpoch,
+            record.epoch());
         epochs.put(name, Future.succeededFuture(record.epoch()));
       }
       return Future.succeededFuture(record.epoch());
