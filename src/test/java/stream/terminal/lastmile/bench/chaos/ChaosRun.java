@@ -8,7 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 import stream.terminal.lastmile.support.Http;
 
 /**
@@ -143,58 +147,75 @@ public final class ChaosRun {
   }
 
   /** Seconds from the heal until every node alive lists all of them and answers /ready; -1 past the bound. */
-  private double awaitMerge(long healed) throws InterruptedException {
+  private double awaitMerge(long healed) {
     List<Node> alive = cluster.alive();
-    long deadline = healed + MERGE_BOUND.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (alive.stream().allMatch(n -> cluster.lastMembers(n) == alive.size()) && cluster.ready(alive)) {
-        return (System.nanoTime() - healed) / 1e9;
-      }
-      TimeUnit.MILLISECONDS.sleep(200); // polling the nodes' logs and /ready
+    Duration left = MERGE_BOUND.minusNanos(System.nanoTime() - healed);
+    try {
+      // polling the nodes' logs and /ready
+      poll(left, Duration.ofMillis(200))
+          .until(() -> alive.stream().allMatch(n -> cluster.lastMembers(n) == alive.size()) && cluster.ready(alive));
+      return (System.nanoTime() - healed) / 1e9;
+    } catch (ConditionTimeoutException notMerged) {
+      return -1;
     }
-    return -1;
   }
 
   /**
    * Every alive node's history, read until they agree (a node still catching up after the merge) or 20 s pass;
    * a node that cannot serve it counts as divergent.
    */
-  private Map<String, History> awaitOneHistory(String channel) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (true) {
-      Map<String, History> histories = new LinkedHashMap<>();
-      for (Node node : cluster.alive()) {
-        if (node.ingest()) {
-          histories.put(node.name(), readQuietly(node, channel));
-        }
-      }
-      if (histories.values().stream().distinct().count() <= 1 || System.nanoTime() > deadline) {
-        histories.forEach((name, h) -> notes.add(name + " serves " + h.entries().size() + " messages, epoch " + h.epoch()));
-        return histories;
-      }
-      TimeUnit.MILLISECONDS.sleep(500); // polling: a node may still be catching up after the merge
+  private Map<String, History> awaitOneHistory(String channel) {
+    AtomicReference<Map<String, History>> last = new AtomicReference<>();
+    try {
+      poll(Duration.ofSeconds(20), Duration.ofMillis(500)).until(() -> {
+        last.set(histories(channel));
+        return last.get().values().stream().distinct().count() <= 1;
+      });
+    } catch (ConditionTimeoutException diverged) {
+      // what they served last is the finding
     }
+    Map<String, History> histories = last.get();
+    histories.forEach((name, h) -> notes.add(name + " serves " + h.entries().size() + " messages, epoch " + h.epoch()));
+    return histories;
+  }
+
+  private Map<String, History> histories(String channel) {
+    Map<String, History> histories = new LinkedHashMap<>();
+    for (Node node : cluster.alive()) {
+      if (node.ingest()) {
+        histories.put(node.name(), readQuietly(node, channel));
+      }
+    }
+    return histories;
   }
 
   /**
    * Waits (at most {@link #CATCH_UP}) until every subscriber on a living node has been shown the history's last
    * message, and returns how many have not: docs/operations.md promises delivery within a second.
    */
-  private int awaitSubscribers(Map<Node, Subscriber> subscribers, History reference) throws InterruptedException {
+  private int awaitSubscribers(Map<Node, Subscriber> subscribers, History reference) {
     if (reference.entries().isEmpty()) {
       return 0;
     }
     long last = reference.entries().get(reference.entries().size() - 1).offset();
     List<Node> alive = cluster.alive();
-    long deadline = System.nanoTime() + CATCH_UP.toNanos();
-    while (true) {
-      int behind = (int) subscribers.entrySet().stream()
-          .filter(s -> alive.contains(s.getKey()) && !s.getValue().reached(reference.epoch(), last)).count();
-      if (behind == 0 || System.nanoTime() > deadline) {
-        return behind;
-      }
-      TimeUnit.MILLISECONDS.sleep(200); // polling what the subscribers were shown
+    try {
+      return poll(CATCH_UP, Duration.ofMillis(200))
+          .until(() -> behind(subscribers, alive, reference, last), n -> n == 0);
+    } catch (ConditionTimeoutException someBehind) {
+      return behind(subscribers, alive, reference, last);
     }
+  }
+
+  private static int behind(Map<Node, Subscriber> subscribers, List<Node> alive, History reference, long last) {
+    return (int) subscribers.entrySet().stream()
+        .filter(s -> alive.contains(s.getKey()) && !s.getValue().reached(reference.epoch(), last)).count();
+  }
+
+  /** A bounded poll whose timeout is a finding, not an error. */
+  private static ConditionFactory poll(Duration atMost, Duration every) {
+    return Awaitility.await().atMost(atMost.isNegative() || atMost.isZero() ? Duration.ofMillis(1) : atMost)
+        .pollInterval(every);
   }
 
   private History readQuietly(Node node, String channel) {
