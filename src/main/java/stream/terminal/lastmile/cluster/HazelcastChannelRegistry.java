@@ -370,30 +370,14 @@ public final class HazelcastChannelRegistry implements ChannelRegistry {
     return result.future();
   }
 
-  /**
-   * Hands Hazelcast's result back to the caller's context. The callback runs on the thread that completes the
-   * stage: Hazelcast's default callback executor starts a new thread per callback when the JVM's common pool has
-   * a single thread (any two-core machine), which capped publishing at a few hundred messages a second.
-   */
+  /** Hands Hazelcast's result back to the caller's context ({@link Outcomes#on}). */
   private <T> Future<T> local(CompletionStage<T> stage) {
-    return on(vertx.getOrCreateContext(), stage, false);
+    return Outcomes.on(vertx.getOrCreateContext(), stage, false);
   }
 
   /** {@link #local} for a write: a failure of unknown outcome says so ({@link Outcomes#ofWrite}). */
   private <T> Future<T> stored(CompletionStage<T> stage) {
-    return on(vertx.getOrCreateContext(), stage, true);
-  }
-
-  private static <T> Future<T> on(Context context, CompletionStage<T> stage, boolean write) {
-    Promise<T> result = Promise.promise();
-    stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
-      if (failure != null) {
-        result.fail(write ? Outcomes.ofWrite(failure) : Outcomes.ofRead(failure));
-      } else {
-        result.complete(value);
-      }
-    }), Runnable::run);
-    return result.future();
+    return Outcomes.on(vertx.getOrCreateContext(), stage, true);
   }
 
   private static <T> Future<T> notFound(String name) {

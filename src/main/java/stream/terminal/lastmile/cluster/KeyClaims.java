@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.UUID;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import stream.terminal.lastmile.core.ChannelMessage;
 import stream.terminal.lastmile.core.ErrorCode;
@@ -77,8 +76,8 @@ final class KeyClaims {
 
   /** Looks for the message stored with {@code key} in a backlog, oldest first: the rare path of a claim in doubt. */
   static Future<Position> find(Ringbuffer<Stored> backlog, String epoch, String key, Context context) {
-    Future<Long> head = on(context, RingbufferBounds.head(backlog));
-    Future<Long> tail = on(context, RingbufferBounds.tail(backlog));
+    Future<Long> head = Outcomes.on(context, RingbufferBounds.head(backlog), false);
+    Future<Long> tail = Outcomes.on(context, RingbufferBounds.tail(backlog), false);
     return Future.all(head, tail).compose(both -> find(backlog, epoch, key, head.result(), tail.result(), context));
   }
 
@@ -88,7 +87,7 @@ final class KeyClaims {
       return Future.succeededFuture();
     }
     int count = (int) Math.min(MAX_READ, tail - from + 1);
-    return on(context, backlog.readManyAsync(from, 0, count, null)).compose(read -> {
+    return Outcomes.on(context, backlog.readManyAsync(from, 0, count, null), false).compose(read -> {
       for (int i = 0; i < read.size(); i++) {
         Stored stored = read.get(i);
         if (key.equals(IdempotencyKey.of(stored.key(), stored.signature()))) {
@@ -217,7 +216,7 @@ final class KeyClaims {
 
     /** Polls the claim another publish holds until it names a position, backing off, at most until {@code deadline}. */
     private void awaitOriginal(long deadline, long delayMs) {
-      vertx.setTimer(delayMs, t -> on(context, claims.getAsync(mapKey)).onComplete(read -> {
+      vertx.setTimer(delayMs, t -> Outcomes.on(context, claims.getAsync(mapKey), false).onComplete(read -> {
         if (read.succeeded() && read.result() != null && read.result().startsWith("D ")) {
           Claim claim = Claim.parse(read.result());
           original.complete(new Position(claim.epoch(), claim.offset()));
@@ -247,20 +246,7 @@ final class KeyClaims {
     }
 
     private Future<String> swap(String expected, String next, long ttlMs) {
-      return on(context, claims.submitToKey(mapKey, new ClaimSwap(expected, next, ttlMs)));
+      return Outcomes.on(context, claims.submitToKey(mapKey, new ClaimSwap(expected, next, ttlMs)), false);
     }
-  }
-
-  /** Hands Hazelcast's result to {@code context}; the callback runs on the completing thread (see HazelcastChannelRegistry). */
-  private static <T> Future<T> on(Context context, CompletionStage<T> stage) {
-    Promise<T> result = Promise.promise();
-    stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
-      if (failure != null) {
-        result.fail(failure);
-      } else {
-        result.complete(value);
-      }
-    }), Runnable::run);
-    return result.future();
   }
 }

@@ -6,7 +6,11 @@ import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.core.OperationTimeoutException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import com.hazelcast.splitbrainprotection.SplitBrainProtectionException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import stream.terminal.lastmile.core.ErrorCode;
 import stream.terminal.lastmile.core.GatewayException;
@@ -42,6 +46,24 @@ final class Outcomes {
           "the cluster cannot answer now (" + cause.getClass().getSimpleName() + "); try again");
     }
     return failure;
+  }
+
+  /**
+   * Hands Hazelcast's result back to {@code context}, a failure as a client is to see it ({@link #ofWrite} or
+   * {@link #ofRead}). The callback runs on the thread that completes the stage: Hazelcast's default callback
+   * executor starts a new thread per callback when the JVM's common pool has a single thread (any two-core
+   * machine), which capped publishing at a few hundred messages a second.
+   */
+  static <T> Future<T> on(Context context, CompletionStage<T> stage, boolean write) {
+    Promise<T> result = Promise.promise();
+    stage.whenCompleteAsync((value, failure) -> context.runOnContext(v -> {
+      if (failure != null) {
+        result.fail(write ? ofWrite(failure) : ofRead(failure));
+      } else {
+        result.complete(value);
+      }
+    }), Runnable::run);
+    return result.future();
   }
 
   static GatewayException minority() {
